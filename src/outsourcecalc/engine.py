@@ -1,0 +1,651 @@
+"""The cost model of SPEC sections 1-4: pure arithmetic over a batch of scenarios.
+
+Every formula of the contract lives here and nowhere else. Arrays have a
+scenario axis S and a month axis M = H + 1 (month 0 is the signing date). A model
+field holds either a plain number, shared by every scenario, or an (S, 1) array
+(one value per scenario): numpy broadcasting keeps the parts that do not vary
+at shape (M,), so a million-point sweep only pays for what it varies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .case import Case
+from .models import Charge, InHouse, Role, Vendor
+
+Array = NDArray[np.float64]
+HALF_CENT = 0.005  # amounts closer to zero than this count as zero (SPEC section 1)
+
+ALL_METRICS = frozenset(
+    {"irr", "break_even_volume", "breakdown", "monthly", "discounted_payback_months"}
+)
+
+
+# --------------------------------------------------------------------------- time
+
+
+@dataclass
+class Timeline:
+    """The months 0..H and what depends only on them (and on the discount rate)."""
+
+    horizon: int
+    month: NDArray[np.int64]  # 0..H
+    year: NDArray[np.int64]  # y(m)
+    running: Array  # 0 in month 0, 1 after: recurring costs start in month 1
+    discount: Any  # DF(m), (M,) or (S, M)
+    calendar: Any  # c(m), (M,) or (S, M) ints
+    _steps: dict[float, Array] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, horizon: int, discount_rate: Any, start_month: Any) -> Timeline:
+        month = np.arange(horizon + 1)
+        year = np.where(month >= 1, (month - 1) // 12, 0)
+        monthly_rate = (1 + np.asarray(discount_rate, dtype=float)) ** (1 / 12) - 1
+        discount = (1 + monthly_rate) ** -month.astype(float)
+        calendar = (np.asarray(start_month) - 1 + month - 1) % 12
+        running = (month >= 1).astype(float)
+        return cls(horizon, month, year, running, discount, calendar)
+
+    def step(self, rate: Any) -> Any:
+        """(1 + rate) ** y(m) in months 1..H, 0 in month 0: the yearly growth staircase."""
+        if isinstance(rate, np.ndarray):
+            return (1 + rate) ** self.year * self.running
+        key = float(rate)
+        if key not in self._steps:
+            self._steps[key] = (1 + key) ** self.year * self.running
+        return self._steps[key]
+
+    def at(self, month: Any) -> Any:
+        """1.0 in the given month (0..H), else 0: where a one-time item falls."""
+        if isinstance(month, np.ndarray):
+            return (self.month == month).astype(float)
+        return (self.month == int(month)).astype(float)
+
+    def discounted(self, stream: Any) -> Any:
+        """Sum of stream(m) * DF(m) over the months: NPV of a stream."""
+        return _sum(stream * self.discount)
+
+
+def _sum(stream: Any) -> Any:
+    """Sum over the month axis, whatever the stream's shape."""
+    return np.sum(stream, axis=-1)
+
+
+# ------------------------------------------------------------------- in-house
+
+
+@dataclass
+class StaffCost:
+    """Monthly salaries, benefits and hiring of a group of roles, as coefficients."""
+
+    salaries: Any = 0.0
+    benefits: Any = 0.0
+    hiring: Any = 0.0
+    paid_time_off: Any = 0.0
+
+    @classmethod
+    def of(cls, roles: list[Role], working_days: Any = None) -> StaffCost:
+        out = cls()
+        for r in roles:
+            salaries = r.headcount * r.annual_salary / 12
+            benefits = r.headcount * (r.annual_salary * r.benefits_rate + r.benefits_per_head_annual) / 12
+            out.salaries = out.salaries + salaries
+            out.benefits = out.benefits + benefits
+            out.hiring = out.hiring + r.headcount * r.attrition_rate / 12 * r.cost_per_hire
+            if working_days is not None:
+                out.paid_time_off = out.paid_time_off + (salaries + benefits) * (
+                    r.time_off_days / working_days
+                )
+        return out
+
+    def streams(self, t: Timeline, salary_growth: Any, inflation: Any) -> dict[str, Any]:
+        wage = t.step(salary_growth)
+        return {
+            "salaries": self.salaries * wage,
+            "benefits": self.benefits * wage,
+            "hiring": self.hiring * t.step(inflation),
+            "paid_time_off": self.paid_time_off * wage,
+        }
+
+    def total(self, t: Timeline, salary_growth: Any, inflation: Any) -> Any:
+        return (self.salaries + self.benefits) * t.step(salary_growth) + self.hiring * t.step(
+            inflation
+        )
+
+
+def volume(ih: InHouse, t: Timeline) -> Any:
+    """V(m): the workload in each month (0 in month 0 and without a workload)."""
+    w = ih.workload
+    if w is None:
+        return 0.0
+    season = _seasonal(w.seasonality, t.calendar)
+    return w.monthly_volume * season * t.step(w.growth_rate)
+
+
+def _seasonal(factors: list[Any], calendar: Any) -> Any:
+    if not any(isinstance(f, np.ndarray) for f in factors):
+        return np.asarray(factors, dtype=float)[calendar]
+    table = np.concatenate(np.broadcast_arrays(*[np.asarray(f, float) for f in factors]), axis=-1)
+    return np.take_along_axis(table, np.broadcast_to(calendar, (table.shape[0], calendar.shape[-1])), axis=-1)
+
+
+@dataclass
+class InHouseStreams:
+    total: Any  # IH(m)
+    avoidable: Any  # the part that stops when the work leaves
+    parts: dict[str, Any]  # breakdown components (paid_time_off is "of which", not added)
+    volume: Any  # V(m)
+    productive_hours: Any  # P, per month
+
+
+def in_house_streams(ih: InHouse, t: Timeline) -> InHouseStreams:
+    """IH(m) and its components (SPEC section 2)."""
+    g, infl = ih.salary_growth, ih.inflation
+    all_staff = StaffCost.of(list(ih.staff), ih.calendar.working_days_per_year)
+    parts = all_staff.streams(t, g, infl)
+    avoid_staff = StaffCost.of([r for r in ih.staff if r.avoidable])
+    avoidable = avoid_staff.total(t, g, infl)
+
+    heads = ih.total_headcount
+    overhead_all: Any = 0.0
+    overhead_avoid: Any = 0.0
+    for o in ih.overheads:
+        amount = _overhead_monthly(o.monthly, o.annual, o.per_head_monthly, heads)
+        overhead_all = overhead_all + amount
+        if o.avoidable:
+            overhead_avoid = overhead_avoid + amount
+    price = t.step(infl)
+    parts["overheads"] = overhead_all * price
+    avoidable = avoidable + overhead_avoid * price
+
+    v = volume(ih, t)
+    per_unit_all = sum((c.per_unit for c in ih.variable_costs), 0.0)
+    per_unit_avoid = sum((c.per_unit for c in ih.variable_costs if c.avoidable), 0.0)
+    parts["variable"] = per_unit_all * v * price
+    avoidable = avoidable + per_unit_avoid * v * price
+
+    one_all: Any = 0.0
+    one_avoid: Any = 0.0
+    for item in ih.one_time:
+        stream = item.amount * t.at(item.month)
+        one_all = one_all + stream
+        if item.avoidable:
+            one_avoid = one_avoid + stream
+    parts["one_time"] = one_all * np.ones(t.horizon + 1)
+    avoidable = avoidable + one_avoid
+
+    total = _add(parts[k] for k in IN_HOUSE_PARTS)
+    hours = sum(
+        (r.headcount * (ih.calendar.working_days_per_year - r.time_off_days) for r in ih.staff),
+        0.0,
+    )
+    productive = hours * ih.calendar.hours_per_day / 12
+    return InHouseStreams(total, avoidable, parts, v, productive)
+
+
+IN_HOUSE_PARTS = ("salaries", "benefits", "hiring", "overheads", "variable", "one_time")
+
+
+def _overhead_monthly(monthly: Any, annual: Any, per_head: Any, heads: Any) -> Any:
+    if monthly is not None:
+        return monthly
+    if annual is not None:
+        return annual / 12
+    return per_head * heads
+
+
+def _add(terms: Any) -> Any:
+    """Sum terms, the small (non-varying) ones first, so broadcasting does the least work."""
+    items = sorted(terms, key=lambda x: np.size(x))
+    total: Any = 0.0
+    for item in items:
+        total = total + item
+    return total
+
+
+# --------------------------------------------------------------------- vendor
+
+VENDOR_PARTS = (
+    "fees",
+    "sla_credits",
+    "governance",
+    "risk_reserve",
+    "retained_staff",
+    "remaining_in_house",
+    "transition",
+)
+
+
+@dataclass
+class VendorStreams:
+    total: Any  # VO(m)
+    fees: Any  # F(m), in the analysis currency
+    related: Any  # VR(m)
+    transition: Any  # T(m)
+    parts: dict[str, Any]
+
+
+def raw_fees(vendor: Vendor, v: Any, productive_hours: Any, t: Timeline) -> Any:
+    """R(m): the sum of the quote's charges, in the quote's currency (month 0 is 0)."""
+    fixed: Any = 0.0
+    per_unit: Any = 0.0
+    tiered: list[Any] = []
+    units = v * vendor.scope
+    for c in vendor.pricing:
+        if c.monthly is not None:
+            fixed = fixed + c.monthly
+        elif c.per_fte_month is not None:
+            fixed = fixed + c.per_fte_month * c.fte
+        elif c.per_hour is not None:
+            hours = productive_hours * vendor.scope if c.hours_per_month is None else c.hours_per_month
+            fixed = fixed + c.per_hour * hours
+        elif c.per_unit is not None:
+            per_unit = per_unit + c.per_unit
+        else:
+            tiered.append(tier_fees(c, units))
+    return _add([fixed * t.running, per_unit * units, *tiered])
+
+
+def tier_fees(charge: Charge, units: Any) -> Any:
+    """Fees of a tiered charge on `units` per month (graduated or volume mode)."""
+    tiers = charge.tiers or []
+    if charge.tier_mode == "volume":
+        # every unit at the rate of the band that contains the month's total
+        rate: Any = tiers[-1].per_unit
+        for tier in reversed(tiers[:-1]):
+            rate = np.where(units <= tier.up_to, tier.per_unit, rate)
+        return rate * units
+    total: Any = 0.0
+    lower: Any = 0.0
+    for tier in tiers:
+        if tier.up_to is None:
+            band = np.maximum(units - lower, 0.0)
+        else:
+            band = np.clip(units - lower, 0.0, np.maximum(tier.up_to - lower, 0.0))
+            lower = tier.up_to
+        total = total + tier.per_unit * band
+    return total
+
+
+def vendor_streams(vendor: Vendor, ih: InHouse, base: InHouseStreams, t: Timeline, case: Case) -> VendorStreams:
+    """VO(m) and its components (SPEC section 3)."""
+    fx = case.fx_rate(vendor)
+    raw = raw_fees(vendor, base.volume, base.productive_hours, t)
+    minimum = vendor.minimum_monthly_fee
+    billed = raw if _is_zero_number(minimum) else np.maximum(raw, minimum)
+    fees = fx * t.step(vendor.annual_escalation) * billed
+
+    retained = StaffCost.of(list(vendor.retained_staff)).total(t, ih.salary_growth, ih.inflation)
+    related = fees * vendor.cost_factor + retained
+
+    parallel = vendor.transition.parallel_run_months
+    after_parallel = (t.month > np.asarray(parallel)).astype(float)
+    moved = vendor.scope * base.avoidable * after_parallel
+    remaining = base.total - moved
+
+    transition: Any = 0.0
+    for item in vendor.transition.costs:
+        # validated: an item is in the analysis currency or in the quote's
+        rate = fx if item.currency not in (None, ih.currency) else 1.0
+        transition = transition + rate * item.amount * t.at(item.month)
+    transition = transition * np.ones(t.horizon + 1)
+
+    parts = {
+        "fees": fees,
+        "sla_credits": -fees * vendor.sla_credit_rate,
+        "governance": fees * vendor.governance_rate,
+        "risk_reserve": fees * vendor.risk_contingency_rate,
+        "retained_staff": retained * np.ones(t.horizon + 1),
+        "remaining_in_house": remaining,
+        "transition": transition,
+    }
+    total = related + remaining + transition
+    return VendorStreams(total, fees, related, transition, parts)
+
+
+def _is_zero_number(x: Any) -> bool:
+    return not isinstance(x, np.ndarray) and float(x) == 0.0
+
+
+# -------------------------------------------------------------------- results
+
+
+@dataclass
+class VendorResult:
+    """Results of SPEC section 4 for one vendor, one value per scenario (NaN = null)."""
+
+    name: str
+    tco: Array
+    npv: Array
+    savings: Array
+    savings_pct: Array
+    npv_savings: Array
+    investment: Array
+    roi: Array
+    irr: Array
+    payback_months: Array
+    discounted_payback_months: Array
+    break_even_price_change: Array
+    break_even_volume: Array
+    monthly: Array | None = None  # (S, M)
+    breakdown: dict[str, Array] | None = None
+
+
+@dataclass
+class InHouseResult:
+    name: str
+    tco: Array
+    npv: Array
+    monthly: Array | None = None
+    breakdown: dict[str, Array] | None = None
+    cost_per_productive_hour: Array | None = None
+    productive_hours_per_month: Array | None = None
+
+
+@dataclass
+class Evaluation:
+    """Everything the engine computed for a batch of S scenarios."""
+
+    case: Case
+    in_house: InHouseResult
+    vendors: list[VendorResult]
+    recommendation: list[str]  # one per scenario
+
+    @property
+    def size(self) -> int:
+        return self.case.size
+
+
+RESULT_KEYS = (
+    "tco",
+    "npv",
+    "savings",
+    "savings_pct",
+    "npv_savings",
+    "investment",
+    "roi",
+    "irr",
+    "payback_months",
+    "discounted_payback_months",
+    "break_even_price_change",
+    "break_even_volume",
+)
+
+
+def evaluate_batch(case: Case, metrics: frozenset[str] = ALL_METRICS) -> Evaluation:
+    """Evaluate every vendor against the in-house baseline for each scenario of `case`.
+
+    `metrics` names the costly extras to compute: "irr", "break_even_volume",
+    "discounted_payback_months", "breakdown" and "monthly" (the month-by-month
+    streams). What is not asked for comes back as NaN.
+    """
+    S = case.size
+    t = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
+    ih = case.in_house
+    base = in_house_streams(ih, t)
+    ih_total = np.broadcast_to(base.total, (S, t.horizon + 1))
+    ih_tco = _sum(ih_total)
+    ih_npv = t.discounted(ih_total) * np.ones(S)
+
+    vendors = []
+    for vendor in case.vendors:
+        vs = vendor_streams(vendor, ih, base, t, case)
+        vendors.append(_vendor_result(vendor, vs, ih_total, ih_tco, ih_npv, t, case, metrics))
+
+    in_house = InHouseResult(ih.name, ih_tco * np.ones(S), ih_npv)
+    if "monthly" in metrics:
+        in_house.monthly = np.array(ih_total)
+    if "breakdown" in metrics:
+        in_house.breakdown = {
+            k: _sum(np.broadcast_to(v, ih_total.shape)) for k, v in base.parts.items()
+        }
+        # fully loaded cost per productive hour, over the first year (or the horizon)
+        months = min(12, t.horizon)
+        recurring = (ih_total - base.parts["one_time"])[:, 1 : months + 1].sum(axis=1)
+        hours = np.asarray(base.productive_hours, float).reshape(-1) * np.ones(S)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            in_house.cost_per_productive_hour = np.where(
+                hours > 0, recurring / (hours * months), np.nan
+            )
+        in_house.productive_hours_per_month = hours
+    return Evaluation(case, in_house, vendors, recommend(case, vendors))
+
+
+def _vendor_result(
+    vendor: Vendor,
+    vs: VendorStreams,
+    ih_total: Array,
+    ih_tco: Array,
+    ih_npv: Array,
+    t: Timeline,
+    case: Case,
+    metrics: frozenset[str],
+) -> VendorResult:
+    S, M = ih_total.shape
+    total = np.broadcast_to(vs.total, (S, M))
+    savings_m = ih_total - total
+    tco = _sum(total)
+    npv = t.discounted(total) * np.ones(S)
+    savings = ih_tco - tco
+    npv_savings = ih_npv - npv
+    with np.errstate(divide="ignore", invalid="ignore"):
+        savings_pct = np.where(np.abs(ih_tco) < HALF_CENT, np.nan, savings / ih_tco)
+        parallel = np.asarray(vendor.transition.parallel_run_months)
+        in_parallel = ((t.month >= 1) & (t.month <= parallel)).astype(float)
+        investment = (_sum(np.broadcast_to(vs.transition, (S, M))) + _sum(vs.related * in_parallel)) * np.ones(S)
+        roi = np.where(np.abs(investment) < HALF_CENT, np.nan, savings / investment)
+        fee_npv = t.discounted(vs.fees * vendor.cost_factor) * np.ones(S)
+        price_change = np.where(np.abs(fee_npv) < HALF_CENT, np.nan, npv_savings / fee_npv)
+
+    nothing = np.full(S, np.nan)
+    result = VendorResult(
+        name=vendor.name,
+        tco=tco,
+        npv=npv,
+        savings=savings,
+        savings_pct=savings_pct,
+        npv_savings=npv_savings,
+        investment=investment,
+        roi=roi,
+        irr=irr(savings_m) if "irr" in metrics else nothing,
+        payback_months=payback(savings_m),
+        discounted_payback_months=(
+            payback(savings_m * t.discount) if "discounted_payback_months" in metrics else nothing
+        ),
+        break_even_price_change=price_change,
+        break_even_volume=nothing,
+    )
+    if "monthly" in metrics:
+        result.monthly = np.array(total)
+    if "breakdown" in metrics:
+        result.breakdown = {k: _sum(np.broadcast_to(v, (S, M))) for k, v in vs.parts.items()}
+    if "break_even_volume" in metrics:
+        index = case.vendors.index(vendor)
+        result.break_even_volume = np.array(
+            [break_even_volume(_scenario(case, i), index) for i in range(S)]
+        )
+    return result
+
+
+def recommend(case: Case, vendors: list[VendorResult]) -> list[str]:
+    """Per scenario: the vendor with the largest positive npv_savings (first on a tie)."""
+    out = []
+    for i in range(case.size):
+        best, best_value = "in-house", HALF_CENT
+        for v in vendors:
+            value = float(v.npv_savings[i])
+            if value >= HALF_CENT and (best == "in-house" or value > best_value):
+                best, best_value = v.name, value
+        out.append(best)
+    return out
+
+
+# ------------------------------------------------------------ payback and IRR
+
+
+def payback(savings: Array) -> Array:
+    """Month from which cumulative savings never again fall below 0 (SPEC section 4).
+
+    0 if they never do; NaN (null) if they are still below 0 at the horizon; else
+    the last month k-1 with C < 0 plus the share of month k that recovers it.
+    """
+    cumulative = np.cumsum(savings, axis=1)
+    below = cumulative <= -HALF_CENT
+    S, M = savings.shape
+    last = M - 1 - np.argmax(below[:, ::-1], axis=1)
+    rows = np.arange(S)
+    nxt = np.minimum(last + 1, M - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = -cumulative[rows, last] / savings[rows, nxt]
+    value = last + part
+    value = np.where(below[:, -1], np.nan, value)
+    return np.where(below.any(axis=1), value, 0.0)
+
+
+def sign_changes(savings: Array) -> NDArray[np.int64]:
+    """How often the sign flips along the nonzero (>= half a cent) monthly savings."""
+    sign = np.where(np.abs(savings) < HALF_CENT, 0, np.sign(savings)).astype(np.int8)
+    S, M = sign.shape
+    index = np.where(sign != 0, np.arange(M), -1)
+    last_seen = np.maximum.accumulate(index, axis=1)
+    prev = np.concatenate([np.full((S, 1), -1), last_seen[:, :-1]], axis=1)
+    prev_sign = np.where(prev >= 0, np.take_along_axis(sign, np.maximum(prev, 0), axis=1), 0)
+    flips = (sign != 0) & (prev_sign != 0) & (sign != prev_sign)
+    return np.asarray(flips.sum(axis=1), dtype=np.int64)
+
+
+def irr(savings: Array) -> Array:
+    """Annual IRR where the nonzero savings change sign exactly once, else NaN.
+
+    Solves sum s(m) x**m = 0 for x = 1/(1+q) > 0. With one sign change there is
+    exactly one positive root (Descartes); we bisect on log x, then polish with
+    Newton steps kept inside the bracket.
+    """
+    S, M = savings.shape
+    out = np.full(S, np.nan)
+    ok = sign_changes(savings) == 1
+    if not ok.any():
+        return out
+    s = np.where(np.abs(savings[ok]) < HALF_CENT, 0.0, savings[ok])
+    m = np.arange(M, dtype=float)
+    nonzero = s != 0
+    first = np.argmax(nonzero, axis=1).astype(float)[:, None]
+    last = (M - 1 - np.argmax(nonzero[:, ::-1], axis=1)).astype(float)[:, None]
+
+    def f(u: Array) -> tuple[Array, Array]:
+        # f(x) scaled by a positive power of x so that nothing overflows: same root
+        ref = np.where(u > 0, last, first)
+        e = np.exp(u * (m - ref))
+        return (s * e).sum(axis=1), (s * e * (m - ref)).sum(axis=1)
+
+    lo = np.full(len(s), -30.0)
+    hi = np.full(len(s), 30.0)
+    f_lo = f(lo[:, None])[0]
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        f_mid = f(mid[:, None])[0]
+        same = np.sign(f_mid) == np.sign(f_lo)
+        lo = np.where(same, mid, lo)
+        f_lo = np.where(same, f_mid, f_lo)
+        hi = np.where(same, hi, mid)
+    u = (lo + hi) / 2
+    for _ in range(20):
+        value, slope = f(u[:, None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(slope != 0, value / slope, 0.0)
+        candidate = u - step
+        inside = (candidate > lo) & (candidate < hi)
+        same = np.sign(value) == np.sign(f_lo)
+        lo = np.where(same, u, lo)
+        f_lo = np.where(same, value, f_lo)
+        hi = np.where(same, hi, u)
+        u = np.where(inside, candidate, (lo + hi) / 2)
+    # x = exp(u) = 1 / (1 + q): annual rate (1 + q) ** 12 - 1
+    out[ok] = np.expm1(-12 * u)
+    return out
+
+
+# --------------------------------------------------------- break-even volume
+
+
+def _scenario(case: Case, index: int) -> Case:
+    """The single scenario `index` of a batch (the case itself when S = 1)."""
+    if case.size == 1:
+        return case
+    from .scenarios import take  # the batch layer owns how values are stored
+
+    return take(case, index)
+
+
+def npv_savings_at_volumes(case: Case, vendor_index: int, volumes: Array) -> Array:
+    """npv_savings of one vendor with monthly_volume set to each of `volumes`."""
+    ih = case.in_house
+    assert ih.workload is not None
+    workload = ih.workload.model_copy(update={"monthly_volume": volumes.reshape(-1, 1)})
+    scaled = ih.model_copy(update={"workload": workload})
+    batch = Case(scaled, case.vendors, size=len(volumes))
+    t = Timeline.build(batch.horizon_months, batch.discount_rate, batch.start_month)
+    base = in_house_streams(scaled, t)
+    vendor = case.vendors[vendor_index]
+    vs = vendor_streams(vendor, scaled, base, t, batch)
+    shape = (len(volumes), t.horizon + 1)
+    result: Array = t.discounted(np.broadcast_to(base.total, shape)) - t.discounted(
+        np.broadcast_to(vs.total, shape)
+    )
+    return result
+
+
+def break_even_volume(case: Case, vendor_index: int) -> float:
+    """Smallest monthly_volume in [0, 100x today's] where npv_savings is 0 or changes sign.
+
+    npv_savings is piecewise linear in the volume, with kinks (graduated tiers,
+    the minimum fee) and jumps (volume tiers) where some month's volume reaches a
+    tier edge. We scan a grid that includes every such edge, then refine the
+    first interval that holds a zero twice more with 1,000-point grids.
+    """
+    w = case.in_house.workload
+    if w is None or float(w.monthly_volume) == 0:
+        return float("nan")
+    today = float(w.monthly_volume)
+    top = 100 * today
+    edges = _tier_edges(case, vendor_index, today, top)
+    grid = np.unique(np.concatenate([np.linspace(0, top, 2001), edges]))
+    values = npv_savings_at_volumes(case, vendor_index, grid)
+    for refinement in range(3):
+        zero = np.abs(values) < HALF_CENT
+        flips = np.sign(values[:-1]) * np.sign(values[1:]) < 0
+        hits = np.flatnonzero(np.append(zero[:-1] | flips, zero[-1]))
+        if not len(hits):
+            return float("nan")
+        i = int(hits[0])
+        if zero[i]:
+            return float(grid[i])
+        a, b = grid[i], grid[i + 1]
+        if refinement == 2:
+            # linear between two points a few millionths of a unit apart
+            fa, fb = values[i], values[i + 1]
+            return float(a - fa * (b - a) / (fb - fa))
+        grid = np.linspace(a, b, 1001)
+        values = npv_savings_at_volumes(case, vendor_index, grid)
+    raise AssertionError("unreachable")
+
+
+def _tier_edges(case: Case, vendor_index: int, today: float, top: float) -> Array:
+    """Monthly volumes at which some month's units reach a tier edge of the vendor."""
+    vendor = case.vendors[vendor_index]
+    edges = [t.up_to for c in vendor.pricing for t in (c.tiers or []) if t.up_to is not None]
+    if not edges:
+        return np.empty(0)
+    timeline = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
+    # units in month m = monthly_volume * shape(m) * scope
+    per_unit_volume = volume(case.in_house, timeline)[1:] / today * float(vendor.scope)
+    per_unit_volume = np.asarray(per_unit_volume, float).ravel()
+    per_unit_volume = per_unit_volume[per_unit_volume > 0]
+    points = np.array(edges, float)[:, None] / per_unit_volume[None, :]
+    points = points.ravel()
+    return points[(points >= 0) & (points <= top)]

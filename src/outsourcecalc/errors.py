@@ -1,0 +1,52 @@
+"""Error types that carry where a problem is: file, line, column and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, placed as precisely as we can."""
+
+    source: str  # a file path, or the option that carried the value ("--set")
+    message: str
+    field: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        place = self.source
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{place}:{field} {self.message}"
+
+
+class InputError(Exception):
+    """Bad input or bad usage: every problem found, reported together (exit code 2)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(
+        cls,
+        source: str,
+        message: str,
+        field: str = "",
+        line: int | None = None,
+        column: int | None = None,
+    ) -> InputError:
+        return cls([Problem(source, message, field, line, column)])
+
+
+class UsageError(InputError):
+    """A bad command-line option (also exit code 2)."""
+
+    @classmethod
+    def option(cls, option: str, message: str) -> UsageError:
+        return cls([Problem(option, message)])

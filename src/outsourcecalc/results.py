@@ -1,0 +1,148 @@
+"""One scenario's results as plain Python values: what every renderer formats.
+
+Nothing is computed here: the engine computed it; this module picks scenario i
+out of a batch, turns NaN into None (the contract's null) and rounds money to
+cents for output. `Comparison.to_json_dict()` is SPEC section 5.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .engine import RESULT_KEYS, Evaluation
+
+MONEY_KEYS = frozenset({"tco", "npv", "savings", "npv_savings", "investment"})
+RATE_KEYS = frozenset({"savings_pct", "roi", "irr", "break_even_price_change"})
+MONTH_KEYS = frozenset({"payback_months", "discounted_payback_months"})
+SCHEMA_VERSION = 1
+
+
+def value(x: Any) -> float | None:
+    """A float, or None for the contract's null (NaN in the engine)."""
+    number = float(x)
+    return None if math.isnan(number) else number
+
+
+def cents(x: float | None) -> float | None:
+    """Money for output: rounded to the cent, and never -0.0."""
+    return None if x is None else round(x, 2) + 0.0
+
+
+def fine(x: float | None) -> float | None:
+    """A rate or a month count for output: enough digits, no float noise."""
+    return None if x is None else round(x, 10) + 0.0
+
+
+def rounded(key: str, x: float | None) -> float | None:
+    if key in MONEY_KEYS:
+        return cents(x)
+    if key == "break_even_volume":
+        return None if x is None else round(x, 4) + 0.0
+    return fine(x)
+
+
+@dataclass
+class InHouseSummary:
+    name: str
+    tco: float
+    npv: float
+    monthly: list[float] = field(default_factory=list)
+    breakdown: dict[str, float] = field(default_factory=dict)
+    cost_per_productive_hour: float | None = None
+    productive_hours_per_month: float | None = None
+
+
+@dataclass
+class VendorSummary:
+    name: str
+    metrics: dict[str, float | None]  # every key of RESULT_KEYS
+    monthly: list[float] = field(default_factory=list)
+    breakdown: dict[str, float] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> float | None:
+        return self.metrics[key]
+
+
+@dataclass
+class Comparison:
+    """The answer of `compare` for one scenario."""
+
+    currency: str
+    horizon_months: int
+    discount_rate: float
+    in_house: InHouseSummary
+    vendors: list[VendorSummary]
+    recommendation: str
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_evaluation(cls, ev: Evaluation, i: int = 0) -> Comparison:
+        ih = ev.in_house
+        in_house = InHouseSummary(
+            name=ih.name,
+            tco=float(ih.tco[i]),
+            npv=float(ih.npv[i]),
+            monthly=[float(x) for x in ih.monthly[i]] if ih.monthly is not None else [],
+            breakdown={k: float(v[i]) for k, v in (ih.breakdown or {}).items()},
+            cost_per_productive_hour=(
+                value(ih.cost_per_productive_hour[i])
+                if ih.cost_per_productive_hour is not None
+                else None
+            ),
+            productive_hours_per_month=(
+                value(ih.productive_hours_per_month[i])
+                if ih.productive_hours_per_month is not None
+                else None
+            ),
+        )
+        vendors = [
+            VendorSummary(
+                name=v.name,
+                metrics={k: value(getattr(v, k)[i]) for k in RESULT_KEYS},
+                monthly=[float(x) for x in v.monthly[i]] if v.monthly is not None else [],
+                breakdown={k: float(x[i]) for k, x in (v.breakdown or {}).items()},
+            )
+            for v in ev.vendors
+        ]
+        case = ev.case
+        return cls(
+            currency=case.currency,
+            horizon_months=case.horizon_months,
+            discount_rate=float(np.asarray(case.discount_rate).reshape(-1)[i]),
+            in_house=in_house,
+            vendors=vendors,
+            recommendation=ev.recommendation[i],
+            notes=list(case.notes),
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """SPEC section 5: money in cents, rates as fractions, null where undefined."""
+        ih = self.in_house
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "currency": self.currency,
+            "horizon_months": self.horizon_months,
+            "discount_rate": fine(self.discount_rate),
+            "in_house": {
+                "name": ih.name,
+                "tco": cents(ih.tco),
+                "npv": cents(ih.npv),
+                "monthly": [cents(x) for x in ih.monthly],
+                "breakdown": {k: cents(x) for k, x in ih.breakdown.items()},
+                "cost_per_productive_hour": cents(ih.cost_per_productive_hour),
+            },
+            "vendors": [
+                {
+                    "name": v.name,
+                    **{k: rounded(k, v.metrics[k]) for k in RESULT_KEYS},
+                    "monthly": [cents(x) for x in v.monthly],
+                    "breakdown": {k: cents(x) for k, x in v.breakdown.items()},
+                }
+                for v in self.vendors
+            ],
+            "recommendation": self.recommendation,
+        }

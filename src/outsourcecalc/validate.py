@@ -1,0 +1,242 @@
+"""Turn loaded documents into models, and every problem into `file:line:col: field: message`.
+
+Pydantic reports all field errors of a file at once; we place each one at its
+YAML node (or at the `--set` option that supplied the value), then add the
+checks that need both files (currency and fx_rate, per-unit pricing without a
+workload, transition currencies, parallel run within the horizon).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .case import Case
+from .errors import InputError, Problem
+from .loader import INVALID, Document, Loc, format_loc
+from .models import InHouse, Vendor
+
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES = {
+    "missing": "required field is missing",
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of fields",
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "too_short": "needs at least {min_length} entr{ies}",
+    "too_long": "takes at most {max_length} entries",
+    "string_too_short": "must not be empty",
+    "string_pattern_mismatch": "expected a 3-letter ISO 4217 code such as USD",
+    "greater_than": "must be > {gt}",
+    "greater_than_equal": "must be >= {ge}",
+    "less_than": "must be < {lt}",
+    "less_than_equal": "must be <= {le}",
+}
+
+
+def model_from(doc: Document, model: type[M]) -> M:
+    """Validate a document as `model`, raising every problem (loader's and pydantic's) at once."""
+    problems = list(doc.problems)
+    if problems and not isinstance(doc.data, dict):
+        raise InputError(problems)
+    try:
+        result = model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems += [_problem(doc, err, model) for err in exc.errors() if err["input"] is not INVALID]
+        raise InputError(_dedupe(problems)) from None
+    if problems:
+        raise InputError(problems)
+    return result
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _problem(doc: Document, err: Any, model: type[BaseModel]) -> Problem:
+    loc: Loc = tuple(err["loc"])
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        message = "unknown field" + _suggest(model, loc)
+        return doc.problem(loc, message)
+    if kind == "literal_error" and loc[-1:] == ("kind",):
+        message = f"expected kind {ctx.get('expected')} (got {err['input']!r})"
+        return doc.problem(loc, message)
+    template = _MESSAGES.get(kind)
+    if template is not None:
+        if kind == "too_short":
+            ctx = {**ctx, "ies": "y" if ctx.get("min_length") == 1 else "ies"}
+        message = template.format(**ctx)
+    else:
+        message = err["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+    if kind != "missing" and not isinstance(err["input"], dict | list):
+        message += f" (got {_show(err['input'])})"
+    return doc.problem(loc, message)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _suggest(model: type[BaseModel], loc: Loc) -> str:
+    """' (did you mean "x"?)' for a misspelled key, from the fields allowed at that place."""
+    fields = _fields_at(model, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
+    if close:
+        return f'; did you mean "{close[0]}"?'
+    if fields:
+        return f"; expected one of: {', '.join(fields)}"
+    return ""
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# ---------------------------------------------------------------- both files
+
+
+def check_kind(doc: Document, expected: str) -> None:
+    """A vendor file given where the in-house file belongs (or the reverse) is an error."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    kind = data.get("kind")
+    looks_vendor = kind == "vendor" or (kind is None and "pricing" in data and "staff" not in data)
+    looks_in_house = kind == "in_house" or (kind is None and "staff" in data and "pricing" not in data)
+    if expected == "in_house" and looks_vendor:
+        raise InputError([doc.problem(("kind",) if kind else (), (
+            "this is a vendor file; the in-house file comes first: "
+            "outsourcecalc compare IN_HOUSE VENDOR [VENDOR ...]"
+        ))])
+    if expected == "vendor" and looks_in_house:
+        raise InputError([doc.problem(("kind",) if kind else (), (
+            "this is an in-house file; give it first and vendor files after it"
+        ))])
+
+
+def check_case(case: Case) -> None:
+    """Checks that need the in-house file and a vendor file together."""
+    ih = case.in_house
+    horizon = case.horizon_months
+    problems: list[Problem] = []
+    for vendor, doc in zip(case.vendors, case.vendor_docs, strict=True):
+
+        def fail(loc: Loc, message: str, doc: Document | None = doc, vendor: Vendor = vendor) -> None:
+            if doc is None:
+                problems.append(Problem(f"vendor {vendor.name!r}", message, format_loc(loc)))
+            else:
+                problems.append(doc.problem(loc, message))
+
+        currency = vendor.currency or ih.currency
+        if currency != ih.currency and vendor.fx_rate is None:
+            fail(("currency",), (
+                f"the quote is in {currency} but the analysis is in {ih.currency}: "
+                f"give fx_rate ({ih.currency} per 1 {currency})"
+            ))
+        if currency == ih.currency and vendor.fx_rate is not None and float(vendor.fx_rate) != 1:
+            fail(("fx_rate",), (
+                f"fx_rate must be 1 or absent when the quote is in the analysis currency "
+                f"{ih.currency} (got {vendor.fx_rate:g})"
+            ))
+        if ih.workload is None:
+            for i, charge in enumerate(vendor.pricing):
+                if charge.uses_volume:
+                    fail(("pricing", i, charge.form), (
+                        "per-unit pricing needs a workload (monthly_volume) in the in-house file"
+                    ))
+        parallel = vendor.transition.parallel_run_months
+        if parallel > horizon:
+            fail(("transition", "parallel_run_months"), (
+                f"must be within the horizon of {horizon} months (got {parallel})"
+            ))
+        for i, item in enumerate(vendor.transition.costs):
+            if item.currency is not None and item.currency not in (ih.currency, currency):
+                fail(("transition", "costs", i, "currency"), (
+                    f"must be the analysis currency {ih.currency} or the quote's {currency} "
+                    f"(got {item.currency})"
+                ))
+    if problems:
+        raise InputError(problems)
+
+
+def outside_horizon(case: Case) -> list[str]:
+    """Notes on dated items that fall after the horizon and so are not counted."""
+    horizon = case.horizon_months
+    notes = []
+    for item in case.in_house.one_time:
+        if item.month > horizon:
+            notes.append(
+                f"in-house one-time item {item.name!r} (month {item.month}) is after the "
+                f"{horizon}-month horizon and is not counted"
+            )
+    for vendor in case.vendors:
+        for cost in vendor.transition.costs:
+            if cost.month > horizon:
+                notes.append(
+                    f"{vendor.name}: transition cost {cost.name!r} (month {cost.month}) is after "
+                    f"the {horizon}-month horizon and is not counted"
+                )
+    return notes
+
+
+def build_case(ih_doc: Document, vendor_docs: list[Document]) -> Case:
+    """Validate both kinds of file and their combination; every problem of every file at once."""
+    problems: list[Problem] = []
+    in_house: InHouse | None = None
+    vendors: list[Vendor] = []
+    try:
+        check_kind(ih_doc, "in_house")
+        in_house = model_from(ih_doc, InHouse)
+    except InputError as exc:
+        problems += exc.problems
+    for doc in vendor_docs:
+        try:
+            check_kind(doc, "vendor")
+            vendors.append(model_from(doc, Vendor))
+        except InputError as exc:
+            problems += exc.problems
+    if problems or in_house is None:
+        raise InputError(problems)
+    case = Case(in_house, tuple(vendors), ih_doc, tuple(vendor_docs))
+    check_case(case)
+    notes = tuple(outside_horizon(case))
+    return Case(in_house, tuple(vendors), ih_doc, tuple(vendor_docs), notes=notes)
