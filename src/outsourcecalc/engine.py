@@ -93,7 +93,9 @@ class StaffCost:
         out = cls()
         for r in roles:
             salaries = r.headcount * r.annual_salary / 12
-            benefits = r.headcount * (r.annual_salary * r.benefits_rate + r.benefits_per_head_annual) / 12
+            benefits = (
+                r.headcount * (r.annual_salary * r.benefits_rate + r.benefits_per_head_annual) / 12
+            )
             out.salaries = out.salaries + salaries
             out.benefits = out.benefits + benefits
             out.hiring = out.hiring + r.headcount * r.attrition_rate / 12 * r.cost_per_hire
@@ -131,7 +133,9 @@ def _seasonal(factors: list[Any], calendar: Any) -> Any:
     if not any(isinstance(f, np.ndarray) for f in factors):
         return np.asarray(factors, dtype=float)[calendar]
     table = np.concatenate(np.broadcast_arrays(*[np.asarray(f, float) for f in factors]), axis=-1)
-    return np.take_along_axis(table, np.broadcast_to(calendar, (table.shape[0], calendar.shape[-1])), axis=-1)
+    return np.take_along_axis(
+        table, np.broadcast_to(calendar, (table.shape[0], calendar.shape[-1])), axis=-1
+    )
 
 
 @dataclass
@@ -240,9 +244,12 @@ def raw_fees(vendor: Vendor, v: Any, productive_hours: Any, t: Timeline) -> Any:
         if c.monthly is not None:
             fixed = fixed + c.monthly
         elif c.per_fte_month is not None:
+            assert c.fte is not None  # validated: per_fte_month comes with fte
             fixed = fixed + c.per_fte_month * c.fte
         elif c.per_hour is not None:
-            hours = productive_hours * vendor.scope if c.hours_per_month is None else c.hours_per_month
+            hours = (
+                productive_hours * vendor.scope if c.hours_per_month is None else c.hours_per_month
+            )
             fixed = fixed + c.per_hour * hours
         elif c.per_unit is not None:
             per_unit = per_unit + c.per_unit
@@ -272,7 +279,9 @@ def tier_fees(charge: Charge, units: Any) -> Any:
     return total
 
 
-def vendor_streams(vendor: Vendor, ih: InHouse, base: InHouseStreams, t: Timeline, case: Case) -> VendorStreams:
+def vendor_streams(
+    vendor: Vendor, ih: InHouse, base: InHouseStreams, t: Timeline, case: Case
+) -> VendorStreams:
     """VO(m) and its components (SPEC section 3)."""
     fx = case.fx_rate(vendor)
     raw = raw_fees(vendor, base.volume, base.productive_hours, t)
@@ -437,7 +446,9 @@ def _vendor_result(
         savings_pct = np.where(np.abs(ih_tco) < HALF_CENT, np.nan, savings / ih_tco)
         parallel = np.asarray(vendor.transition.parallel_run_months)
         in_parallel = ((t.month >= 1) & (t.month <= parallel)).astype(float)
-        investment = (_sum(np.broadcast_to(vs.transition, (S, M))) + _sum(vs.related * in_parallel)) * np.ones(S)
+        investment = (
+            _sum(np.broadcast_to(vs.transition, (S, M))) + _sum(vs.related * in_parallel)
+        ) * np.ones(S)
         roi = np.where(np.abs(investment) < HALF_CENT, np.nan, savings / investment)
         fee_npv = t.discounted(vs.fees * vendor.cost_factor) * np.ones(S)
         price_change = np.where(np.abs(fee_npv) < HALF_CENT, np.nan, npv_savings / fee_npv)
@@ -648,4 +659,5 @@ def _tier_edges(case: Case, vendor_index: int, today: float, top: float) -> Arra
     per_unit_volume = per_unit_volume[per_unit_volume > 0]
     points = np.array(edges, float)[:, None] / per_unit_volume[None, :]
     points = points.ravel()
-    return points[(points >= 0) & (points <= top)]
+    inside: Array = points[(points >= 0) & (points <= top)]
+    return inside

@@ -90,9 +90,7 @@ Money = Annotated[float, BeforeValidator(_money), WithJsonSchema(_MONEY_SCHEMA)]
 Count = Annotated[float, BeforeValidator(_count), WithJsonSchema(_NUMBER_SCHEMA)]
 
 
-def Rate(
-    low: float, high: float, *, low_open: bool = False, high_open: bool = False
-) -> Any:
+def Rate(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Any:
     """A rate field within [low, high] (open ends where asked), given as 0.28 or "28%"."""
 
     def check(value: float) -> float:
@@ -132,7 +130,9 @@ def Whole(low: int, high: int | None = None) -> Any:
     def check(value: int) -> int:
         if value < low or (high is not None and value > high):
             span = f"{low}..{high}" if high is not None else f">= {low}"
-            raise PydanticCustomError("whole_range", "must be a whole number {span}", {"span": span})
+            raise PydanticCustomError(
+                "whole_range", "must be a whole number {span}", {"span": span}
+            )
         return value
 
     schema: dict[str, Any] = {"type": "integer", "minimum": low}
@@ -203,7 +203,9 @@ class Overhead(Strict):
 
     @model_validator(mode="after")
     def _exactly_one_amount(self) -> Overhead:
-        given = [k for k in ("monthly", "annual", "per_head_monthly") if getattr(self, k) is not None]
+        given = [
+            k for k in ("monthly", "annual", "per_head_monthly") if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise PydanticCustomError(
                 "one_of",
@@ -245,7 +247,8 @@ class InHouse(Strict):
             if role.time_off_days >= days:
                 raise PydanticCustomError(
                     "time_off",
-                    "time_off_days of {role} ({off:g}) must be below working_days_per_year ({days:g})",
+                    "time_off_days of {role} ({off:g}) must be below "
+                    "working_days_per_year ({days:g})",
                     {"role": role.role, "off": role.time_off_days, "days": days},
                 )
         return self
@@ -275,8 +278,11 @@ class Charge(Strict):
 
     @model_validator(mode="after")
     def _one_form(self) -> Charge:
-        forms = [k for k in ("monthly", "per_fte_month", "per_hour", "per_unit", "tiers")
-                 if getattr(self, k) is not None]
+        forms = [
+            k
+            for k in ("monthly", "per_fte_month", "per_hour", "per_unit", "tiers")
+            if getattr(self, k) is not None
+        ]
         if len(forms) != 1:
             raise PydanticCustomError(
                 "one_of",
@@ -285,9 +291,14 @@ class Charge(Strict):
             )
         form = forms[0]
         if form == "per_fte_month" and self.fte is None:
-            raise PydanticCustomError("fte", "per_fte_month needs fte (the number of FTE billed)", {})
-        for extra, owner in (("fte", "per_fte_month"), ("hours_per_month", "per_hour"),
-                             ("tier_mode", "tiers")):
+            raise PydanticCustomError(
+                "fte", "per_fte_month needs fte (the number of FTE billed)", {}
+            )
+        for extra, owner in (
+            ("fte", "per_fte_month"),
+            ("hours_per_month", "per_hour"),
+            ("tier_mode", "tiers"),
+        ):
             if getattr(self, extra) is not None and form != owner:
                 raise PydanticCustomError(
                     "stray", "{extra} only goes with {owner}", {"extra": extra, "owner": owner}

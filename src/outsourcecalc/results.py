@@ -78,6 +78,7 @@ class Comparison:
     vendors: list[VendorSummary]
     recommendation: str
     notes: list[str] = field(default_factory=list)
+    unit: str = ""  # what the workload counts (contacts, tickets): labels break_even_volume
 
     @classmethod
     def from_evaluation(cls, ev: Evaluation, i: int = 0) -> Comparison:
@@ -117,6 +118,7 @@ class Comparison:
             vendors=vendors,
             recommendation=ev.recommendation[i],
             notes=list(case.notes),
+            unit=case.in_house.workload.unit if case.in_house.workload else "",
         )
 
     def to_json_dict(self) -> dict[str, Any]:

@@ -95,11 +95,15 @@ def write(doc: Document, loc: Loc, value: Any, source: str) -> Any:
         if isinstance(key, int):
             if not isinstance(node, list) or key >= len(node):
                 size = len(node) if isinstance(node, list) else 0
-                raise InputError([Problem(
-                    source,
-                    f"{format_loc(loc[:depth])} has {size} entries; "
-                    f"{format_loc(loc[: depth + 1])} does not exist",
-                )])
+                raise InputError(
+                    [
+                        Problem(
+                            source,
+                            f"{format_loc(loc[:depth])} has {size} entries; "
+                            f"{format_loc(loc[: depth + 1])} does not exist",
+                        )
+                    ]
+                )
             node = node[key]
         else:
             if not isinstance(node, dict):

@@ -48,7 +48,9 @@ def model_from(doc: Document, model: type[M]) -> M:
     try:
         result = model.model_validate(doc.data)
     except ValidationError as exc:
-        problems += [_problem(doc, err, model) for err in exc.errors() if err["input"] is not INVALID]
+        problems += [
+            _problem(doc, err, model) for err in exc.errors() if err["input"] is not INVALID
+        ]
         raise InputError(_dedupe(problems)) from None
     if problems:
         raise InputError(problems)
@@ -141,16 +143,30 @@ def check_kind(doc: Document, expected: str) -> None:
         return
     kind = data.get("kind")
     looks_vendor = kind == "vendor" or (kind is None and "pricing" in data and "staff" not in data)
-    looks_in_house = kind == "in_house" or (kind is None and "staff" in data and "pricing" not in data)
+    looks_in_house = kind == "in_house" or (
+        kind is None and "staff" in data and "pricing" not in data
+    )
     if expected == "in_house" and looks_vendor:
-        raise InputError([doc.problem(("kind",) if kind else (), (
-            "this is a vendor file; the in-house file comes first: "
-            "outsourcecalc compare IN_HOUSE VENDOR [VENDOR ...]"
-        ))])
+        raise InputError(
+            [
+                doc.problem(
+                    ("kind",) if kind else (),
+                    (
+                        "this is a vendor file; the in-house file comes first: "
+                        "outsourcecalc compare IN_HOUSE VENDOR [VENDOR ...]"
+                    ),
+                )
+            ]
+        )
     if expected == "vendor" and looks_in_house:
-        raise InputError([doc.problem(("kind",) if kind else (), (
-            "this is an in-house file; give it first and vendor files after it"
-        ))])
+        raise InputError(
+            [
+                doc.problem(
+                    ("kind",) if kind else (),
+                    ("this is an in-house file; give it first and vendor files after it"),
+                )
+            ]
+        )
 
 
 def check_case(case: Case) -> None:
@@ -160,7 +176,9 @@ def check_case(case: Case) -> None:
     problems: list[Problem] = []
     for vendor, doc in zip(case.vendors, case.vendor_docs, strict=True):
 
-        def fail(loc: Loc, message: str, doc: Document | None = doc, vendor: Vendor = vendor) -> None:
+        def fail(
+            loc: Loc, message: str, doc: Document | None = doc, vendor: Vendor = vendor
+        ) -> None:
             if doc is None:
                 problems.append(Problem(f"vendor {vendor.name!r}", message, format_loc(loc)))
             else:
@@ -168,32 +186,43 @@ def check_case(case: Case) -> None:
 
         currency = vendor.currency or ih.currency
         if currency != ih.currency and vendor.fx_rate is None:
-            fail(("currency",), (
-                f"the quote is in {currency} but the analysis is in {ih.currency}: "
-                f"give fx_rate ({ih.currency} per 1 {currency})"
-            ))
+            fail(
+                ("currency",),
+                (
+                    f"the quote is in {currency} but the analysis is in {ih.currency}: "
+                    f"give fx_rate ({ih.currency} per 1 {currency})"
+                ),
+            )
         if currency == ih.currency and vendor.fx_rate is not None and float(vendor.fx_rate) != 1:
-            fail(("fx_rate",), (
-                f"fx_rate must be 1 or absent when the quote is in the analysis currency "
-                f"{ih.currency} (got {vendor.fx_rate:g})"
-            ))
+            fail(
+                ("fx_rate",),
+                (
+                    f"fx_rate must be 1 or absent when the quote is in the analysis currency "
+                    f"{ih.currency} (got {vendor.fx_rate:g})"
+                ),
+            )
         if ih.workload is None:
             for i, charge in enumerate(vendor.pricing):
                 if charge.uses_volume:
-                    fail(("pricing", i, charge.form), (
-                        "per-unit pricing needs a workload (monthly_volume) in the in-house file"
-                    ))
+                    fail(
+                        ("pricing", i, charge.form),
+                        ("per-unit pricing needs a workload (monthly_volume) in the in-house file"),
+                    )
         parallel = vendor.transition.parallel_run_months
         if parallel > horizon:
-            fail(("transition", "parallel_run_months"), (
-                f"must be within the horizon of {horizon} months (got {parallel})"
-            ))
+            fail(
+                ("transition", "parallel_run_months"),
+                (f"must be within the horizon of {horizon} months (got {parallel})"),
+            )
         for i, item in enumerate(vendor.transition.costs):
             if item.currency is not None and item.currency not in (ih.currency, currency):
-                fail(("transition", "costs", i, "currency"), (
-                    f"must be the analysis currency {ih.currency} or the quote's {currency} "
-                    f"(got {item.currency})"
-                ))
+                fail(
+                    ("transition", "costs", i, "currency"),
+                    (
+                        f"must be the analysis currency {ih.currency} or the quote's {currency} "
+                        f"(got {item.currency})"
+                    ),
+                )
     if problems:
         raise InputError(problems)
 

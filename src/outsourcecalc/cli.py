@@ -1,0 +1,260 @@
+"""The command line: each command is load -> compute -> render -> exit code.
+
+Bad input of any kind ends here, in `_Group.invoke`: every problem printed on
+stderr as file:line:col: field: message, exit code 2, no traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from .api import evaluate, load
+from .errors import InputError, Problem, UsageError
+from .gates import Gate, parse_gate
+from .results import Comparison
+
+
+class _Group(TyperGroup):
+    """Reports InputError the one way the project does: on stderr, exit 2."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer vendors its own click Context
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # inputs hold salaries
+    help="Make-or-buy cost calculator: the in-house operation against vendor quotes.",
+)
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="PATH=VALUE", help="Change one input for this run (repeatable)."),
+]
+FailIfOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-if",
+        metavar="EXPR",
+        help="Exit 1 when METRIC OP NUMBER holds for any vendor, e.g. npv_savings<0 (repeatable).",
+    ),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+InHouseArg = Annotated[Path, typer.Argument(help="The in-house file (YAML).", show_default=False)]
+VendorsArg = Annotated[
+    list[Path], typer.Argument(help="One or more vendor files (YAML).", show_default=False)
+]
+HorizonOpt = Annotated[
+    int | None, typer.Option("--horizon", help="Months to compare (overrides analysis:).")
+]
+DiscountOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--discount-rate", help='Annual discount rate, 0.08 or "8%" (overrides analysis:).'
+    ),
+]
+StartOpt = Annotated[
+    int | None, typer.Option("--start-month", help="Calendar month of month 1, 1..12.")
+]
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write all at once: to stdout, or to a file replaced atomically (never half-written)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError.option(f"--output {output}", f"folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_comparison(result: Comparison, fmt: Format, monthly: bool, to_file: bool) -> str | None:
+    """The text of `result` in `fmt`; None when the table went straight to the terminal."""
+    if fmt is Format.json:
+        from .render import json as render_json
+
+        return render_json.render(result)
+    if fmt is Format.csv:
+        from .render import csv as render_csv
+
+        return render_csv.render(result, monthly)
+    if fmt is Format.markdown:
+        from .render import markdown
+
+        return markdown.render(result, monthly)
+    from rich.console import Console
+
+    from .render import table
+
+    if to_file:
+        import io
+
+        buffer = io.StringIO()
+        table.render(result, Console(file=buffer, width=100, no_color=True), monthly)
+        return buffer.getvalue()
+    table.render(result, Console(), monthly)
+    return None
+
+
+def check_gates(gates: list[Gate], result: Comparison) -> None:
+    """Exit 1, naming each vendor and value, when any gate holds."""
+    broken = []
+    for gate in gates:
+        for v in result.vendors:
+            if gate.holds(v[gate.metric]):
+                broken.append(
+                    f"fail-if {gate.text}: holds for {v.name} ({gate.metric} = {v[gate.metric]})"
+                )
+    for line in broken:
+        typer.echo(line, err=True)
+    if broken:
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    in_house: InHouseArg,
+    vendors: VendorsArg,
+    horizon: HorizonOpt = None,
+    discount_rate: DiscountOpt = None,
+    start_month: StartOpt = None,
+    set_: SetOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    monthly: Annotated[
+        bool, typer.Option("--monthly", help="Add the month-by-month costs.")
+    ] = False,
+    fail_if: FailIfOpt = None,
+) -> None:
+    """Compare the in-house baseline with one or more vendor quotes."""
+    gates = [parse_gate(text) for text in fail_if or []]
+    case = load(
+        in_house,
+        vendors,
+        set_ or [],
+        horizon_months=horizon,
+        discount_rate=discount_rate,
+        start_month=start_month,
+    )
+    result = evaluate(case)
+    text = render_comparison(result, fmt, monthly, to_file=output is not None)
+    if text is not None:
+        write_output(text, output)
+    check_gates(gates, result)
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path], typer.Argument(help="In-house or vendor files.", show_default=False)
+    ],
+) -> None:
+    """Check files on their own (in-house or vendor, told by `kind` or by content)."""
+    from .loader import load_file
+    from .models import InHouse, Vendor
+    from .validate import model_from
+
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            doc = load_file(path)
+            is_vendor = isinstance(doc.data, dict) and (
+                doc.data.get("kind") == "vendor"
+                or (
+                    doc.data.get("kind") is None
+                    and "pricing" in doc.data
+                    and "staff" not in doc.data
+                )
+            )
+            if is_vendor:
+                vendor = model_from(doc, Vendor)
+                what = f"vendor file, {len(vendor.pricing)} charge(s)"
+            else:
+                ih = model_from(doc, InHouse)
+                what = f"in-house file, {len(ih.staff)} role(s), {ih.total_headcount:g} FTE"
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        typer.echo(f"{path}: ok ({what})")
+    if problems:
+        raise InputError(problems)
+
+
+class SchemaKind(enum.StrEnum):
+    in_house = "in-house"
+    vendor = "vendor"
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="Which file's schema.")],
+    output: OutputOpt = None,
+) -> None:
+    """Print the JSON Schema of a file kind (for editors' YAML language servers)."""
+    from .models import InHouse, Vendor
+
+    model = InHouse if kind is SchemaKind.in_house else Vendor
+    data = model.model_json_schema()
+    data = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://outsourcecalc.dev/schema/{kind.value}.json",
+        **data,
+    }
+    write_output(json.dumps(data, indent=2) + "\n", output)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder for the starter files.")],
+) -> None:
+    """Write a commented starter pair (in_house.yaml, vendor.yaml) that validates and compares."""
+    targets = {name: folder / name for name in ("in_house.yaml", "vendor.yaml")}
+    existing = [str(p) for p in targets.values() if p.exists()]
+    if existing:
+        raise UsageError.option("init", f"will not overwrite {', '.join(existing)}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, target in targets.items():
+        text = resources.files("outsourcecalc").joinpath("starter", name).read_text("utf-8")
+        target.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {target}")
+    typer.echo(f"next: outsourcecalc compare {targets['in_house.yaml']} {targets['vendor.yaml']}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,68 @@
+"""`--fail-if METRIC OP NUMBER` gates: a small parser, never eval.
+
+A gate *holds* (and the run exits 1) when its condition is true for a vendor.
+A null payback means the option never pays back within the horizon, so it
+compares as +infinity (`payback_months>18` holds). Any other null result (no
+IRR, no investment for ROI) cannot be compared, and the gate does not hold.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .engine import RESULT_KEYS
+from .errors import UsageError
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+_GATE = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$")
+_INFINITE_WHEN_NULL = frozenset({"payback_months", "discounted_payback_months"})
+
+
+@dataclass(frozen=True)
+class Gate:
+    text: str
+    metric: str
+    op: str
+    threshold: float
+
+    def holds(self, value: float | None) -> bool:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            if self.metric not in _INFINITE_WHEN_NULL:
+                return False
+            value = math.inf
+        return _OPS[self.op](value, self.threshold)
+
+
+def parse_gate(text: str, option: str = "--fail-if") -> Gate:
+    match = _GATE.match(text)
+    if not match:
+        raise UsageError.option(
+            f"{option} {text}",
+            "expected METRIC OP NUMBER, e.g. npv_savings<0 or payback_months>18",
+        )
+    metric, op, raw = match.groups()
+    if metric not in RESULT_KEYS:
+        raise UsageError.option(
+            f"{option} {text}", f"unknown metric {metric!r}; one of: {', '.join(RESULT_KEYS)}"
+        )
+    try:
+        if raw.endswith("%"):
+            threshold = float(raw[:-1].replace(",", "")) / 100
+        else:
+            threshold = float(raw.replace(",", ""))
+    except ValueError:
+        raise UsageError.option(f"{option} {text}", f"not a number: {raw!r}") from None
+    if not math.isfinite(threshold):
+        raise UsageError.option(f"{option} {text}", f"not a finite number: {raw!r}")
+    return Gate(text.strip(), metric, op, threshold)

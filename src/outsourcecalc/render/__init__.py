@@ -1,0 +1,1 @@
+"""Renderers: each formats results for one output format and never computes them."""

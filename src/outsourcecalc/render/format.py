@@ -1,0 +1,82 @@
+"""How numbers read in every human-facing format: money, rates, months, labels."""
+
+from __future__ import annotations
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "PHP": "₱"}
+
+LABELS = {
+    "tco": "TCO",
+    "npv": "NPV",
+    "savings": "Savings",
+    "savings_pct": "Savings %",
+    "npv_savings": "NPV savings",
+    "investment": "Investment",
+    "roi": "ROI",
+    "irr": "IRR (annual)",
+    "payback_months": "Payback (months)",
+    "discounted_payback_months": "Discounted payback",
+    "break_even_price_change": "Break-even price change",
+    "break_even_volume": "Break-even volume",
+    "salaries": "Salaries",
+    "benefits": "Benefits",
+    "paid_time_off": "  of which paid time off",
+    "hiring": "Hiring (attrition)",
+    "overheads": "Overheads",
+    "variable": "Variable costs",
+    "one_time": "One-time costs",
+    "fees": "Vendor fees",
+    "sla_credits": "SLA credits",
+    "governance": "Governance",
+    "risk_reserve": "Risk reserve",
+    "retained_staff": "Retained staff",
+    "remaining_in_house": "Remaining in house",
+    "transition": "Transition",
+}
+
+
+def money(x: float | None, currency: str, cents: bool = False) -> str:
+    """-1234567.8 -> '-$1,234,568' (or 'EUR 1,234,568' without a known symbol)."""
+    if x is None:
+        return "—"
+    if round(x, 2 if cents else 0) == 0:
+        x = 0.0
+    sign = "-" if x < 0 else ""
+    digits = f"{abs(x):,.2f}" if cents else f"{abs(x):,.0f}"
+    symbol = _SYMBOLS.get(currency)
+    if symbol:
+        return f"{sign}{symbol}{digits}"
+    return f"{sign}{currency} {digits}"
+
+
+def percent(x: float | None, digits: int = 1, signed: bool = False) -> str:
+    if x is None:
+        return "—"
+    text = f"{x * 100:+.{digits}f}%" if signed else f"{x * 100:.{digits}f}%"
+    return text.replace("-0.0%", "0.0%").replace("+-", "-")
+
+
+def months(x: float | None) -> str:
+    return "never" if x is None else f"{x:.1f}"
+
+
+def number(x: float | None, unit: str = "") -> str:
+    if x is None:
+        return "—"
+    return f"{x:,.0f}" + (f" {unit}" if unit else "")
+
+
+def metric(key: str, x: float | None, currency: str, unit: str = "") -> str:
+    """One result, formatted by what kind of number it is."""
+    if key in ("tco", "npv", "savings", "npv_savings", "investment"):
+        return money(x, currency)
+    if key == "savings_pct":
+        return percent(x)
+    if key in ("roi", "irr"):
+        return percent(x)
+    if key == "break_even_price_change":
+        return percent(x, signed=True)
+    if key in ("payback_months", "discounted_payback_months"):
+        return months(x)
+    if key == "break_even_volume":
+        return number(x, unit)
+    return "—" if x is None else f"{x:g}"

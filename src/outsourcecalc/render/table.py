@@ -1,0 +1,103 @@
+"""The terminal view: summary side by side, cost breakdown, the verdict in words."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from ..engine import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
+from ..results import Comparison
+from .format import LABELS, metric, money
+from .words import verdict
+
+
+def summary_table(result: Comparison) -> Table:
+    cur = result.currency
+    table = Table(
+        title=(
+            f"{result.in_house.name}: {result.horizon_months} months, {cur}, "
+            f"discount rate {result.discount_rate * 100:g}%"
+        ),
+        title_justify="left",
+        header_style="bold",
+    )
+    table.add_column("", no_wrap=True)
+    table.add_column("In house", justify="right")
+    for v in result.vendors:
+        table.add_column(v.name, justify="right")
+    table.add_row(
+        LABELS["tco"],
+        money(result.in_house.tco, cur),
+        *(metric("tco", v["tco"], cur) for v in result.vendors),
+    )
+    table.add_row(
+        LABELS["npv"],
+        money(result.in_house.npv, cur),
+        *(metric("npv", v["npv"], cur) for v in result.vendors),
+    )
+    for key in RESULT_KEYS[2:]:
+        cells = [metric(key, v[key], cur, result.unit) for v in result.vendors]
+        table.add_row(LABELS[key], "", *cells)
+    return table
+
+
+def breakdown_table(result: Comparison) -> Table:
+    cur = result.currency
+    table = Table(
+        title="Cost breakdown over the horizon", title_justify="left", header_style="bold"
+    )
+    table.add_column("", no_wrap=True)
+    table.add_column("In house", justify="right")
+    for v in result.vendors:
+        table.add_column(v.name, justify="right")
+    ih = result.in_house.breakdown
+    for key in (*IN_HOUSE_PARTS[:2], "paid_time_off", *IN_HOUSE_PARTS[2:]):
+        table.add_row(LABELS[key], money(ih.get(key), cur), *("" for _ in result.vendors))
+    for key in VENDOR_PARTS:
+        table.add_row(LABELS[key], "", *(money(v.breakdown.get(key), cur) for v in result.vendors))
+    table.add_row(
+        Text("Total (TCO)", style="bold"),
+        money(result.in_house.tco, cur),
+        *(money(v["tco"], cur) for v in result.vendors),
+        end_section=True,
+    )
+    return table
+
+
+def monthly_table(result: Comparison) -> Table:
+    cur = result.currency
+    table = Table(title="Month by month", title_justify="left", header_style="bold")
+    table.add_column("Month", justify="right")
+    table.add_column("In house", justify="right")
+    for v in result.vendors:
+        table.add_column(v.name, justify="right")
+    for m, cost in enumerate(result.in_house.monthly):
+        table.add_row(str(m), money(cost, cur), *(money(v.monthly[m], cur) for v in result.vendors))
+    return table
+
+
+def facts(result: Comparison) -> list[str]:
+    """Lines under the tables: cost per productive hour, and notes on the inputs."""
+    ih = result.in_house
+    lines = []
+    if ih.cost_per_productive_hour is not None:
+        lines.append(
+            f"In house costs {money(ih.cost_per_productive_hour, result.currency, cents=True)} "
+            f"per productive hour in the first year; paid time off inside salaries and "
+            f"benefits: {money(ih.breakdown.get('paid_time_off'), result.currency)} "
+            "over the horizon."
+        )
+    lines += [f"Note: {note}" for note in result.notes]
+    return lines
+
+
+def render(result: Comparison, console: Console, monthly: bool = False) -> None:
+    parts: list[Table | Text] = [summary_table(result), breakdown_table(result)]
+    if monthly:
+        parts.append(monthly_table(result))
+    console.print(Group(*parts))
+    console.print()
+    for line in facts(result):
+        console.print(line, highlight=False)
+    console.print(Text(verdict(result), style="bold"))

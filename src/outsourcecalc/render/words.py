@@ -1,0 +1,43 @@
+"""The closing sentence: the decision in plain words, from results already computed."""
+
+from __future__ import annotations
+
+from ..results import Comparison, VendorSummary
+from .format import money, percent
+
+
+def verdict(result: Comparison) -> str:
+    """'Outsourcing to Acme saves $412,300 in today's money over 36 months ...'."""
+    cur, h = result.currency, result.horizon_months
+    if result.recommendation != "in-house":
+        v = next(v for v in result.vendors if v.name == result.recommendation)
+        text = (
+            f"Outsourcing to {v.name} saves {money(v['npv_savings'], cur)} in today's money "
+            f"over {h} months ({money(v['savings'], cur)}, {percent(v['savings_pct'])}, "
+            f"before discounting) and {_payback(v)}"
+        )
+        change = v["break_even_price_change"]
+        if change is not None:
+            text += f"; its quote could rise {percent(change)} before it stops paying"
+        return text + "."
+    if not result.vendors:
+        return "Keep the work in house."
+    best = max(result.vendors, key=lambda v: v["npv_savings"] or 0.0)
+    extra = -(best["npv_savings"] or 0.0)
+    text = (
+        f"Keep the work in house: the best quote, {best.name}, would cost "
+        f"{money(extra, cur)} more in today's money over {h} months"
+    )
+    change = best["break_even_price_change"]
+    if change is not None and change < 0:
+        text += f"; its price would have to fall {percent(-change)} to break even"
+    return text + "."
+
+
+def _payback(v: VendorSummary) -> str:
+    months = v["payback_months"]
+    if months is None:
+        return "does not pay back within the horizon"
+    if months == 0:
+        return "pays back from the start"
+    return f"pays back in month {months:.1f}"
