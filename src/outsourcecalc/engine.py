@@ -68,6 +68,8 @@ class Timeline:
 
     def discounted(self, stream: Any) -> Any:
         """Sum of stream(m) * DF(m) over the months: NPV of a stream."""
+        if np.ndim(self.discount) == 1:
+            return np.asarray(stream) @ self.discount  # BLAS, no (S, M) temporary
         return _sum(stream * self.discount)
 
 
@@ -142,57 +144,74 @@ def _seasonal(factors: list[Any], calendar: Any) -> Any:
 class InHouseStreams:
     total: Any  # IH(m)
     avoidable: Any  # the part that stops when the work leaves
-    parts: dict[str, Any]  # breakdown components (paid_time_off is "of which", not added)
     volume: Any  # V(m)
     productive_hours: Any  # P, per month
+    parts: dict[str, Any] = field(default_factory=dict)  # breakdown, when asked for
 
 
-def in_house_streams(ih: InHouse, t: Timeline) -> InHouseStreams:
-    """IH(m) and its components (SPEC section 2)."""
+IN_HOUSE_PARTS = ("salaries", "benefits", "hiring", "overheads", "variable", "one_time")
+
+
+def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseStreams:
+    """IH(m) and its avoidable part (SPEC section 2); with `detail`, each component too.
+
+    Costs that grow alike are summed as coefficients first (a number, or one per
+    scenario) and multiplied by their growth staircase once: a batch pays for
+    one (S, M) product per growth rate, not one per role or overhead.
+    """
     g, infl = ih.salary_growth, ih.inflation
-    all_staff = StaffCost.of(list(ih.staff), ih.calendar.working_days_per_year)
-    parts = all_staff.streams(t, g, infl)
-    avoid_staff = StaffCost.of([r for r in ih.staff if r.avoidable])
-    avoidable = avoid_staff.total(t, g, infl)
-
+    staff = StaffCost.of(list(ih.staff), ih.calendar.working_days_per_year)
+    kept = StaffCost.of([r for r in ih.staff if r.avoidable])
     heads = ih.total_headcount
-    overhead_all: Any = 0.0
-    overhead_avoid: Any = 0.0
+    overhead: Any = 0.0
+    overhead_avoidable: Any = 0.0
     for o in ih.overheads:
         amount = _overhead_monthly(o.monthly, o.annual, o.per_head_monthly, heads)
-        overhead_all = overhead_all + amount
+        overhead = overhead + amount
         if o.avoidable:
-            overhead_avoid = overhead_avoid + amount
-    price = t.step(infl)
-    parts["overheads"] = overhead_all * price
-    avoidable = avoidable + overhead_avoid * price
-
-    v = volume(ih, t)
-    per_unit_all = sum((c.per_unit for c in ih.variable_costs), 0.0)
-    per_unit_avoid = sum((c.per_unit for c in ih.variable_costs if c.avoidable), 0.0)
-    parts["variable"] = per_unit_all * v * price
-    avoidable = avoidable + per_unit_avoid * v * price
-
-    one_all: Any = 0.0
-    one_avoid: Any = 0.0
+            overhead_avoidable = overhead_avoidable + amount
+    per_unit = sum((c.per_unit for c in ih.variable_costs), 0.0)
+    per_unit_avoidable = sum((c.per_unit for c in ih.variable_costs if c.avoidable), 0.0)
+    one_time: Any = 0.0
+    one_time_avoidable: Any = 0.0
     for item in ih.one_time:
         stream = item.amount * t.at(item.month)
-        one_all = one_all + stream
+        one_time = one_time + stream
         if item.avoidable:
-            one_avoid = one_avoid + stream
-    parts["one_time"] = one_all * np.ones(t.horizon + 1)
-    avoidable = avoidable + one_avoid
+            one_time_avoidable = one_time_avoidable + stream
 
-    total = _add(parts[k] for k in IN_HOUSE_PARTS)
+    wage, price = t.step(g), t.step(infl)
+    v = volume(ih, t)
+    unit_cost = v * price if ih.variable_costs else 0.0
+
+    def stream(on_wages: Any, on_prices: Any, on_units: Any, once: Any) -> Any:
+        return _add([on_wages * wage, on_prices * price, on_units * unit_cost, once])
+
+    total = stream(
+        staff.salaries + staff.benefits, staff.hiring + overhead, per_unit, one_time
+    )
+    avoidable = stream(
+        kept.salaries + kept.benefits,
+        kept.hiring + overhead_avoidable,
+        per_unit_avoidable,
+        one_time_avoidable,
+    )
     hours = sum(
         (r.headcount * (ih.calendar.working_days_per_year - r.time_off_days) for r in ih.staff),
         0.0,
     )
-    productive = hours * ih.calendar.hours_per_day / 12
-    return InHouseStreams(total, avoidable, parts, v, productive)
-
-
-IN_HOUSE_PARTS = ("salaries", "benefits", "hiring", "overheads", "variable", "one_time")
+    result = InHouseStreams(total, avoidable, v, hours * ih.calendar.hours_per_day / 12)
+    if detail:
+        result.parts = {
+            "salaries": staff.salaries * wage,
+            "benefits": staff.benefits * wage,
+            "paid_time_off": staff.paid_time_off * wage,
+            "hiring": staff.hiring * price,
+            "overheads": overhead * price,
+            "variable": per_unit * unit_cost,
+            "one_time": one_time * np.ones(t.horizon + 1),
+        }
+    return result
 
 
 def _overhead_monthly(monthly: Any, annual: Any, per_head: Any, heads: Any) -> Any:
@@ -205,7 +224,7 @@ def _overhead_monthly(monthly: Any, annual: Any, per_head: Any, heads: Any) -> A
 
 def _add(terms: Any) -> Any:
     """Sum terms, the small (non-varying) ones first, so broadcasting does the least work."""
-    items = sorted(terms, key=lambda x: np.size(x))
+    items = sorted((x for x in terms if not _is_zero_number(x)), key=np.size)
     total: Any = 0.0
     for item in items:
         total = total + item
@@ -231,7 +250,7 @@ class VendorStreams:
     fees: Any  # F(m), in the analysis currency
     related: Any  # VR(m)
     transition: Any  # T(m)
-    parts: dict[str, Any]
+    parts: dict[str, Any] = field(default_factory=dict)  # breakdown, when asked for
 
 
 def raw_fees(vendor: Vendor, v: Any, productive_hours: Any, t: Timeline) -> Any:
@@ -280,21 +299,20 @@ def tier_fees(charge: Charge, units: Any) -> Any:
 
 
 def vendor_streams(
-    vendor: Vendor, ih: InHouse, base: InHouseStreams, t: Timeline, case: Case
+    vendor: Vendor, ih: InHouse, base: InHouseStreams, t: Timeline, case: Case, detail: bool = False
 ) -> VendorStreams:
     """VO(m) and its components (SPEC section 3)."""
     fx = case.fx_rate(vendor)
     raw = raw_fees(vendor, base.volume, base.productive_hours, t)
     minimum = vendor.minimum_monthly_fee
     billed = raw if _is_zero_number(minimum) else np.maximum(raw, minimum)
-    fees = fx * t.step(vendor.annual_escalation) * billed
+    fees = (fx * billed) * t.step(vendor.annual_escalation)
 
     retained = StaffCost.of(list(vendor.retained_staff)).total(t, ih.salary_growth, ih.inflation)
-    related = fees * vendor.cost_factor + retained
+    related = _add([fees * vendor.cost_factor, retained])
 
     parallel = vendor.transition.parallel_run_months
-    after_parallel = (t.month > np.asarray(parallel)).astype(float)
-    moved = vendor.scope * base.avoidable * after_parallel
+    moved = vendor.scope * base.avoidable * (t.month > np.asarray(parallel))
     remaining = base.total - moved
 
     transition: Any = 0.0
@@ -302,19 +320,21 @@ def vendor_streams(
         # validated: an item is in the analysis currency or in the quote's
         rate = fx if item.currency not in (None, ih.currency) else 1.0
         transition = transition + rate * item.amount * t.at(item.month)
-    transition = transition * np.ones(t.horizon + 1)
 
-    parts = {
-        "fees": fees,
-        "sla_credits": -fees * vendor.sla_credit_rate,
-        "governance": fees * vendor.governance_rate,
-        "risk_reserve": fees * vendor.risk_contingency_rate,
-        "retained_staff": retained * np.ones(t.horizon + 1),
-        "remaining_in_house": remaining,
-        "transition": transition,
-    }
-    total = related + remaining + transition
-    return VendorStreams(total, fees, related, transition, parts)
+    total = _add([related, remaining, transition])
+    result = VendorStreams(total, fees, related, transition * np.ones(t.horizon + 1))
+    if detail:
+        ones = np.ones(t.horizon + 1)
+        result.parts = {
+            "fees": fees,
+            "sla_credits": -fees * vendor.sla_credit_rate,
+            "governance": fees * vendor.governance_rate,
+            "risk_reserve": fees * vendor.risk_contingency_rate,
+            "retained_staff": retained * ones,
+            "remaining_in_house": remaining,
+            "transition": transition * ones,
+        }
+    return result
 
 
 def _is_zero_number(x: Any) -> bool:
@@ -363,11 +383,15 @@ class Evaluation:
     case: Case
     in_house: InHouseResult
     vendors: list[VendorResult]
-    recommendation: list[str]  # one per scenario
+    best: NDArray[np.int64]  # per scenario: index of the recommended vendor, -1 = in house
 
     @property
     def size(self) -> int:
         return self.case.size
+
+    def recommendation(self, i: int = 0) -> str:
+        best = int(self.best[i])
+        return "in-house" if best < 0 else self.vendors[best].name
 
 
 RESULT_KEYS = (
@@ -394,25 +418,33 @@ def evaluate_batch(case: Case, metrics: frozenset[str] = ALL_METRICS) -> Evaluat
     streams). What is not asked for comes back as NaN.
     """
     S = case.size
+    detail = "breakdown" in metrics
     t = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
     ih = case.in_house
-    base = in_house_streams(ih, t)
-    ih_total = np.broadcast_to(base.total, (S, t.horizon + 1))
-    ih_tco = _sum(ih_total)
+    base = in_house_streams(ih, t, detail)
+    shape = (S, t.horizon + 1)
+    ih_total = np.broadcast_to(base.total, shape)
+    ih_tco = _sum(ih_total) * np.ones(S)
     ih_npv = t.discounted(ih_total) * np.ones(S)
 
-    vendors = []
-    for vendor in case.vendors:
-        vs = vendor_streams(vendor, ih, base, t, case)
-        vendors.append(_vendor_result(vendor, vs, ih_total, ih_tco, ih_npv, t, case, metrics))
-
-    in_house = InHouseResult(ih.name, ih_tco * np.ones(S), ih_npv)
+    vendors = [
+        _vendor_result(
+            vendor,
+            vendor_streams(vendor, ih, base, t, case, detail),
+            ih_total,
+            ih_tco,
+            ih_npv,
+            t,
+            case,
+            metrics,
+        )
+        for vendor in case.vendors
+    ]
+    in_house = InHouseResult(ih.name, ih_tco, ih_npv)
     if "monthly" in metrics:
         in_house.monthly = np.array(ih_total)
-    if "breakdown" in metrics:
-        in_house.breakdown = {
-            k: _sum(np.broadcast_to(v, ih_total.shape)) for k, v in base.parts.items()
-        }
+    if detail:
+        in_house.breakdown = {k: _sum(np.broadcast_to(v, shape)) for k, v in base.parts.items()}
         # fully loaded cost per productive hour, over the first year (or the horizon)
         months = min(12, t.horizon)
         recurring = (ih_total - base.parts["one_time"])[:, 1 : months + 1].sum(axis=1)
@@ -422,7 +454,7 @@ def evaluate_batch(case: Case, metrics: frozenset[str] = ALL_METRICS) -> Evaluat
                 hours > 0, recurring / (hours * months), np.nan
             )
         in_house.productive_hours_per_month = hours
-    return Evaluation(case, in_house, vendors, recommend(case, vendors))
+    return Evaluation(case, in_house, vendors, recommend(vendors, S))
 
 
 def _vendor_result(
@@ -438,19 +470,21 @@ def _vendor_result(
     S, M = ih_total.shape
     total = np.broadcast_to(vs.total, (S, M))
     savings_m = ih_total - total
-    tco = _sum(total)
+    tco = _sum(total) * np.ones(S)
     npv = t.discounted(total) * np.ones(S)
     savings = ih_tco - tco
     npv_savings = ih_npv - npv
+    parallel = vendor.transition.parallel_run_months
+    if isinstance(parallel, np.ndarray):
+        in_parallel = (t.month >= 1) & (t.month <= parallel)
+        during = _sum(vs.related * in_parallel)
+    else:
+        during = _sum(np.asarray(vs.related)[..., 1 : int(parallel) + 1])
+    investment = (_sum(vs.transition) + during) * np.ones(S)
+    fee_npv = t.discounted(vs.fees) * vendor.cost_factor * np.ones(S)
     with np.errstate(divide="ignore", invalid="ignore"):
         savings_pct = np.where(np.abs(ih_tco) < HALF_CENT, np.nan, savings / ih_tco)
-        parallel = np.asarray(vendor.transition.parallel_run_months)
-        in_parallel = ((t.month >= 1) & (t.month <= parallel)).astype(float)
-        investment = (
-            _sum(np.broadcast_to(vs.transition, (S, M))) + _sum(vs.related * in_parallel)
-        ) * np.ones(S)
         roi = np.where(np.abs(investment) < HALF_CENT, np.nan, savings / investment)
-        fee_npv = t.discounted(vs.fees * vendor.cost_factor) * np.ones(S)
         price_change = np.where(np.abs(fee_npv) < HALF_CENT, np.nan, npv_savings / fee_npv)
 
     nothing = np.full(S, np.nan)
@@ -468,7 +502,7 @@ def _vendor_result(
         discounted_payback_months=(
             payback(savings_m * t.discount) if "discounted_payback_months" in metrics else nothing
         ),
-        break_even_price_change=price_change,
+        break_even_price_change=price_change.reshape(S),
         break_even_volume=nothing,
     )
     if "monthly" in metrics:
@@ -483,17 +517,15 @@ def _vendor_result(
     return result
 
 
-def recommend(case: Case, vendors: list[VendorResult]) -> list[str]:
-    """Per scenario: the vendor with the largest positive npv_savings (first on a tie)."""
-    out = []
-    for i in range(case.size):
-        best, best_value = "in-house", HALF_CENT
-        for v in vendors:
-            value = float(v.npv_savings[i])
-            if value >= HALF_CENT and (best == "in-house" or value > best_value):
-                best, best_value = v.name, value
-        out.append(best)
-    return out
+def recommend(vendors: list[VendorResult], size: int) -> NDArray[np.int64]:
+    """Per scenario: the vendor with the largest positive npv_savings (the first on a tie),
+    as an index into `vendors`; -1 when none saves money (keep it in house)."""
+    if not vendors:
+        return np.full(size, -1)
+    npv = np.stack([v.npv_savings for v in vendors])
+    npv = np.where(npv >= HALF_CENT, npv, -np.inf)
+    best = np.argmax(npv, axis=0)
+    return np.where(np.isfinite(npv.max(axis=0)), best, -1)
 
 
 # ------------------------------------------------------------ payback and IRR
@@ -616,8 +648,9 @@ def break_even_volume(case: Case, vendor_index: int) -> float:
 
     npv_savings is piecewise linear in the volume, with kinks (graduated tiers,
     the minimum fee) and jumps (volume tiers) where some month's volume reaches a
-    tier edge. We scan a grid that includes every such edge, then refine the
-    first interval that holds a zero twice more with 1,000-point grids.
+    tier edge. We scan a grid that includes every such edge, take the first
+    interval where npv_savings leaves the sign it has at volume 0 (or touches
+    zero), and narrow it twice with 1,000-point grids to the true crossing.
     """
     w = case.in_house.workload
     if w is None or float(w.monthly_volume) == 0:
@@ -627,20 +660,26 @@ def break_even_volume(case: Case, vendor_index: int) -> float:
     edges = _tier_edges(case, vendor_index, today, top)
     grid = np.unique(np.concatenate([np.linspace(0, top, 2001), edges]))
     values = npv_savings_at_volumes(case, vendor_index, grid)
+    if abs(values[0]) < HALF_CENT:
+        return 0.0
+    start_sign = np.sign(values[0])
     for refinement in range(3):
-        zero = np.abs(values) < HALF_CENT
-        flips = np.sign(values[:-1]) * np.sign(values[1:]) < 0
-        hits = np.flatnonzero(np.append(zero[:-1] | flips, zero[-1]))
-        if not len(hits):
+        crossed = np.sign(values) != start_sign  # at or beyond zero
+        touching = np.abs(values) < HALF_CENT
+        if not (crossed | touching).any():
             return float("nan")
-        i = int(hits[0])
-        if zero[i]:
-            return float(grid[i])
-        a, b = grid[i], grid[i + 1]
-        if refinement == 2:
+        first = int(np.argmax(crossed | touching))
+        if not crossed[first]:
+            # within half a cent of zero here: does it cross before the next point?
+            nxt = first + 1
+            if nxt >= len(grid) or not crossed[nxt]:
+                return float(grid[first])
+            first = nxt
+        a, b = grid[first - 1], grid[first]
+        fa, fb = values[first - 1], values[first]
+        if refinement == 2 or b - a <= 1e-9 * top:
             # linear between two points a few millionths of a unit apart
-            fa, fb = values[i], values[i + 1]
-            return float(a - fa * (b - a) / (fb - fa))
+            return float(a - fa * (b - a) / (fb - fa)) if fb != fa else float(b)
         grid = np.linspace(a, b, 1001)
         values = npv_savings_at_volumes(case, vendor_index, grid)
     raise AssertionError("unreachable")

@@ -13,11 +13,14 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from .engine import RESULT_KEYS
 from .errors import UsageError
 
-_OPS: dict[str, Callable[[float, float], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     ">=": operator.ge,
     "==": operator.eq,
@@ -41,7 +44,10 @@ class Gate:
             if self.metric not in _INFINITE_WHEN_NULL:
                 return False
             value = math.inf
-        return _OPS[self.op](value, self.threshold)
+        return bool(_OPS[self.op](value, self.threshold))
+
+    def holds_many(self, values: Any) -> Any:
+        return holds_many(self, values)
 
 
 def parse_gate(text: str, option: str = "--fail-if") -> Gate:
@@ -66,3 +72,11 @@ def parse_gate(text: str, option: str = "--fail-if") -> Gate:
     if not math.isfinite(threshold):
         raise UsageError.option(f"{option} {text}", f"not a finite number: {raw!r}")
     return Gate(text.strip(), metric, op, threshold)
+
+
+def holds_many(gate: Gate, values: Any) -> Any:
+    """`gate.holds` for an array of values (NaN is null), as a boolean array."""
+    v = np.asarray(values, dtype=float)
+    if gate.metric in _INFINITE_WHEN_NULL:
+        return _OPS[gate.op](np.where(np.isnan(v), np.inf, v), gate.threshold)
+    return ~np.isnan(v) & _OPS[gate.op](np.nan_to_num(v), gate.threshold)

@@ -8,6 +8,7 @@ each placed at its line, so that a typo can never silently change a cost.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,8 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = str(part) if len(str(part)) <= 60 else str(part)[:57] + "..."
+            out += f".{name}" if out else name
     return out
 
 
@@ -94,20 +96,63 @@ def load_file(path: str | Path) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError.single(name, f"not UTF-8 text (byte {exc.start})") from None
+        raise _not_utf8(name, raw, exc.start) from None
     return load_text(text, name)
+
+
+def _not_utf8(name: str, raw: bytes, start: int) -> InputError:
+    """Where the first byte that is not UTF-8 sits, and what to do about it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return InputError.single(
+            name, "the file is saved as UTF-16; save it as UTF-8", line=1, column=1
+        )
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw.count(b"\n", 0, start) + 1
+    column = len(raw[line_start:start].decode("utf-8", "replace")) + 1
+    return InputError.single(
+        name,
+        f"not UTF-8 text (byte 0x{raw[start]:02x}); save the file as UTF-8",
+        line=line,
+        column=column,
+    )
 
 
 def load_text(text: str, name: str) -> Document:
     """Parse YAML text into a Document (strict scalars, positions kept)."""
+    doc = _parse(text, name)
+    if not isinstance(doc.data, dict) and doc.data is not INVALID:
+        got = "a list" if isinstance(doc.data, list) else f"a single value ({_short(doc.data)})"
+        doc.problems.append(
+            doc.problem((), f"expected fields (name: ...) at the top level, got {got}")
+        )
+    return doc
+
+
+def parse_scalar(text: str, source: str) -> Any:
+    """Read one command-line value (`--set PATH=VALUE`) with the same rules as a file.
+
+    Problems name the option only: a line and column inside one value mean nothing.
+    """
+    try:
+        doc = _parse(text if text.strip() else "''", source)
+    except InputError as exc:
+        raise InputError([_unplaced(p) for p in exc.problems]) from None
+    if doc.problems:
+        raise InputError([_unplaced(p) for p in doc.problems])
+    return doc.data
+
+
+def _unplaced(problem: Problem) -> Problem:
+    return Problem(problem.source, problem.message)
+
+
+def _parse(text: str, name: str) -> Document:
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        msg = f"not valid YAML: {exc.problem or exc.context}"
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        raise InputError.single(name, msg, line=line, column=col) from None
+        raise _syntax_error(name, exc) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(name, text, exc) from None
     except yaml.YAMLError as exc:
         raise InputError.single(name, f"not valid YAML: {exc}") from None
     except RecursionError:
@@ -119,7 +164,8 @@ def load_text(text: str, name: str) -> Document:
         mark = docs[1].start_mark
         raise InputError.single(
             name,
-            "holds more than one YAML document; give one file per option",
+            "holds more than one YAML document (a second one starts here); "
+            "give one file per option",
             line=mark.line + 1,
             column=mark.column + 1,
         )
@@ -128,18 +174,67 @@ def load_text(text: str, name: str) -> Document:
         data = builder.build(docs[0], ())
     except RecursionError:
         raise InputError.single(name, "nesting is too deep") from None
-    doc = Document(name, data, builder.positions, builder.problems)
-    if not isinstance(data, dict):
-        doc.problems.append(doc.problem((), "expected a mapping of fields at the top level"))
-    return doc
+    return Document(name, data, builder.positions, builder.problems)
 
 
-def parse_scalar(text: str, source: str) -> Any:
-    """Read one command-line value (`--set PATH=VALUE`) with the same rules as a file."""
-    doc = load_text(text if text.strip() else "''", source)
-    if doc.problems:
-        raise InputError(doc.problems)
-    return doc.data
+_OPENERS = {
+    "while parsing a flow sequence": "'['",
+    "while parsing a flow mapping": "'{'",
+    "while scanning a quoted scalar": "quote",
+    "while scanning a double-quoted scalar": "quote",
+}
+_BAD_START = re.compile(r"found character '(.+)' that cannot start any token")
+
+
+def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> InputError:
+    """A YAML syntax error in words a spreadsheet user can act on, at the place to look."""
+    problem = (exc.problem or "").replace("'<stream end>'", "the end of the file")
+    problem = problem.replace("end of stream", "end of the file")
+    context = exc.context or ""
+    mark, cmark = exc.problem_mark, exc.context_mark
+    opener = _OPENERS.get(context)
+    if opener and cmark is not None and "end of the file" in problem:
+        # the useful place is the bracket or quote that was opened, not the end of the file
+        message = f"not valid YAML: this {opener} is never closed ({problem})"
+        mark = cmark
+    elif "'\\t'" in problem:
+        message = "not valid YAML: a tab character; indent with spaces, not tabs"
+    elif problem == "mapping values are not allowed here":
+        message = (
+            "not valid YAML: unexpected ':'; check the indentation, "
+            "or put quotes around a value that contains ': '"
+        )
+    elif (found := _BAD_START.search(problem)) is not None:
+        message = f"not valid YAML: a value cannot start with {found.group(1)!r}; put it in quotes"
+    elif context.startswith("found duplicate anchor") and cmark is not None:
+        message = f"not valid YAML: {context.split(';')[0]} (first on line {cmark.line + 1})"
+    else:
+        message = f"not valid YAML: {problem or context}"
+        if context and cmark is not None and (mark is None or cmark.line != mark.line):
+            message += f" ({context} on line {cmark.line + 1})"
+    mark = mark or cmark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return InputError.single(name, message, line=line, column=column)
+
+
+def _reader_error(name: str, text: str, exc: yaml.reader.ReaderError) -> InputError:
+    position = exc.position
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return InputError.single(
+        name,
+        f"not valid YAML: a control character (U+{ord(char):04X}) YAML does not allow; "
+        "delete it",
+        line=line,
+        column=column,
+    )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class _Builder:
@@ -162,12 +257,23 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
-                self.fail(node, loc, f"document has more than {MAX_NODES:,} values")
+                self.fail(
+                    node,
+                    loc,
+                    f"the file holds more than {MAX_NODES:,} values "
+                    "(aliases that expand into a huge document?)",
+                )
             return INVALID
         self.positions.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _PLAIN_TAGS:
+            return self.fail(node, loc, f"unsupported YAML tag {_short_tag(node.tag)}")
         if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                return self.fail(node, loc, f"unsupported YAML tag {_short_tag(node.tag)}")
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                return self.fail(node, loc, f"unsupported YAML tag {_short_tag(node.tag)}")
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, loc)
@@ -178,16 +284,18 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.fail(key_node, loc, "merge keys ('<<') are not supported; write fields out")
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, loc, "a key must be a plain name")
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                self.fail(key_node, loc, "a key must be a plain field name")
                 continue
-            key = key_node.value
-            if key_node.tag != "tag:yaml.org,2002:str":
-                # `1: x` or `yes: x`: a key is always a field name
-                key = str(key)
+            # `1: x` or `yes: x`: a key is always a field name, as written
+            key = str(key_node.value)
             if key in out:
                 first = self.positions.get((*loc, key), (None, None))[0]
-                self.fail(key_node, (*loc, key), f"duplicate key (first given on line {first})")
+                self.fail(
+                    key_node,
+                    (*loc, key),
+                    f"duplicate key: also given on line {first}; keep one of them",
+                )
                 continue
             out[key] = self.build(value_node, (*loc, key))
             # a field's place is its key, where an editor should jump to
@@ -199,35 +307,85 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
         tag, text = node.tag, node.value
-        if node.style in ("'", '"', "|", ">") or tag == "tag:yaml.org,2002:str":
+        if node.style in ("'", '"', "|", ">") or tag == _STR:
             return text
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag == "tag:yaml.org,2002:bool":
             if text.lower() in _BOOL_WORDS:
                 return _BOOL_WORDS[text.lower()]
-            return self.fail(node, loc, f"write true or false (got {text!r}, a YAML 1.1 boolean)")
+            return self.fail(
+                node,
+                loc,
+                f"write true or false, or put it in quotes if it is text "
+                f"(got {text!r}, which YAML 1.1 reads as a boolean)",
+            )
         if tag == "tag:yaml.org,2002:int":
-            if ":" in text:
-                return self.fail(node, loc, f"sexagesimal numbers are not allowed (got {text!r})")
-            if not _INT_RE.match(text):
-                return self.fail(
-                    node,
-                    loc,
-                    f"write a plain decimal number (got {text!r}: octal or hex in YAML 1.1)",
-                )
-            return int(text.replace("_", ""))
+            return self._int(node, loc, text)
         if tag == "tag:yaml.org,2002:float":
             low = text.lower()
             if "nan" in low or "inf" in low:
                 return self.fail(node, loc, f"must be a finite number (got {text!r})")
             if ":" in text or not _FLOAT_RE.match(text):
                 return self.fail(node, loc, f"write a plain decimal number (got {text!r})")
-            return float(text.replace("_", ""))
+            number = float(text.replace("_", ""))
+            if not math.isfinite(number):
+                return self.fail(node, loc, f"is too large to be a number (got {_short(text)})")
+            return number
         if tag == "tag:yaml.org,2002:timestamp":
             return self.fail(
-                node, loc, f"dates are not a value here (got {text!r}); quote it if it is text"
+                node,
+                loc,
+                f"a date is not a value here (got {text!r}); "
+                "give a number, or put it in quotes if it is text",
             )
-        if tag.startswith("tag:yaml.org,2002:"):
-            return text
-        return self.fail(node, loc, f"unsupported YAML tag {tag!r}")
+        return self.fail(node, loc, f"unsupported YAML tag {_short_tag(tag)}")
+
+    def _int(self, node: yaml.ScalarNode, loc: Loc, text: str) -> Any:
+        if ":" in text:
+            return self.fail(
+                node,
+                loc,
+                f"write a plain decimal number (got {text!r}, which YAML 1.1 reads as base 60)",
+            )
+        if not _INT_RE.match(text):
+            digits = text.lstrip("+-").lower()
+            if digits.startswith(("0x", "0b")):
+                base = "hexadecimal" if digits.startswith("0x") else "binary"
+                return self.fail(
+                    node, loc, f"write a plain decimal number (got {text!r}, a {base} number)"
+                )
+            return self.fail(
+                node,
+                loc,
+                f"write {text.lstrip('+0') or '0'} without the leading zero, or put it in quotes "
+                f"if it is text (got {text!r}, which YAML 1.1 reads as an octal number)",
+            )
+        digits = text.replace("_", "")
+        if len(digits.lstrip("+-")) > _MAX_DIGITS:
+            return self.fail(node, loc, f"is too large to be a number (got {_short(text)})")
+        return int(digits)
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_PLAIN_TAGS = frozenset(
+    {
+        _STR,
+        _MAP,
+        _SEQ,
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:timestamp",
+    }
+)
+_MAX_DIGITS = 300  # a float holds up to about 1.8e308: longer is not an amount
+
+
+def _short_tag(tag: str) -> str:
+    """'tag:yaml.org,2002:python/object' -> '!!python/object' (as it was written)."""
+    short = tag.replace("tag:yaml.org,2002:", "!!", 1)
+    return repr(short if len(short) <= 60 else short[:57] + "...")

@@ -90,8 +90,16 @@ Money = Annotated[float, BeforeValidator(_money), WithJsonSchema(_MONEY_SCHEMA)]
 Count = Annotated[float, BeforeValidator(_count), WithJsonSchema(_NUMBER_SCHEMA)]
 
 
-def Rate(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Any:
-    """A rate field within [low, high] (open ends where asked), given as 0.28 or "28%"."""
+def _bounded(
+    parse: Any,
+    low: float,
+    high: float,
+    low_open: bool,
+    high_open: bool,
+    what: str,
+    string_schema: dict[str, Any] | None,
+) -> Any:
+    """A number within [low, high] (open ends where asked), read by `parse`."""
 
     def check(value: float) -> float:
         too_low = value <= low if low_open else value < low
@@ -100,28 +108,42 @@ def Rate(low: float, high: float, *, low_open: bool = False, high_open: bool = F
             lo = "(" if low_open else "["
             hi = ")" if high_open else "]"
             hint = ""
-            if too_high and value > 1 and low <= value / 100 <= high:
+            if what == "rate" and too_high and value > 1 and low <= value / 100 <= high:
                 hint = f'; did you mean {value / 100:g} or "{value:g}%"?'
             raise PydanticCustomError(
-                "rate_range",
-                "must be a rate in {lo}{low}, {high}{hi}{hint}",
-                {"lo": lo, "hi": hi, "low": f"{low:g}", "high": f"{high:g}", "hint": hint},
+                "range",
+                "must be {what} in {lo}{low}, {high}{hi}{hint}",
+                {
+                    "what": "a rate" if what == "rate" else "a number",
+                    "lo": lo,
+                    "hi": hi,
+                    "low": f"{low:g}",
+                    "high": f"{high:g}",
+                    "hint": hint,
+                },
             )
         return value
 
-    schema: dict[str, Any] = {
-        "anyOf": [
-            {
-                "type": "number",
-                ("exclusiveMinimum" if low_open else "minimum"): low,
-                ("exclusiveMaximum" if high_open else "maximum"): high,
-            },
-            {"type": "string", "pattern": r"^\s*[-+]?(\d+\.?\d*|\.\d+)\s*%\s*$"},
-        ]
-    }
-    return Annotated[
-        float, BeforeValidator(_rate_value), AfterValidator(check), WithJsonSchema(schema)
-    ]
+    number: dict[str, Any] = {"type": "number"}
+    if math.isfinite(low):
+        number["exclusiveMinimum" if low_open else "minimum"] = low
+    if math.isfinite(high):
+        number["exclusiveMaximum" if high_open else "maximum"] = high
+    schema = {"anyOf": [number, string_schema]} if string_schema else number
+    return Annotated[float, BeforeValidator(parse), AfterValidator(check), WithJsonSchema(schema)]
+
+
+_PERCENT_SCHEMA = {"type": "string", "pattern": r"^\s*[-+]?(\d+\.?\d*|\.\d+)\s*%\s*$"}
+
+
+def Rate(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Any:
+    """A rate field within [low, high], given as 0.28 or "28%"."""
+    return _bounded(_rate_value, low, high, low_open, high_open, "rate", _PERCENT_SCHEMA)
+
+
+def Number(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Any:
+    """A plain number within [low, high] (days, hours, an exchange rate)."""
+    return _bounded(_count, low, high, low_open, high_open, "number", None)
 
 
 def Whole(low: int, high: int | None = None) -> Any:
@@ -158,8 +180,8 @@ class Analysis(Strict):
 
 
 class Calendar(Strict):
-    working_days_per_year: Annotated[float, BeforeValidator(_count), Field(gt=0, le=366)] = 260
-    hours_per_day: Annotated[float, BeforeValidator(_count), Field(gt=0, le=24)] = 8
+    working_days_per_year: Number(0, 366, low_open=True) = 260  # type: ignore[valid-type]
+    hours_per_day: Number(0, 24, low_open=True) = 8  # type: ignore[valid-type]
 
 
 class Role(Strict):
@@ -170,7 +192,7 @@ class Role(Strict):
     annual_salary: Money
     benefits_rate: Rate(0.0, 2.0) = 0.0  # type: ignore[valid-type]
     benefits_per_head_annual: Money = 0.0
-    time_off_days: Annotated[float, BeforeValidator(_count), Field(le=366)] = 0.0
+    time_off_days: Number(0, 366) = 0.0  # type: ignore[valid-type]
     attrition_rate: Rate(0.0, 5.0) = 0.0  # type: ignore[valid-type]
     cost_per_hire: Money = 0.0
 
@@ -355,7 +377,7 @@ class Vendor(Strict):
     kind: Literal["vendor"] = "vendor"
     name: Name
     currency: Currency | None = None
-    fx_rate: Annotated[float, BeforeValidator(_count), Field(gt=0)] | None = None
+    fx_rate: Number(0, math.inf, low_open=True) | None = None  # type: ignore[valid-type]
     scope: Rate(0.0, 1.0, low_open=True) = 1.0  # type: ignore[valid-type]
     annual_escalation: GrowthRate = 0.0  # type: ignore[valid-type]
     minimum_monthly_fee: Money = 0.0

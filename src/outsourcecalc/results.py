@@ -116,7 +116,7 @@ class Comparison:
             discount_rate=float(np.asarray(case.discount_rate).reshape(-1)[i]),
             in_house=in_house,
             vendors=vendors,
-            recommendation=ev.recommendation[i],
+            recommendation=ev.recommendation(i),
             notes=list(case.notes),
             unit=case.in_house.workload.unit if case.in_house.workload else "",
         )

@@ -9,13 +9,15 @@ validated model, which the engine evaluates for all S scenarios at once.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from .case import Case
 from .errors import InputError, Problem, UsageError
@@ -201,3 +203,190 @@ def _take(obj: Any, index: int) -> Any:
         items = [_take(v, index) for v in obj]
         return items if any(a is not b for a, b in zip(items, obj, strict=True)) else obj
     return obj
+
+
+# ------------------------------------------------ fields, bounds, validation
+
+
+def leaf_annotation(model: type[BaseModel], loc: Loc) -> Any:
+    """The type (with its validators) of the field at `loc` inside `model`."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = getattr(current, "__args__", ())
+            if getattr(current, "__origin__", None) is not list or not args:
+                raise KeyError(part)
+            current = args[0]
+        else:
+            if not (isinstance(current, type) and issubclass(current, BaseModel)):
+                raise KeyError(part)
+            info = current.model_fields[part]
+            current = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return current
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated and Optional to reach a model class or a list type."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if get_origin(annotation) in (Union, UnionType) and len(args) == 1:
+            annotation = args[0]
+            continue
+        return annotation
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The valid range of a numeric field, read from its JSON Schema."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+    whole: bool = False
+
+    def contains(self, values: Any) -> Any:
+        v = np.asarray(values, dtype=float)
+        ok = (v > self.low) if self.low_open else (v >= self.low)
+        ok &= (v < self.high) if self.high_open else (v <= self.high)
+        return ok
+
+    def describe(self) -> str:
+        lo = "(" if self.low_open else "["
+        hi = ")" if self.high_open else "]"
+        return f"{lo}{self.low:g}, {self.high:g}{hi}"
+
+
+def bounds_of(annotation: Any) -> Bounds | None:
+    """Bounds of a numeric field, or None when it is not a number."""
+    schema = TypeAdapter(annotation).json_schema()
+    options = schema.get("anyOf", [schema])
+    for option in options:
+        if option.get("type") in ("number", "integer"):
+            low, low_open = option.get("minimum", -math.inf), False
+            if "exclusiveMinimum" in option:
+                low, low_open = option["exclusiveMinimum"], True
+            high, high_open = option.get("maximum", math.inf), False
+            if "exclusiveMaximum" in option:
+                high, high_open = option["exclusiveMaximum"], True
+            return Bounds(low, high, low_open, high_open, option["type"] == "integer")
+    return None
+
+
+def model_of(path: InputPath) -> type[BaseModel]:
+    from .models import InHouse, Vendor
+
+    return InHouse if path.target == "in_house" else Vendor
+
+
+def path_bounds(path: InputPath, option: str) -> Bounds:
+    """Bounds of the numeric field a path names; a usage error if it names none."""
+    try:
+        annotation = leaf_annotation(model_of(path), path.loc)
+    except KeyError:
+        raise UsageError.option(f"{option} {path.text}", "no such input field") from None
+    bounds = bounds_of(annotation)
+    if bounds is None:
+        raise UsageError.option(f"{option} {path.text}", "not a numeric input")
+    return bounds
+
+
+def resolve_values(case: Case, path: InputPath, raw: Sequence[Any], source: str) -> Any:
+    """Validate each raw value at `path` as if written in the file; return them as numbers.
+
+    Each distinct value is written into the loaded document, the file (and the
+    checks across files) validated, and the number the model holds read back, so
+    "5%" becomes 0.05 and a value out of bounds is reported like a file error.
+    """
+    from .models import InHouse, Vendor
+    from .validate import check_case, model_from
+
+    docs = [case.in_house_doc, *case.vendor_docs]
+    if any(doc is None for doc in docs):
+        raise UsageError.option(source, "this case was not loaded from files")
+    check_path(path, docs, source.split(" ")[0])
+    path_bounds(path, source.split(" ")[0])
+    out: dict[str, float] = {}
+    problems: list[Problem] = []
+    for value in raw:
+        key = repr(value)
+        if key in out:
+            continue
+        try:
+            out[key] = _validated(case, docs, path, value, source, InHouse, Vendor, model_from, check_case)
+        except InputError as exc:
+            problems += [
+                Problem(p.source, f"value {value!r}: {p.message}", p.field) for p in exc.problems
+            ]
+    if problems:
+        raise InputError(problems)
+    return np.array([out[repr(v)] for v in raw])
+
+
+def _validated(case: Case, docs: Any, path: InputPath, value: Any, source: str, InHouse: Any,
+               Vendor: Any, model_from: Any, check_case: Any) -> float:
+    in_house, vendors = case.in_house, list(case.vendors)
+    undo = []
+    try:
+        for index in path.files(len(vendors)):
+            doc = docs[index]
+            before = dict(doc.overrides)
+            old = write(doc, path.loc, value, source)
+            undo.append((doc, old, before))
+            if index == 0:
+                in_house = model_from(doc, InHouse)
+            else:
+                vendors[index - 1] = model_from(doc, Vendor)
+        check_case(Case(in_house, tuple(vendors), case.in_house_doc, case.vendor_docs))
+        model = in_house if path.target == "in_house" else vendors[path.files(len(vendors))[0] - 1]
+        return float(_read(model, path.loc))
+    finally:
+        for doc, old, before in reversed(undo):
+            _restore(doc.data, path.loc, old)
+            doc.overrides = before
+
+
+def _read(obj: Any, loc: Loc) -> Any:
+    for part in loc:
+        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+    return obj
+
+
+def _restore(data: Any, loc: Loc, old: Any) -> None:
+    node = data
+    for part in loc[:-1]:
+        node = node[part]
+    if old is _ABSENT:
+        del node[loc[-1]]
+    else:
+        node[loc[-1]] = old
+
+
+def numeric_inputs(case: Case, vendor_index: int) -> list[tuple[InputPath, float]]:
+    """Every numeric input (not whole-number fields such as months) of the in-house file
+    and of one vendor, with today's value: what sensitivity moves."""
+    out: list[tuple[InputPath, float]] = []
+    for target, model in (("in_house", case.in_house), ("vendor", case.vendors[vendor_index])):
+        for loc, value in _numeric_leaves(model, ()):
+            if target == "in_house" and loc[:1] == ("analysis",):
+                text = format_loc(loc)
+            else:
+                text = f"{target}.{format_loc(loc)}"
+            index = vendor_index if target == "vendor" else None
+            out.append((InputPath(text, target, index, loc), value))
+    return out
+
+
+def _numeric_leaves(obj: Any, loc: Loc) -> Iterable[tuple[Loc, float]]:
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _numeric_leaves(getattr(obj, name), (*loc, name))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _numeric_leaves(item, (*loc, i))
+    elif isinstance(obj, float):
+        yield loc, obj

@@ -1,0 +1,364 @@
+"""Sweeps: every combination of `--vary` values, evaluated in bounded chunks by the batch engine.
+
+A grid point is a flat index; its value on each axis comes from unravelling that
+index (the first `--vary` varies slowest), so any slice of points — a chunk, or a
+`--shard K/N` — is computed without building the whole grid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .case import Case
+from .engine import HALF_CENT, RESULT_KEYS, evaluate_batch
+from .errors import UsageError
+from .gates import Gate
+from .scenarios import InputPath, parse_path, resolve_values, split_assignment, with_values
+
+DEFAULT_MAX_POINTS = 5_000_000
+ROW_KEYS = tuple(k for k in RESULT_KEYS if k != "break_even_volume")
+_CELLS_PER_CHUNK = 120_000  # scenarios x months per chunk: small enough to stay in cache
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One `--vary`: the path as written and its validated values."""
+
+    text: str
+    path: InputPath
+    values: NDArray[np.float64]
+
+
+def parse_vary(text: str, option: str = "--vary") -> tuple[str, list[Any]]:
+    """`PATH=START:STOP:STEP` (stop included) or `PATH=A,B,C` -> (path, raw values).
+
+    In a list, commas separate values, so write money without thousands
+    separators or quote it ("42,000"); a range's ends may be money or percents.
+    """
+    path, spec = split_assignment(text, option)
+    where = f"{option} {text}"
+    if not spec:
+        raise UsageError.option(where, "no values after '='")
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise UsageError.option(where, "a range is START:STOP:STEP")
+        start, stop, step = (_number(p, where) for p in parts)
+        if step <= 0:
+            raise UsageError.option(where, f"STEP must be > 0 (got {parts[2]})")
+        if stop < start:
+            raise UsageError.option(where, "STOP must not be below START")
+        count = math.floor((stop - start) / step + 1e-9) + 1
+        if count > 100_000_000:
+            raise UsageError.option(where, f"the range has {count:,} values")
+        values = start + step * np.arange(count)
+        if abs(values[-1] - stop) <= 1e-9 * max(1.0, abs(stop)):
+            values[-1] = stop  # the stop is included exactly, not as 0.30000000000000004
+        return path, [float(v) for v in values]
+    items = next(csv.reader([spec], skipinitialspace=True))
+    if any(not item.strip() for item in items):
+        raise UsageError.option(where, "an empty value in the list")
+    return path, [_scalar(item.strip()) for item in items]
+
+
+def _number(text: str, where: str) -> float:
+    text = text.strip().replace(",", "").replace("_", "")
+    try:
+        if text.endswith("%"):
+            return float(text[:-1]) / 100
+        return float(text)
+    except ValueError:
+        raise UsageError.option(where, f"not a number: {text!r}") from None
+
+
+def _scalar(text: str) -> Any:
+    """A list item: a plain number stays a number; anything else is passed to validation as text."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+        return number if math.isfinite(number) else text
+    except ValueError:
+        return text
+
+
+def build_axes(case: Case, varies: Sequence[str], option: str = "--vary") -> list[Axis]:
+    axes = []
+    seen: set[str] = set()
+    for text in varies:
+        path_text, raw = parse_vary(text, option)
+        path = parse_path(path_text, option)
+        if path_text in seen:
+            raise UsageError.option(f"{option} {text}", "this path is already varied")
+        seen.add(path_text)
+        values = resolve_values(case, path, raw, f"{option} {text}")
+        axes.append(Axis(path_text, path, values))
+    return axes
+
+
+@dataclass
+class Grid:
+    axes: list[Axis]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(a.values) for a in self.axes)
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+    def values_at(self, index: NDArray[np.int64]) -> dict[InputPath, NDArray[np.float64]]:
+        coords = np.unravel_index(index, self.shape)
+        return {a.path: a.values[c] for a, c in zip(self.axes, coords, strict=True)}
+
+    def point(self, index: int) -> dict[str, float]:
+        coords = np.unravel_index(index, self.shape)
+        return {a.text: float(a.values[c]) for a, c in zip(self.axes, coords, strict=True)}
+
+
+def shard_range(total: int, shard: str | None) -> tuple[int, int]:
+    """`K/N` -> the K-th of N contiguous, deterministic slices of the points."""
+    if shard is None:
+        return 0, total
+    try:
+        k_text, n_text = shard.split("/")
+        k, n = int(k_text), int(n_text)
+    except ValueError:
+        raise UsageError.option(f"--shard {shard}", "expected K/N, e.g. 2/8") from None
+    if n < 1 or not 1 <= k <= n:
+        raise UsageError.option(f"--shard {shard}", "need 1 <= K <= N")
+    return total * (k - 1) // n, total * k // n
+
+
+@dataclass
+class Chunk:
+    """Results for points start..stop-1 of the grid, per vendor: key -> (points,) array."""
+
+    start: int
+    stop: int
+    vendors: list[dict[str, NDArray[np.float64]]]
+
+
+def evaluate_grid(
+    case: Case,
+    grid: Grid,
+    start: int,
+    stop: int,
+    metrics: frozenset[str],
+    keys: Sequence[str],
+) -> Iterator[Chunk]:
+    """Evaluate points start..stop-1, a bounded chunk at a time."""
+    horizon_axis = next(
+        (a for a in grid.axes if a.path.loc == ("analysis", "horizon_months")), None
+    )
+    longest = int(horizon_axis.values.max()) if horizon_axis else case.horizon_months
+    step = max(256, _CELLS_PER_CHUNK // (longest + 1))
+    for lo in range(start, stop, step):
+        hi = min(stop, lo + step)
+        index = np.arange(lo, hi)
+        values = grid.values_at(index)
+        out = [{k: np.empty(hi - lo) for k in keys} for _ in case.vendors]
+        groups = [np.arange(hi - lo)]
+        if horizon_axis is not None:
+            # the month axis is shared by a batch: evaluate each horizon on its own
+            h = values[horizon_axis.path]
+            groups = [np.flatnonzero(h == v) for v in np.unique(h)]
+        for rows in groups:
+            batch = with_values(case, {p: v[rows] for p, v in values.items()}, len(rows))
+            ev = evaluate_batch(batch, metrics)
+            for result, target in zip(ev.vendors, out, strict=True):
+                for k in keys:
+                    target[k][rows] = getattr(result, k)
+        yield Chunk(lo, hi, out)
+
+
+# ----------------------------------------------------------------- summary
+
+
+@dataclass
+class Spread:
+    min: float | None
+    median: float | None
+    max: float | None
+
+
+@dataclass
+class VendorSummary:
+    name: str
+    points: int
+    share_winning: float
+    npv_savings: Spread
+    payback_months: Spread
+    worst: dict[str, float]
+    best: dict[str, float]
+
+
+def _spread(values: NDArray[np.float64], never_is_infinite: bool = False) -> Spread:
+    """min / median / max; for payback a null (never) counts as later than any month."""
+    v = np.where(np.isnan(values), np.inf, values) if never_is_infinite else values
+    if not len(v):
+        return Spread(None, None, None)
+    low, mid, high = float(np.min(v)), float(np.median(v)), float(np.max(v))
+    return Spread(*(None if math.isinf(x) or math.isnan(x) else x for x in (low, mid, high)))
+
+
+def summarize(
+    grid: Grid, names: list[str], start: int, npv: list[NDArray[np.float64]],
+    payback: list[NDArray[np.float64]],
+) -> list[VendorSummary]:
+    out = []
+    for name, n, p in zip(names, npv, payback, strict=True):
+        out.append(
+            VendorSummary(
+                name=name,
+                points=len(n),
+                share_winning=float(np.mean(n >= HALF_CENT)) if len(n) else 0.0,
+                npv_savings=_spread(n),
+                payback_months=_spread(p, never_is_infinite=True),
+                worst=grid.point(start + int(np.argmin(n))) if len(n) else {},
+                best=grid.point(start + int(np.argmax(n))) if len(n) else {},
+            )
+        )
+    return out
+
+
+@dataclass
+class GateCount:
+    gate: Gate
+    vendor: str
+    points: int = 0
+
+
+@dataclass
+class SweepRun:
+    """What a sweep produced: the grid, its slice, rows or a summary, and broken gates."""
+
+    grid: Grid
+    start: int
+    stop: int
+    vendor_names: list[str]
+    keys: tuple[str, ...]
+    chunks: list[Chunk] = field(default_factory=list)
+    summary: list[VendorSummary] = field(default_factory=list)
+    gates: list[GateCount] = field(default_factory=list)
+
+
+def run_sweep(
+    case: Case,
+    grid: Grid,
+    *,
+    shard: str | None = None,
+    summary: bool = False,
+    extra_metrics: Sequence[str] = (),
+    gates: Sequence[Gate] = (),
+    max_points: int = DEFAULT_MAX_POINTS,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepRun:
+    """Evaluate a grid (or one shard of it), keeping rows or only a summary."""
+    if grid.size > max_points:
+        raise UsageError.option(
+            "--vary",
+            f"the grid has {grid.size:,} points, more than --max-points {max_points:,}",
+        )
+    start, stop = shard_range(grid.size, shard)
+    for name in extra_metrics:
+        if name != "break_even_volume":
+            raise UsageError.option(
+                f"--metrics {name}", "the only extra metric is break_even_volume"
+            )
+    names = [v.name for v in case.vendors]
+    gate_keys = {g.metric for g in gates}
+    if summary:
+        keys = tuple(sorted({"npv_savings", "payback_months", *gate_keys}))
+    else:
+        keys = ROW_KEYS + tuple(extra_metrics)
+    metrics = frozenset(
+        {"irr", "discounted_payback_months", *extra_metrics} & (set(keys) | gate_keys)
+    )
+    run = SweepRun(grid, start, stop, names, keys)
+    run.gates = [GateCount(g, n) for g in gates for n in names]
+    npv: list[list[NDArray[np.float64]]] = [[] for _ in names]
+    pay: list[list[NDArray[np.float64]]] = [[] for _ in names]
+    for chunk in evaluate_grid(case, grid, start, stop, metrics, keys):
+        for count in run.gates:
+            values = chunk.vendors[names.index(count.vendor)][count.gate.metric]
+            count.points += int(np.count_nonzero(count.gate.holds_many(values)))
+        if summary:
+            for i, res in enumerate(chunk.vendors):
+                npv[i].append(res["npv_savings"])
+                pay[i].append(res["payback_months"])
+        else:
+            run.chunks.append(chunk)
+        if progress is not None:
+            progress(chunk.stop - start, stop - start)
+    if summary:
+        run.summary = summarize(
+            grid,
+            names,
+            start,
+            [np.concatenate(n) if n else np.empty(0) for n in npv],
+            [np.concatenate(p) if p else np.empty(0) for p in pay],
+        )
+    return run
+
+
+def npv_grid(run: SweepRun, vendor: int) -> NDArray[np.float64] | None:
+    """npv_savings as a (values of axis 0) x (values of axis 1) table, for two-axis sweeps."""
+    if len(run.grid.axes) != 2 or run.start != 0 or run.stop != run.grid.size:
+        return None
+    if run.chunks:
+        flat = np.concatenate([c.vendors[vendor]["npv_savings"] for c in run.chunks])
+        return flat.reshape(run.grid.shape)
+    return None
+
+
+def rows_csv(run: SweepRun, header: bool = True) -> str:
+    """One row per point and vendor: the varied paths, `vendor`, then every result key."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if header:
+        writer.writerow([*(a.text for a in run.grid.axes), "vendor", *run.keys])
+    for chunk in run.chunks:
+        index = np.arange(chunk.start, chunk.stop)
+        coords = np.unravel_index(index, run.grid.shape)
+        columns = [_text(a.values[c], "") for a, c in zip(run.grid.axes, coords, strict=True)]
+        for v, name in enumerate(run.vendor_names):
+            results = [_text(chunk.vendors[v][k], k) for k in run.keys]
+            for i in range(len(index)):
+                writer.writerow([*(col[i] for col in columns), name, *(r[i] for r in results)])
+    return out.getvalue()
+
+
+def _text(values: NDArray[np.float64], key: str) -> list[str]:
+    """Cells of a column: money to the cent, other numbers without float noise, null empty."""
+    if key in ("tco", "npv", "savings", "npv_savings", "investment"):
+        return ["" if math.isnan(x) else f"{x:.2f}" for x in values.tolist()]
+    return ["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in values.tolist()]
+
+
+def row_dicts(run: SweepRun) -> list[dict[str, Any]]:
+    """Rows as dicts (JSON): nulls as None, money in cents."""
+    from .results import rounded
+
+    out = []
+    for chunk in run.chunks:
+        for i in range(chunk.stop - chunk.start):
+            point = run.grid.point(chunk.start + i)
+            for v, name in enumerate(run.vendor_names):
+                row: dict[str, Any] = {**point, "vendor": name}
+                for k in run.keys:
+                    x = float(chunk.vendors[v][k][i])
+                    row[k] = rounded(k, None if math.isnan(x) else x)
+                out.append(row)
+    return out
