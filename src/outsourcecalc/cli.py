@@ -256,5 +256,138 @@ def init(
     typer.echo(f"next: outsourcecalc compare {targets['in_house.yaml']} {targets['vendor.yaml']}")
 
 
+VaryOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--vary",
+        metavar="PATH=SPEC",
+        help="Vary an input: PATH=START:STOP:STEP (stop included) or PATH=A,B,C (repeatable).",
+    ),
+]
+
+
+def _progress_bar() -> Any:
+    """A progress callback that shows a bar on stderr after a second, only on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    started = time.monotonic()
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            if time.monotonic() - started < 1.0:
+                return
+            bar = Progress(console=Console(stderr=True), transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("sweep", total=total)
+        state["bar"].update(state["task"], completed=done)
+        if done >= total:
+            state["bar"].stop()
+
+    return update
+
+
+@app.command()
+def sweep(
+    in_house: InHouseArg,
+    vendors: VendorsArg,
+    vary: VaryOpt,
+    set_: SetOpt = None,
+    horizon: HorizonOpt = None,
+    discount_rate: DiscountOpt = None,
+    start_month: StartOpt = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Per vendor statistics instead of one row per point.")
+    ] = False,
+    metrics: Annotated[
+        str | None,
+        typer.Option("--metrics", help="Extra results per row: break_even_volume (slow)."),
+    ] = None,
+    max_points: Annotated[
+        int, typer.Option("--max-points", help="Refuse grids larger than this.")
+    ] = 5_000_000,
+    shard: Annotated[
+        str | None,
+        typer.Option("--shard", metavar="K/N", help="Evaluate only the K-th of N slices."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    fail_if: FailIfOpt = None,
+) -> None:
+    """Evaluate every combination of --vary values: rows per point, or a --summary."""
+    from .render import sweep as render
+    from .sweep import Grid, build_axes, display_grid, npv_grid, run_sweep, shard_range
+
+    gates = [parse_gate(text) for text in fail_if or []]
+    shard_range(1, shard)  # a malformed --shard fails before any work
+    case = load(
+        in_house,
+        vendors,
+        set_ or [],
+        horizon_months=horizon,
+        discount_rate=discount_rate,
+        start_month=start_month,
+    )
+    grid = Grid(build_axes(case, vary))
+    extra = [m.strip() for m in metrics.split(",")] if metrics else []
+    run = run_sweep(
+        case,
+        grid,
+        shard=shard,
+        summary=summary,
+        extra_metrics=extra,
+        gates=gates,
+        max_points=max_points,
+        progress=_progress_bar(),
+    )
+    cur, unit = case.currency, case.in_house.workload.unit if case.in_house.workload else ""
+    text: str | None = None
+    if fmt is Format.json:
+        text = render.summary_json(run) if summary else render.rows_json(run)
+    elif fmt is Format.csv:
+        text = render.summary_csv(run) if summary else render.rows_csv(run, header=run.start == 0)
+    elif fmt is Format.markdown:
+        text = (
+            render.summary_markdown(run, cur) if summary else render.rows_markdown(run, cur, unit)
+        )
+    else:
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=100, no_color=True) if output else Console()
+        if summary:
+            render.summary_table(run, cur, console)
+        else:
+            render.rows_table(run, cur, unit, console)
+        if len(grid.axes) == 2 and shard is None:
+            thin, matrices = display_grid(case, grid)
+            for name, matrix in zip(run.vendor_names, matrices, strict=True):
+                render.flip_grid(
+                    thin.axes[1].text, thin.axes[1].values,
+                    thin.axes[0].text, thin.axes[0].values,
+                    matrix, cur, name, console,
+                )  # fmt: skip
+        text = buffer.getvalue() if output else None
+        del npv_grid
+    if text is not None:
+        write_output(text, output)
+    broken = [g for g in run.gates if g.points]
+    for count in broken:
+        typer.echo(
+            f"fail-if {count.gate.text}: holds for {count.vendor} at {count.points:,} of "
+            f"{run.stop - run.start:,} points",
+            err=True,
+        )
+    if broken:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()

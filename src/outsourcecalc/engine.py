@@ -184,13 +184,11 @@ def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseS
     v = volume(ih, t)
     unit_cost = v * price if ih.variable_costs else 0.0
 
-    def stream(on_wages: Any, on_prices: Any, on_units: Any, once: Any) -> Any:
+    def grow(on_wages: Any, on_prices: Any, on_units: Any, once: Any) -> Any:
         return _add([on_wages * wage, on_prices * price, on_units * unit_cost, once])
 
-    total = stream(
-        staff.salaries + staff.benefits, staff.hiring + overhead, per_unit, one_time
-    )
-    avoidable = stream(
+    total = grow(staff.salaries + staff.benefits, staff.hiring + overhead, per_unit, one_time)
+    avoidable = grow(
         kept.salaries + kept.benefits,
         kept.hiring + overhead_avoidable,
         per_unit_avoidable,

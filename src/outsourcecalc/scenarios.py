@@ -222,7 +222,9 @@ def leaf_annotation(model: type[BaseModel], loc: Loc) -> Any:
             if not (isinstance(current, type) and issubclass(current, BaseModel)):
                 raise KeyError(part)
             info = current.model_fields[part]
-            current = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            current = (
+                Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            )
     return current
 
 
@@ -305,30 +307,46 @@ def resolve_values(case: Case, path: InputPath, raw: Sequence[Any], source: str)
     from .models import InHouse, Vendor
     from .validate import check_case, model_from
 
-    docs = [case.in_house_doc, *case.vendor_docs]
-    if any(doc is None for doc in docs):
+    docs = [d for d in (case.in_house_doc, *case.vendor_docs) if d is not None]
+    if len(docs) != 1 + len(case.vendors):
         raise UsageError.option(source, "this case was not loaded from files")
     check_path(path, docs, source.split(" ")[0])
     path_bounds(path, source.split(" ")[0])
     out: dict[str, float] = {}
-    problems: list[Problem] = []
+    failed: dict[tuple[str, str, str], list[Any]] = {}  # one line per problem, not per value
     for value in raw:
         key = repr(value)
         if key in out:
             continue
         try:
-            out[key] = _validated(case, docs, path, value, source, InHouse, Vendor, model_from, check_case)
+            out[key] = _validated(
+                case, docs, path, value, source, InHouse, Vendor, model_from, check_case
+            )
         except InputError as exc:
-            problems += [
-                Problem(p.source, f"value {value!r}: {p.message}", p.field) for p in exc.problems
-            ]
-    if problems:
+            for p in exc.problems:
+                failed.setdefault((p.source, p.field, p.message), []).append(value)
+    if failed:
+        problems = []
+        for (src, fld, message), values in failed.items():
+            shown = ", ".join(repr(v) for v in values[:3])
+            more = f" and {len(values) - 3:,} more" if len(values) > 3 else ""
+            label = "value" if len(values) == 1 else "values"
+            problems.append(Problem(src, f"{label} {shown}{more}: {message}", fld))
         raise InputError(problems)
     return np.array([out[repr(v)] for v in raw])
 
 
-def _validated(case: Case, docs: Any, path: InputPath, value: Any, source: str, InHouse: Any,
-               Vendor: Any, model_from: Any, check_case: Any) -> float:
+def _validated(
+    case: Case,
+    docs: Any,
+    path: InputPath,
+    value: Any,
+    source: str,
+    InHouse: Any,
+    Vendor: Any,
+    model_from: Any,
+    check_case: Any,
+) -> float:
     in_house, vendors = case.in_house, list(case.vendors)
     undo = []
     try:

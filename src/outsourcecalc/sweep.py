@@ -28,6 +28,24 @@ ROW_KEYS = tuple(k for k in RESULT_KEYS if k != "break_even_volume")
 _CELLS_PER_CHUNK = 120_000  # scenarios x months per chunk: small enough to stay in cache
 
 
+def keep_freed_memory() -> None:
+    """Ask glibc to keep freed chunk arrays for reuse instead of returning them to the OS.
+
+    A batch allocates and frees the same ~1 MB temporaries thousands of times; by
+    default glibc maps each one afresh, and the page faults cost more than the
+    arithmetic (0.84 s of system time in a cold 1M-point sweep, against 0.01 s).
+    Peak memory stays bounded by the chunk size. Elsewhere than glibc, nothing to do.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 64 * 1024 * 1024)  # M_MMAP_THRESHOLD: heap, not mmap, below 64 MB
+        libc.mallopt(-1, 256 * 1024 * 1024)  # M_TRIM_THRESHOLD: keep up to 256 MB of free heap
+    except (OSError, AttributeError):
+        pass
+
+
 @dataclass(frozen=True)
 class Axis:
     """One `--vary`: the path as written and its validated values."""
@@ -214,7 +232,10 @@ def _spread(values: NDArray[np.float64], never_is_infinite: bool = False) -> Spr
 
 
 def summarize(
-    grid: Grid, names: list[str], start: int, npv: list[NDArray[np.float64]],
+    grid: Grid,
+    names: list[str],
+    start: int,
+    npv: list[NDArray[np.float64]],
     payback: list[NDArray[np.float64]],
 ) -> list[VendorSummary]:
     out = []
@@ -277,6 +298,7 @@ def run_sweep(
             raise UsageError.option(
                 f"--metrics {name}", "the only extra metric is break_even_volume"
             )
+    keep_freed_memory()
     names = [v.name for v in case.vendors]
     gate_keys = {g.metric for g in gates}
     if summary:
@@ -362,3 +384,28 @@ def row_dicts(run: SweepRun) -> list[dict[str, Any]]:
                     row[k] = rounded(k, None if math.isnan(x) else x)
                 out.append(row)
     return out
+
+
+def display_grid(
+    case: Case, grid: Grid, rows: int = 15, columns: int = 7
+) -> tuple[Grid, list[NDArray[np.float64]]]:
+    """npv_savings on an evenly thinned copy of a two-axis grid (what fits on a screen).
+
+    Returns the thinned grid (axis 0: rows, axis 1: columns) and one matrix per vendor.
+    """
+    thin = Grid(
+        [
+            Axis(
+                a.text,
+                a.path,
+                a.values[np.unique(np.linspace(0, len(a.values) - 1, n).round().astype(int))],
+            )
+            for a, n in zip(grid.axes, (rows, columns), strict=True)
+        ]
+    )
+    run = run_sweep(case, thin, summary=False)
+    flat = [
+        np.concatenate([c.vendors[v]["npv_savings"] for c in run.chunks])
+        for v in range(len(case.vendors))
+    ]
+    return thin, [f.reshape(thin.shape) for f in flat]
