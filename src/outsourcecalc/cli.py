@@ -94,6 +94,8 @@ def write_output(text: str, output: Path | None) -> None:
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError.option(f"--output {output}", f"folder {folder} does not exist")
+    if output.is_dir():
+        raise UsageError.option(f"--output {output}", "is a folder; give a file name")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -387,6 +389,104 @@ def sweep(
         )
     if broken:
         raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    in_house: InHouseArg,
+    vendors: VendorsArg,
+    xlsx: Annotated[
+        Path,
+        typer.Option("--xlsx", help="The workbook to write (.xlsx).", show_default=False),
+    ],
+    horizon: HorizonOpt = None,
+    discount_rate: DiscountOpt = None,
+    start_month: StartOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Write the model as a live workbook: Inputs, Monthly and Summary, all formulas."""
+    try:
+        from .render import xlsx as render_xlsx
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] != "xlsxwriter":
+            raise
+        raise UsageError.option(
+            "--xlsx", "writing a workbook needs XlsxWriter: install outsourcecalc[xlsx]"
+        ) from None
+    folder = xlsx.parent if str(xlsx.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError.option(f"--xlsx {xlsx}", f"folder {folder} does not exist")
+    case = load(
+        in_house,
+        vendors,
+        set_ or [],
+        horizon_months=horizon,
+        discount_rate=discount_rate,
+        start_month=start_month,
+    )
+    data = render_xlsx.render(case, evaluate(case))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{xlsx.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, xlsx)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    typer.echo(f"wrote {xlsx}", err=True)
+
+
+@app.command()
+def sensitivity(
+    in_house: InHouseArg,
+    vendors: VendorsArg,
+    delta: Annotated[
+        str,
+        typer.Option("--delta", help='Move each input down and up by this share: 0.1 or "10%".'),
+    ] = "10%",
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", metavar="PATH", help="Move only these inputs (repeatable)."),
+    ] = None,
+    set_: SetOpt = None,
+    horizon: HorizonOpt = None,
+    discount_rate: DiscountOpt = None,
+    start_month: StartOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
+    from .render import sensitivity as render
+    from .sensitivity import sensitivity as run_sensitivity
+    from .sweep import parse_share
+
+    share = parse_share(delta, "--delta")
+    case = load(
+        in_house,
+        vendors,
+        set_ or [],
+        horizon_months=horizon,
+        discount_rate=discount_rate,
+        start_month=start_month,
+    )
+    results = run_sensitivity(case, share, only or [])
+    if fmt is Format.json:
+        text: str | None = render.render_json(results, share)
+    elif fmt is Format.csv:
+        text = render.render_csv(results)
+    elif fmt is Format.markdown:
+        text = render.render_markdown(results, share, case.currency)
+    else:
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=100, no_color=True) if output else Console()
+        render.render_table(results, share, case.currency, console)
+        text = buffer.getvalue() if output else None
+    if text is not None:
+        write_output(text, output)
 
 
 def main() -> None:

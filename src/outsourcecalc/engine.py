@@ -479,7 +479,8 @@ def _vendor_result(
     else:
         during = _sum(np.asarray(vs.related)[..., 1 : int(parallel) + 1])
     investment = (_sum(vs.transition) + during) * np.ones(S)
-    fee_npv = t.discounted(vs.fees) * vendor.cost_factor * np.ones(S)
+    # cost_factor is a number or an (S, 1) column: flatten it to match the (S,) NPVs
+    fee_npv = t.discounted(vs.fees) * np.reshape(vendor.cost_factor, -1) * np.ones(S)
     with np.errstate(divide="ignore", invalid="ignore"):
         savings_pct = np.where(np.abs(ih_tco) < HALF_CENT, np.nan, savings / ih_tco)
         roi = np.where(np.abs(investment) < HALF_CENT, np.nan, savings / investment)

@@ -87,6 +87,11 @@ def parse_vary(text: str, option: str = "--vary") -> tuple[str, list[Any]]:
     return path, [_scalar(item.strip()) for item in items]
 
 
+def parse_share(text: str, option: str) -> float:
+    """A share given on the command line: 0.1 or "10%"."""
+    return _number(text, f"{option} {text}")
+
+
 def _number(text: str, where: str) -> float:
     text = text.strip().replace(",", "").replace("_", "")
     try:

@@ -1,0 +1,169 @@
+"""Sensitivity output: a tornado in the terminal, ranked inputs in JSON, CSV and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..results import cents, fine
+from ..sensitivity import InputSwing, VendorSensitivity
+from .format import money
+from .json import dumps
+
+BAR = 20  # characters on each side of today's value
+SHOWN = 15  # inputs drawn in the terminal; JSON and CSV list them all
+
+
+def as_dict(results: list[VendorSensitivity], delta: float) -> dict[str, Any]:
+    return {
+        "delta": fine(delta),
+        "vendors": [
+            {
+                "name": v.name,
+                "base_npv_savings": cents(v.base_npv_savings),
+                "inputs": [
+                    {
+                        "path": r.path,
+                        "base": r.base,
+                        "low": fine(r.low),
+                        "high": fine(r.high),
+                        "npv_savings_low": cents(r.npv_savings_low),
+                        "npv_savings_high": cents(r.npv_savings_high),
+                        "swing": cents(r.swing),
+                        "flip_value": fine(r.flip_value),
+                    }
+                    for r in v.inputs
+                ],
+                "skipped": v.skipped,
+            }
+            for v in results
+        ],
+    }
+
+
+def render_json(results: list[VendorSensitivity], delta: float) -> str:
+    return dumps(as_dict(results, delta))
+
+
+def render_csv(results: list[VendorSensitivity]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["vendor", "path", "base", "low", "high", "npv_savings_low", "npv_savings_high",
+         "swing", "flip_value"]
+    )  # fmt: skip
+    for v in results:
+        for r in v.inputs:
+            writer.writerow(
+                [v.name, r.path, r.base, fine(r.low), fine(r.high), cents(r.npv_savings_low),
+                 cents(r.npv_savings_high), cents(r.swing),
+                 "" if r.flip_value is None else fine(r.flip_value)]
+            )  # fmt: skip
+    return out.getvalue()
+
+
+def flip_sentence(r: InputSwing, base_npv: float, currency: str) -> str:
+    """'outsourcing stops paying if in_house.staff[0].annual_salary falls below 35,200'."""
+    if r.flip_value is None:
+        return f"{r.path}: no flip between 0 and 10 times today's value"
+    direction = "falls below" if r.flip_value < r.base else "rises above"
+    verb = "stops" if base_npv >= 0.005 else "starts"
+    return f"outsourcing {verb} paying if {r.path} {direction} {_value(r.flip_value)}"
+
+
+def _value(x: float) -> str:
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:,.2f}" if abs(x) >= 100 else f"{x:.4g}"
+
+
+def _tornado(r: InputSwing, base: float, scale: float) -> Text:
+    """One bar from the lower to the higher npv_savings, around today's value (│)."""
+    low, high = sorted((r.npv_savings_low, r.npv_savings_high))
+    left = min(BAR, round(max(base - low, 0) / scale * BAR)) if scale > 0 else 0
+    right = min(BAR, round(max(high - base, 0) / scale * BAR)) if scale > 0 else 0
+    return (
+        Text(" " * (BAR - left))
+        + Text("█" * left, style="red")
+        + Text("│")
+        + Text("█" * right, style="green")
+        + Text(" " * (BAR - right))
+    )
+
+
+def render_table(
+    results: list[VendorSensitivity], delta: float, currency: str, console: Console
+) -> None:
+    for v in results:
+        shown = v.inputs[:SHOWN]
+        scale = max((max(abs(r.npv_savings_low - v.base_npv_savings),
+                         abs(r.npv_savings_high - v.base_npv_savings)) for r in shown),
+                    default=0.0)  # fmt: skip
+        console.print(
+            Text(
+                f"{v.name}: NPV savings {money(v.base_npv_savings, currency)} today; "
+                f"each input moved ±{delta * 100:g}%",
+                style="bold",
+            )
+        )
+        table = Table(title_justify="left")
+        table.add_column("Input", overflow="fold", ratio=3)
+        table.add_column("Low → high", justify="right", ratio=2)
+        table.add_column("NPV savings at low / high", justify="right", ratio=3)
+        table.add_column("Flips at", justify="right", ratio=1)
+        for r in shown:
+            table.add_row(
+                r.path,
+                f"{_value(r.low)} → {_value(r.high)}",
+                f"{money(r.npv_savings_low, currency)} / {money(r.npv_savings_high, currency)}",
+                "—" if r.flip_value is None else _value(r.flip_value),
+            )
+        console.print(table)
+        chart = Table(
+            title=f"Tornado: NPV savings from the low to the high value (│ = today, {currency})",
+            title_justify="left",
+            show_header=False,
+            box=None,
+        )
+        chart.add_column("Input", no_wrap=True, overflow="ellipsis", max_width=34)
+        chart.add_column("bar", no_wrap=True)
+        for r in shown:
+            chart.add_row(r.path, _tornado(r, v.base_npv_savings, scale))
+        console.print(chart)
+        if len(v.inputs) > SHOWN:
+            console.print(
+                f"{len(v.inputs) - SHOWN} smaller inputs not shown; --format csv lists all."
+            )
+        for r in shown[:3]:
+            console.print("• " + flip_sentence(r, v.base_npv_savings, currency), highlight=False)
+        for note in v.skipped:
+            console.print(f"Skipped {note}", highlight=False)
+        console.print()
+
+
+def render_markdown(results: list[VendorSensitivity], delta: float, currency: str) -> str:
+    lines = []
+    for v in results:
+        lines += [
+            f"### {v.name}: sensitivity (±{delta * 100:g}%)",
+            "",
+            f"NPV savings today: {money(v.base_npv_savings, currency)}.",
+            "",
+            "| Input | Low | High | NPV savings at low | at high | Swing | Flips at |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in v.inputs[:SHOWN]:
+            lines.append(
+                f"| `{r.path}` | {_value(r.low)} | {_value(r.high)} | "
+                f"{money(r.npv_savings_low, currency)} | {money(r.npv_savings_high, currency)} | "
+                f"{money(r.swing, currency)} | {'—' if r.flip_value is None else _value(r.flip_value)} |"
+            )
+        lines.append("")
+        lines += [f"- {flip_sentence(r, v.base_npv_savings, currency)}" for r in v.inputs[:3]]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,223 @@
+"""One input at a time: how far npv_savings swings, and the value at which the decision flips.
+
+Every input moved down and up is one scenario of a single batch; the flip
+values of all inputs come from two more batches (a 201-point scan of each
+input between 0 and 10 times today's value, then a 201-point refinement of the
+bracket that holds the crossing nearest today's value).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .case import Case
+from .engine import HALF_CENT, evaluate_batch
+from .errors import InputError, UsageError
+from .scenarios import (
+    InputPath,
+    numeric_inputs,
+    parse_path,
+    path_bounds,
+    resolve_values,
+    with_values,
+)
+
+SCAN_POINTS = 201
+FLIP_RANGE = 10.0  # flip values are looked for between 0 and 10 times today's value
+
+
+@dataclass
+class InputSwing:
+    path: str
+    base: float
+    low: float
+    high: float
+    npv_savings_low: float
+    npv_savings_high: float
+    flip_value: float | None
+
+    @property
+    def swing(self) -> float:
+        return abs(self.npv_savings_high - self.npv_savings_low)
+
+
+@dataclass
+class VendorSensitivity:
+    name: str
+    base_npv_savings: float
+    inputs: list[InputSwing]
+    skipped: list[str] = field(default_factory=list)  # inputs a move would make invalid
+
+
+def sensitivity(
+    case: Case, delta: float = 0.10, only: Sequence[str] = ()
+) -> list[VendorSensitivity]:
+    """Move each numeric input (or those in `only`) by -delta and +delta, for every vendor."""
+    if not 0 < delta < 1:
+        raise UsageError.option(f"--delta {delta:g}", "must be a share between 0 and 1, e.g. 10%")
+    wanted = _wanted(only, len(case.vendors))
+    out = []
+    for index, vendor in enumerate(case.vendors):
+        candidates = [
+            (p, v) for p, v in numeric_inputs(case, index) if v != 0 and _chosen(p, wanted)
+        ]
+        inputs: list[tuple[InputPath, float, float, float]] = []
+        skipped = []
+        for path, base in candidates:
+            low, high = _clip(path, base * (1 - delta), base * (1 + delta))
+            try:
+                lo, hi = resolve_values(case, path, [low, high], f"--delta {path.text}")
+            except InputError as exc:
+                skipped.append(f"{path.text}: {exc.problems[0].message}")
+                continue
+            inputs.append((path, base, float(lo), float(hi)))
+        npv = _moves(case, index, inputs)
+        base_npv = float(evaluate_batch(case, frozenset()).vendors[index].npv_savings[0])
+        flips = _flip_values(case, index, [(p, b) for p, b, _, _ in inputs], base_npv)
+        rows = [
+            InputSwing(p.text, b, lo, hi, float(npv[2 * j]), float(npv[2 * j + 1]), flips[j])
+            for j, (p, b, lo, hi) in enumerate(inputs)
+        ]
+        rows.sort(key=lambda r: -r.swing)
+        out.append(VendorSensitivity(vendor.name, base_npv, rows, skipped))
+    return out
+
+
+def _wanted(only: Sequence[str], vendors: int) -> list[InputPath] | None:
+    if not only:
+        return None
+    paths = [parse_path(text, "--only") for text in only]
+    for p in paths:
+        path_bounds(p, "--only")
+        if p.vendor_index is not None and p.vendor_index >= vendors:
+            raise UsageError.option(f"--only {p.text}", f"there are {vendors} vendor file(s)")
+    return paths
+
+
+def _chosen(path: InputPath, wanted: list[InputPath] | None) -> bool:
+    if wanted is None:
+        return True
+    return any(
+        w.target == path.target
+        and w.loc == path.loc
+        and (w.vendor_index is None or w.vendor_index == path.vendor_index)
+        for w in wanted
+    )
+
+
+def _clip(path: InputPath, low: float, high: float) -> tuple[float, float]:
+    """Keep a move inside the field's valid range (a scope of 1 cannot rise 10%)."""
+    bounds = path_bounds(path, "--only")
+    lo, hi = min(low, high), max(low, high)
+    if bounds.high < math.inf and hi > bounds.high:
+        hi = bounds.high if not bounds.high_open else np.nextafter(bounds.high, -math.inf)
+    if lo < bounds.low:
+        lo = bounds.low if not bounds.low_open else np.nextafter(bounds.low, math.inf)
+    return (lo, hi) if low <= high else (hi, lo)
+
+
+def _moves(
+    case: Case, vendor: int, inputs: list[tuple[InputPath, float, float, float]]
+) -> NDArray[np.float64]:
+    """npv_savings with input j at its low (scenario 2j) and high (2j+1), one batch."""
+    if not inputs:
+        return np.empty(0)
+    size = 2 * len(inputs)
+    values = {}
+    for j, (path, base, low, high) in enumerate(inputs):
+        column = np.full(size, base)
+        column[2 * j], column[2 * j + 1] = low, high
+        values[path] = column
+    batch = with_values(case, values, size)
+    return evaluate_batch(batch, frozenset()).vendors[vendor].npv_savings
+
+
+def _flip_values(
+    case: Case, vendor: int, inputs: list[tuple[InputPath, float]], base_npv: float
+) -> list[float | None]:
+    """For each input, the value nearest today's where npv_savings crosses zero, or None."""
+    if not inputs:
+        return []
+    spans = []
+    for path, base in inputs:
+        bounds = path_bounds(path, "--only")
+        a, b = sorted((0.0, FLIP_RANGE * base))
+        a = max(a, bounds.low)
+        b = min(b, bounds.high)
+        if bounds.low_open and a <= bounds.low:
+            a = bounds.low + (b - a) * 1e-9
+        if bounds.high_open and b >= bounds.high:
+            b = bounds.high - (b - a) * 1e-9
+        spans.append((a, b))
+    grids = np.array([np.linspace(a, b, SCAN_POINTS) for a, b in spans])
+    out: list[float | None] = [None] * len(inputs)
+    brackets: dict[int, tuple[float, float]] = {}
+    values = _scan(case, vendor, inputs, grids)
+    for j, (_, base) in enumerate(inputs):
+        found = _nearest_crossing(grids[j], values[j], base)
+        if isinstance(found, float):
+            out[j] = found
+        elif found is not None:
+            brackets[j] = found
+    for _ in range(2):
+        if not brackets:
+            break
+        refined = np.array(
+            [
+                np.linspace(*brackets.get(j, (base, base)), SCAN_POINTS)
+                for j, (_, base) in enumerate(inputs)
+            ]
+        )
+        values = _scan(case, vendor, inputs, refined)
+        for j in list(brackets):
+            found = _nearest_crossing(refined[j], values[j], inputs[j][1])
+            if isinstance(found, float):
+                out[j] = found
+                del brackets[j]
+            elif found is not None:
+                brackets[j] = found
+    for j, (a, b) in brackets.items():
+        # linear between the last two points of the bracket (exact where npv is linear)
+        grid = np.array([a, b])
+        fa, fb = _scan(case, vendor, [inputs[j]], grid[None, :])[0]
+        out[j] = float(a - fa * (b - a) / (fb - fa)) if fb != fa else float(a)
+    del base_npv
+    return out
+
+
+def _scan(
+    case: Case, vendor: int, inputs: list[tuple[InputPath, float]], grids: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """npv_savings with input j set to each value of grids[j] (others at today's values)."""
+    n, k = grids.shape
+    size = n * k
+    values = {}
+    for j, (path, base) in enumerate(inputs):
+        column = np.full(size, base)
+        column[j * k : (j + 1) * k] = grids[j]
+        values[path] = column
+    batch = with_values(case, values, size)
+    return evaluate_batch(batch, frozenset()).vendors[vendor].npv_savings.reshape(n, k)
+
+
+def _nearest_crossing(
+    grid: NDArray[np.float64], values: NDArray[np.float64], base: float
+) -> float | tuple[float, float] | None:
+    """A grid value where npv_savings is zero, the bracket of a sign change, or None;
+    of several, the one nearest `base`."""
+    zero = np.abs(values) < HALF_CENT
+    flips = np.sign(values[:-1]) * np.sign(values[1:]) < 0
+    candidates: list[tuple[float, float | tuple[float, float]]] = []
+    for i in np.flatnonzero(zero):
+        candidates.append((abs(grid[i] - base), float(grid[i])))
+    for i in np.flatnonzero(flips):
+        mid = (grid[i] + grid[i + 1]) / 2
+        candidates.append((abs(mid - base), (float(grid[i]), float(grid[i + 1]))))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
