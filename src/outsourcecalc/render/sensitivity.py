@@ -67,6 +67,10 @@ def render_csv(results: list[VendorSensitivity]) -> str:
     return out.getvalue()
 
 
+def _flip_cell(r: InputSwing) -> str:
+    return "—" if r.flip_value is None else _value(r.flip_value)
+
+
 def flip_sentence(r: InputSwing, base_npv: float, currency: str) -> str:
     """'outsourcing stops paying if in_house.staff[0].annual_salary falls below 35,200'."""
     if r.flip_value is None:
@@ -121,7 +125,7 @@ def render_table(
                 r.path,
                 f"{_value(r.low)} → {_value(r.high)}",
                 f"{money(r.npv_savings_low, currency)} / {money(r.npv_savings_high, currency)}",
-                "—" if r.flip_value is None else _value(r.flip_value),
+                _flip_cell(r),
             )
         console.print(table)
         chart = Table(
@@ -161,7 +165,7 @@ def render_markdown(results: list[VendorSensitivity], delta: float, currency: st
             lines.append(
                 f"| `{r.path}` | {_value(r.low)} | {_value(r.high)} | "
                 f"{money(r.npv_savings_low, currency)} | {money(r.npv_savings_high, currency)} | "
-                f"{money(r.swing, currency)} | {'—' if r.flip_value is None else _value(r.flip_value)} |"
+                f"{money(r.swing, currency)} | {_flip_cell(r)} |"
             )
         lines.append("")
         lines += [f"- {flip_sentence(r, v.base_npv_savings, currency)}" for r in v.inputs[:3]]
