@@ -156,7 +156,8 @@ def with_values(case: Case, values: dict[InputPath, Any], size: int) -> Case:
     in_house = case.in_house
     vendors = list(case.vendors)
     for path, array in values.items():
-        column = np.asarray(array).reshape(-1, 1)
+        # a 0-d array is one value for every scenario (a horizon, say); else one per scenario
+        column = array.item() if np.ndim(array) == 0 else np.asarray(array).reshape(-1, 1)
         for index in path.files(len(vendors)):
             if index == 0:
                 in_house = _replace(in_house, path.loc, column, path.text)

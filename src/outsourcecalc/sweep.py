@@ -198,7 +198,11 @@ def evaluate_grid(
             h = values[horizon_axis.path]
             groups = [np.flatnonzero(h == v) for v in np.unique(h)]
         for rows in groups:
-            batch = with_values(case, {p: v[rows] for p, v in values.items()}, len(rows))
+            group = {p: v[rows] for p, v in values.items()}
+            if horizon_axis is not None:
+                # one horizon per batch: it enters as a whole number, not a column
+                group[horizon_axis.path] = np.asarray(int(group[horizon_axis.path][0]))
+            batch = with_values(case, group, len(rows))
             ev = evaluate_batch(batch, metrics)
             for result, target in zip(ev.vendors, out, strict=True):
                 for k in keys:
