@@ -48,6 +48,36 @@ def money(x: float | None, currency: str, cents: bool = False) -> str:
     return f"{sign}{currency} {digits}"
 
 
+def currency_symbol(currency: str) -> str | None:
+    """'$' for USD; None for a currency written by its code."""
+    return _SYMBOLS.get(currency)
+
+
+def money_short(
+    x: float, currency: str, decimals: int = 1, *, figures: int | None = None, trim: bool = True
+) -> str:
+    """Money for charts: 1234567 -> '$1.2M', -850000 -> '-$850k', 'PLN 2M'.
+
+    `figures` asks for that many significant digits instead of fixed `decimals`
+    (395291 -> '$395k', 1210818 -> '$1.21M'); `trim` drops trailing zeros.
+    """
+    size = abs(x)
+    scale, suffix = 1.0, ""
+    for step, name in ((1e3, "k"), (1e6, "M"), (1e9, "B")):
+        if size >= step * (1 - 5e-4):  # 999,800 reads as 1M, not 1000k
+            scale, suffix = step, name
+    if figures is not None:
+        whole = len(str(int(round(size / scale, 6)))) if size else 1
+        decimals = max(0, figures - whole)
+    digits = f"{size / scale:.{decimals}f}"
+    if trim and "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    sign = "-" if x < 0 and digits.strip("0.") else ""
+    symbol = _SYMBOLS.get(currency)
+    prefix = symbol or (currency + " " if currency else "")
+    return f"{sign}{prefix}{digits}{suffix}"
+
+
 def percent(x: float | None, digits: int = 1, signed: bool = False) -> str:
     if x is None:
         return "—"
@@ -60,9 +90,13 @@ def months(x: float | None) -> str:
 
 
 def number(x: float | None, unit: str = "") -> str:
+    """A monthly volume: 519292.9, 'contact' -> '519,293 contacts/month'."""
     if x is None:
         return "—"
-    return f"{x:,.0f}" + (f" {unit}" if unit else "")
+    if not unit:
+        return f"{x:,.0f}/month"
+    plural = unit if unit.endswith("s") or round(x) == 1 else unit + "s"
+    return f"{x:,.0f} {plural}/month"
 
 
 def metric(key: str, x: float | None, currency: str, unit: str = "") -> str:
