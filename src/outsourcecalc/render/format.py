@@ -56,7 +56,7 @@ def currency_symbol(currency: str) -> str | None:
 def money_short(
     x: float, currency: str, decimals: int = 1, *, figures: int | None = None, trim: bool = True
 ) -> str:
-    """Money for charts: 1234567 -> '$1.2M', -850000 -> '-$850k', 'PLN 2M'.
+    """Money for charts: 1234567 -> '$1.2M', -850000 -> '-$850k', 'PLN 2M' ('2M' for currency '').
 
     `figures` asks for that many significant digits instead of fixed `decimals`
     (395291 -> '$395k', 1210818 -> '$1.21M'); `trim` drops trailing zeros.

@@ -1,0 +1,819 @@
+"""Charts for the meeting room: PNG or SVG files drawn with matplotlib (the `charts` extra).
+
+matplotlib is imported inside the functions only, so `compare` without `--chart`
+never pays for it. Each chart is drawn on its own Figure (no pyplot, no global
+state), at slide size (16:9, text of 12 pt and more), in the Okabe-Ito
+colour-blind-safe palette, and saved deterministically: fixed SVG ids, no
+dates or software versions in the file. Nothing is computed here that the
+engine owns: payback months, percentiles and sweep grids come in as results.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import textwrap
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import UsageError
+from ..results import Comparison
+from .format import LABELS, currency_symbol, money, money_short, months, percent
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap, Normalize
+    from matplotlib.figure import Figure
+
+MISSING = "charts need matplotlib: pip install 'outsourcecalc[charts]'"
+FORMATS = (".png", ".svg")
+
+# Okabe & Ito (2008), "Color Universal Design": told apart with every common colour-vision type.
+BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+GREY, DARK_GREY, LIGHT_GREY = "#7F7F7F", "#5F5F5F", "#C8C8C8"
+# Vendor lines: colour and dash both differ, so the chart survives a grey-scale printer.
+LINE_STYLES = [
+    (BLUE, "--"),
+    (ORANGE, "-."),
+    (GREEN, ":"),
+    (VERMILLION, (0, (5, 1, 1, 1, 1, 1))),
+    (PURPLE, (0, (8, 2))),
+    (SKY, "--"),
+]
+# Stacked-bar segments: colour, hatch. Hatching separates the pairs that share a colour.
+SEGMENTS: dict[str, tuple[str, str]] = {
+    "salaries": (BLUE, ""),
+    "benefits": (SKY, ""),
+    "hiring": (GREEN, ""),
+    "overheads": (GREY, ""),
+    "variable": (YELLOW, ""),
+    "one_time": (PURPLE, ""),
+    "fees": (ORANGE, ""),
+    "sla_credits": (ORANGE, "//"),
+    "governance": (VERMILLION, ""),
+    "risk_reserve": (VERMILLION, "//"),
+    "retained_staff": (BLUE, "//"),
+    "remaining_in_house": (LIGHT_GREY, ""),
+    "transition": (PURPLE, "//"),
+}
+IN_HOUSE_SEGMENTS = ("salaries", "benefits", "hiring", "overheads", "variable", "one_time")
+VENDOR_SEGMENTS = (
+    "fees",
+    "sla_credits",
+    "governance",
+    "risk_reserve",
+    "retained_staff",
+    "remaining_in_house",
+    "transition",
+)
+
+SLIDE_INCHES = (40 / 3, 7.5)  # a 16:9 slide as PowerPoint lays it out: 2000 x 1125 px
+PNG_DPI = 150
+STYLE: dict[str, Any] = {
+    "font.family": "sans-serif",
+    # DejaVu Sans draws the PNG; the others are what an SVG viewer will likely have.
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 13,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    "figure.titlesize": 18,
+    "figure.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#E0E0E0",
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "hatch.color": "white",
+    "svg.fonttype": "none",  # text stays text: searchable, editable on the slide
+    "svg.hashsalt": "outsourcecalc",  # the same ids in every run
+}
+# Inputs that the files write as rates (models.Rate): shown as percentages on a chart.
+RATE_FIELDS = frozenset(
+    {
+        "discount_rate",
+        "benefits_rate",
+        "attrition_rate",
+        "growth_rate",
+        "salary_growth",
+        "inflation",
+        "scope",
+        "annual_escalation",
+        "sla_credit_rate",
+        "governance_rate",
+        "risk_contingency_rate",
+    }
+)
+
+
+# -- file handling ------------------------------------------------------------
+
+
+def chart_format(path: str | Path, option: str = "--chart") -> str:
+    """'png' or 'svg' from the file's extension; a UsageError for anything else."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise UsageError.option(
+            f"{option} {path}",
+            f"a chart is written as .png or .svg, not {suffix or 'a file without an extension'}",
+        )
+    return suffix[1:]
+
+
+def check_chart_path(path: str | Path, option: str = "--chart") -> None:
+    """Everything that can be checked before any work: extension, folder, matplotlib."""
+    chart_format(path, option)
+    folder = Path(path).parent
+    if str(folder) and not folder.is_dir():
+        raise UsageError.option(f"{option} {path}", f"folder {folder} does not exist")
+    _require_matplotlib(option)
+
+
+def _require_matplotlib(option: str = "--chart") -> None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UsageError.option(option, MISSING) from None
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    _require_matplotlib()
+    import matplotlib
+
+    with matplotlib.rc_context(cast("dict[Any, Any]", STYLE)):
+        yield
+
+
+def _figure() -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=SLIDE_INCHES, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig: Figure, path: str | Path, title: str) -> None:
+    """Write the figure atomically (never a half-written file), with no dates or versions."""
+    fmt = chart_format(path)
+    metadata: dict[str, str | None]
+    if fmt == "svg":
+        metadata = {"Title": title, "Date": None, "Creator": None}
+    else:
+        metadata = {"Title": title, "Software": None}
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(buffer.getvalue())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a chart is not
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# -- formatting helpers -------------------------------------------------------
+
+
+def _money_axis(axis: Any, currency: str) -> None:
+    """Tick labels as $1.2M, with just enough decimals to show every tick exactly.
+
+    A currency without a symbol is left to the axis label: '6M', not 'PLN 6M' on every tick.
+    """
+    from matplotlib.ticker import Formatter
+
+    shown = currency if currency_symbol(currency) else ""
+
+    class MoneyFormatter(Formatter):
+        decimals = 1
+
+        def set_locs(self, locs: list[float]) -> None:
+            super().set_locs(locs)
+            for self.decimals in range(4):
+                exact = [money_short(x, shown, self.decimals + 3) for x in locs]
+                if exact == [money_short(x, shown, self.decimals) for x in locs]:
+                    break
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return money_short(x, shown, self.decimals)
+
+    axis.set_major_formatter(MoneyFormatter())
+
+
+def _is_rate(path: str) -> bool:
+    return path.rsplit(".", 1)[-1].split("[", 1)[0] in RATE_FIELDS
+
+
+def input_value(path: str, x: float) -> str:
+    """An input's value as the files write it: 8% for a rate, 42,000 for money or counts."""
+    if _is_rate(path):
+        return f"{x * 100:.4g}%"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _cumulative(monthly: Sequence[float]) -> NDArray[np.float64]:
+    return np.cumsum(np.asarray(monthly, dtype=float))
+
+
+# -- compare ------------------------------------------------------------------
+
+
+def comparison_chart(result: Comparison, path: str | Path) -> None:
+    """Cumulative cost of every option with its payback point, beside the cost breakdown."""
+    chart_format(path)
+    if not result.in_house.monthly:
+        raise ValueError("comparison_chart needs the monthly costs in the result")
+    title = f"{result.in_house.name}: make or buy over {result.horizon_months} months"
+    with _style():
+        fig = _figure()
+        fig.suptitle(_wrap(title, 80), x=0.01, ha="left")
+        grid = fig.add_gridspec(1, 2, width_ratios=[1.1, 1])
+        left, right = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+        paybacks = _cumulative_panel(left, result)
+        totals = _breakdown_panel(right, result)
+        # Labels placed by measuring text need the final layout, so they come last.
+        _fit_totals(fig, right, totals)
+        _label_paybacks(fig, left, paybacks)
+        _save(fig, path, title)
+
+
+def _cumulative_panel(ax: Axes, result: Comparison) -> list[tuple[float, float, str]]:
+    """Lines of cumulative cost; returns the payback points (month, cost, colour)."""
+    from matplotlib.ticker import MaxNLocator
+
+    horizon = result.horizon_months
+    month = np.arange(horizon + 1)
+    in_house = _cumulative(result.in_house.monthly)
+    ax.plot(month, in_house, color=BLACK, linewidth=3, label="In house", zorder=4)
+    paybacks: list[tuple[float, float, str]] = []
+    for i, vendor in enumerate(result.vendors):
+        color, dash = LINE_STYLES[i % len(LINE_STYLES)]
+        payback = vendor["payback_months"]
+        label = _wrap(vendor.name, 40 if len(result.vendors) <= 3 else 28)
+        if payback is None:
+            label += f"\n(no payback in {horizon} months)"
+        ax.plot(
+            month,
+            _cumulative(vendor.monthly),
+            color=color,
+            linestyle=dash,
+            linewidth=2.6,
+            label=label,
+        )
+        if payback is not None:
+            # The lines cross where cumulative savings reach 0: that is the payback point.
+            y = float(np.interp(payback, month, in_house))
+            paybacks.append((payback, y, color))
+            ax.plot(
+                [payback],
+                [y],
+                marker="o",
+                markersize=11,
+                markerfacecolor="white",
+                markeredgecolor=color,
+                markeredgewidth=2.5,
+                zorder=5,
+            )
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Month (0 = signing)")
+    ax.set_ylabel(f"Cumulative cost ({result.currency})")
+    ax.set_title("Cumulative cost", loc="left")
+    _money_axis(ax.yaxis, result.currency)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True, steps=[1, 2, 3, 6, 10]))
+    if len(result.vendors) <= 3:
+        # The top left is empty: every line starts low on the left.
+        ax.legend(loc="upper left", frameon=True, framealpha=0.95, edgecolor="#D0D0D0")
+    else:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, frameon=False)
+    return paybacks
+
+
+def _label_paybacks(fig: Figure, ax: Axes, paybacks: Sequence[tuple[float, float, str]]) -> None:
+    """'pays back in month 7.1' beside each payback point, stacked when points are close.
+
+    Labels go below and to the right of their point (under the in-house line, where the
+    chart is usually empty), above it near the bottom, and to the left near the right edge.
+    """
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = ax.get_window_extent(renderer)
+    taken: list[tuple[float, float, float, float]] = []
+    for payback, y, color in sorted(paybacks):
+        text = (
+            "pays back from the start" if payback == 0 else f"pays back in month {months(payback)}"
+        )
+        label = ax.annotate(
+            text,
+            xy=(payback, y),
+            xytext=(0, 0),
+            textcoords="offset points",
+            fontsize=12,
+            fontweight="bold",
+            arrowprops={"arrowstyle": "-", "color": color, "linewidth": 1.5},
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": color},
+            zorder=6,
+        )
+        extent = label.get_window_extent(renderer)
+        width, height = extent.width + 12, extent.height + 8
+        px, py = (float(v) for v in ax.transData.transform((payback, y)))
+        to_left = px + 24 + width > box.x1
+        above = py - 40 - height < box.y0
+        step = 1 if above else -1
+        x0 = max(px - 24 - width, box.x0 + 2) if to_left else px + 24
+        y0 = py + 30 if above else py - 30 - height
+        # Move along the column until the box touches no earlier label (turning back at the
+        # edge of the plot, and giving up rather than leaving it).
+        for _ in range(4 * len(paybacks)):
+            if not any(
+                x0 < bx1 and x0 + width > bx0 and y0 < by1 and y0 + height > by0
+                for bx0, by0, bx1, by1 in taken
+            ):
+                break
+            if not box.y0 <= y0 + step * height <= box.y1 - height:
+                step = -step
+            y0 += step * height
+        label.set_in_layout(False)  # placed by hand, after the layout: keep it out of it
+        taken.append((x0, y0, x0 + width, y0 + height))
+        points = 72 / fig.dpi
+        label.set_horizontalalignment("right" if to_left else "left")
+        label.set_verticalalignment("bottom")
+        anchor_x = x0 + width - 6 if to_left else x0 + 6
+        label.xyann = ((anchor_x - px) * points, (y0 + 4 - py) * points)
+
+
+def _breakdown_panel(ax: Axes, result: Comparison) -> list[Any]:
+    """Horizontal stacked bars, one per option: long vendor names stay readable.
+
+    Returns the total labels at the ends of the bars, for `_fit_totals`.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    cur = result.currency
+    options: list[tuple[str, Mapping[str, float], float, Sequence[str]]] = [
+        ("In house", result.in_house.breakdown, result.in_house.tco, IN_HOUSE_SEGMENTS)
+    ]
+    for vendor in result.vendors:
+        options.append((vendor.name, vendor.breakdown, vendor["tco"] or 0.0, VENDOR_SEGMENTS))
+    y = np.arange(len(options))[::-1]  # in house on top
+    height = 0.62 if len(options) > 3 else 0.5
+    shown: list[str] = []
+    tops = []
+    for i, (_, parts, _, keys) in enumerate(options):
+        up, down = 0.0, 0.0
+        for key in keys:
+            amount = parts.get(key, 0.0)
+            if abs(amount) < 0.005:
+                continue
+            color, hatch = SEGMENTS[key]
+            ax.barh(
+                y[i],
+                amount,
+                height,
+                left=up if amount > 0 else down,
+                color=color,
+                hatch=hatch,
+                edgecolor="white",
+                linewidth=0.8,
+                label=LABELS[key] if key not in shown else "_nolegend_",
+            )
+            if key not in shown:
+                shown.append(key)
+            if amount > 0:
+                up += amount
+            else:
+                down += amount
+        tops.append(up)
+    totals = []
+    for i, (_, _, tco, _) in enumerate(options):
+        total = ax.annotate(
+            money_short(tco, cur, figures=3, trim=False),
+            xy=(tops[i], y[i]),
+            xytext=(5, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=13,
+            fontweight="bold",
+        )
+        total.set_in_layout(False)
+        totals.append(total)
+    ax.axvline(0, color=BLACK, linewidth=0.8)
+    ax.set_yticks(y, [_wrap(name, 22) for name, _, _, _ in options])
+    ax.set_ylim(-0.6, len(options) - 0.4)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"Total cost over the horizon ({cur})")
+    ax.set_title("Cost breakdown (bar = TCO)", loc="left")
+    _money_axis(ax.xaxis, cur)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    # In the order of the stacks, left to right: in-house parts, then the vendor options'.
+    handles, labels = ax.get_legend_handles_labels()
+    order = [LABELS[key] for key in (*IN_HOUSE_SEGMENTS, *VENDOR_SEGMENTS)]
+    ranked = sorted(zip(labels, handles, strict=True), key=lambda pair: order.index(pair[0]))
+    ax.legend(
+        [h for _, h in ranked],
+        [label for label, _ in ranked],
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+        handlelength=1.6,
+    )
+    return totals
+
+
+def _fit_totals(fig: Figure, ax: Axes, totals: Sequence[Any]) -> None:
+    """Widen the value axis until the longest total label ends inside the plot."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    for _ in range(3):  # the axis range changes the tick labels and so the layout: settle
+        fig.draw_without_rendering()
+        box = ax.get_window_extent(renderer)
+        overflow = max(t.get_window_extent(renderer).x1 for t in totals) + 8 - box.x1
+        if overflow <= 0:
+            return
+        low, high = ax.get_xlim()
+        ax.set_xlim(low, high + overflow * (high - low) / box.width)
+
+
+# -- scenario charts ----------------------------------------------------------
+
+TORNADO_MAX_ROWS = 15
+
+
+def tornado_chart(
+    rows: Sequence[Mapping[str, Any]],
+    currency: str,
+    vendor_name: str,
+    path: str | Path,
+    base_npv_savings: float,
+) -> None:
+    """How far NPV savings move when each input goes to its low and high value.
+
+    `rows`: dicts with path, low, high, npv_savings_low, npv_savings_high, swing and
+    flip_value (or None), sorted by swing. The 15 largest swings are drawn, largest on top.
+    """
+    chart_format(path)
+    shown = sorted(rows, key=lambda r: -abs(float(r["swing"])))[:TORNADO_MAX_ROWS]
+    title = f"{vendor_name}: what moves NPV savings most"
+    with _style():
+        fig = _figure()
+        fig.suptitle(title, x=0.01, ha="left")
+        ax = fig.add_subplot()
+        y = np.arange(len(shown))[::-1]  # the largest swing on top
+        ends = [base_npv_savings]
+        for i, row in enumerate(shown):
+            for end, color in (("low", BLUE), ("high", ORANGE)):
+                value = float(row[f"npv_savings_{end}"])
+                ends.append(value)
+                ax.barh(
+                    y[i],
+                    value - base_npv_savings,
+                    0.7,
+                    left=base_npv_savings,
+                    color=color,
+                    edgecolor="white",
+                    label=f"input at its {end} value" if i == 0 else "_nolegend_",
+                )
+                right = value >= base_npv_savings
+                ax.annotate(
+                    input_value(str(row["path"]), float(row[end])),
+                    xy=(value, y[i]),
+                    xytext=(6 if right else -6, 0),
+                    textcoords="offset points",
+                    ha="left" if right else "right",
+                    va="center",
+                    fontsize=12,
+                )
+        labels = []
+        for row in shown:
+            label = str(row["path"])
+            if row.get("flip_value") is not None:
+                label += f"\nbreak-even at {input_value(label, float(row['flip_value']))}"
+            labels.append(label)
+        ax.set_yticks(y, labels)
+        ax.set_ylim(-0.7, len(shown) + 0.5)  # room on top for the line labels
+        ax.grid(axis="y", visible=False)
+        ax.axvline(base_npv_savings, color=BLACK, linewidth=1.5)
+        marks = [(base_npv_savings, f"base {_money3(base_npv_savings, currency)}", BLACK)]
+        low, high = min(ends), max(ends)
+        span = (high - low) or abs(high) or 1.0
+        # Break-even is drawn when it is near the bars; far off, it would squash them.
+        near_zero = low - 0.5 * span <= 0 <= high + 0.5 * span
+        if near_zero:
+            ax.axvline(0, color=VERMILLION, linewidth=1.8, linestyle="--")
+            marks.append((0.0, "break-even", VERMILLION))
+        ax.margins(x=0.1)
+        ax.set_xlabel(f"NPV savings of outsourcing ({currency})")
+        _money_axis(ax.xaxis, currency)
+        note = (
+            f"the {len(shown)} largest swings of {len(rows)} inputs"
+            if len(rows) > len(shown)
+            else f"{len(rows)} inputs, largest swing on top"
+        )
+        lines = [f"Each input at its low and high value, the others at base ({note})"]
+        if not near_zero:
+            side = "left" if low > 0 else "right"
+            lines.append(f"Break-even ({money(0, currency)}) is off the chart, far to the {side}")
+        _subtitle(ax, "\n".join(lines))
+        _bottom_legend(fig, ax)
+        _label_vlines(fig, ax, marks)
+        _save(fig, path, title)
+
+
+def histogram_chart(
+    samples: ArrayLike,
+    p5: float,
+    p50: float,
+    p95: float,
+    currency: str,
+    vendor_name: str,
+    path: str | Path,
+    share_positive: float | None = None,
+) -> None:
+    """The distribution of NPV savings over the simulated trials, with P5/P50/P95 and 0.
+
+    `share_positive` is the share of trials in which outsourcing wins; when the caller
+    does not pass it, it is read off the samples (above half a cent, as SPEC section 1).
+    """
+    chart_format(path)
+    values = np.asarray(samples, dtype=float).reshape(-1)
+    if values.size == 0:
+        raise ValueError("histogram_chart needs at least one sample")
+    if share_positive is None:
+        share_positive = float(np.mean(values >= 0.005))
+    title = (
+        f"{vendor_name}: outsourcing wins in {percent(share_positive, 0)} of {values.size:,} trials"
+    )
+    with _style():
+        fig = _figure()
+        fig.suptitle(title, x=0.01, ha="left")
+        ax = fig.add_subplot()
+        edges = _bin_edges(values)
+        counts, _ = np.histogram(values, edges)
+        left = edges[:-1]
+        wins = left >= 0
+        for mask, color, label in (
+            (~wins, VERMILLION, "in house cheaper"),
+            (wins, BLUE, "outsourcing cheaper"),
+        ):
+            if counts[mask].sum() > 0:
+                ax.bar(
+                    left[mask],
+                    counts[mask],
+                    np.diff(edges)[mask],
+                    align="edge",
+                    color=color,
+                    edgecolor="white",
+                    linewidth=0.5,
+                    label=label,
+                )
+        ax.set_ylim(0, max(1, int(counts.max())) * 1.3)  # room on top for the line labels
+        marks = []
+        for x, name, color, dash in (
+            (p5, "P5", DARK_GREY, "--"),
+            (p50, "P50", BLACK, "-"),
+            (p95, "P95", DARK_GREY, "--"),
+        ):
+            ax.axvline(x, color=color, linestyle=dash, linewidth=2)
+            marks.append((x, f"{name} {_money3(x, currency)}", color))
+        low, high = float(values.min()), float(values.max())
+        span = (high - low) or abs(high) or 1.0
+        near_zero = low - 0.5 * span <= 0 <= high + 0.5 * span
+        if near_zero:
+            ax.axvline(0, color=BLACK, linestyle=":", linewidth=2.2)
+            marks.append((0.0, "break-even", BLACK))
+        ax.set_xlabel(f"NPV savings of outsourcing ({currency})")
+        ax.set_ylabel("Trials")
+        _money_axis(ax.xaxis, currency)
+        note = (
+            f"Median {money(p50, currency)}; 90% of trials between "
+            f"{money(p5, currency)} and {money(p95, currency)}"
+        )
+        if not near_zero:
+            side = "left" if low > 0 else "right"
+            note += f"\nBreak-even ({money(0, currency)}) is off the chart, far to the {side}"
+        _subtitle(ax, note)
+        _bottom_legend(fig, ax)
+        _label_vlines(fig, ax, marks)
+        _save(fig, path, title)
+
+
+def _bin_edges(values: NDArray[np.float64], bins: int = 40) -> NDArray[np.float64]:
+    """Equal bins with one edge at exactly 0, so no bar straddles break-even."""
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9:
+        pad = max(abs(low) * 0.01, 1.0)
+        low, high = low - pad, high + pad
+    width = (high - low) / bins
+    first = np.floor(low / width)
+    last = max(np.ceil(high / width), first + 1)
+    return np.arange(first, last + 1) * width
+
+
+def heatmap_chart(
+    x_path: str,
+    x_values: ArrayLike,
+    y_path: str,
+    y_values: ArrayLike,
+    grid: ArrayLike,
+    currency: str,
+    vendor_name: str,
+    path: str | Path,
+) -> None:
+    """NPV savings over a two-input sweep: grid[j, i] at (x_values[i], y_values[j])."""
+    chart_format(path)
+    xs = np.asarray(x_values, dtype=float).reshape(-1)
+    ys = np.asarray(y_values, dtype=float).reshape(-1)
+    z = np.asarray(grid, dtype=float)
+    if z.shape != (ys.size, xs.size):
+        raise ValueError(f"grid is {z.shape}, expected (len(y_values), len(x_values))")
+    title = f"{vendor_name}: NPV savings as two inputs vary"
+    with _style():
+        import matplotlib
+        from matplotlib.colors import CenteredNorm
+
+        fig = _figure()
+        fig.suptitle(title, x=0.01, ha="left")
+        ax = fig.add_subplot()
+        # ColorBrewer RdBu reads for every common colour-vision type. Centred on 0: white is
+        # break-even, blue is outsourcing saving money, red is outsourcing costing money.
+        norm = CenteredNorm(vcenter=0.0, halfrange=max(float(np.abs(z).max()), 1.0))
+        cmap = matplotlib.colormaps["RdBu"]
+        mesh = ax.pcolormesh(_cell_edges(xs), _cell_edges(ys), z, cmap=cmap, norm=norm)
+        bar = fig.colorbar(mesh, ax=ax, pad=0.02)
+        bar.set_label(f"NPV savings of outsourcing ({currency})")
+        _money_axis(bar.ax.yaxis, currency)
+        if z.size <= 150:
+            _annotate_cells(ax, xs, ys, z, norm, cmap, currency)
+        crosses = float(z.min()) < -0.005 and float(z.max()) > 0.005
+        if crosses and xs.size >= 2 and ys.size >= 2:
+            contour = ax.contour(xs, ys, z, levels=[0.0], colors=BLACK, linewidths=2.5)
+            ax.clabel(contour, fmt={0.0: "break-even"}, fontsize=13)
+            note = "Each cell: NPV savings at that pair of values; black line: break-even"
+        elif float(z.min()) >= -0.005:
+            note = "Outsourcing saves money everywhere on this grid (no break-even)"
+        else:
+            note = "Outsourcing costs money everywhere on this grid (no break-even)"
+        _subtitle(ax, note)
+        ax.set_xlabel(x_path)
+        ax.set_ylabel(y_path)
+        ax.grid(False)
+        _value_axis(ax.xaxis, x_path, xs, 14)
+        _value_axis(ax.yaxis, y_path, ys, 20)
+        _save(fig, path, title)
+
+
+def _cell_edges(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Cell boundaries halfway between the swept values (the values sit in the middle)."""
+    if values.size == 1:
+        pad = max(abs(float(values[0])) * 0.05, 0.5)
+        return np.array([values[0] - pad, values[0] + pad])
+    mids = (values[1:] + values[:-1]) / 2
+    first = values[0] - (mids[0] - values[0])
+    last = values[-1] + (values[-1] - mids[-1])
+    return np.concatenate([[first], mids, [last]])
+
+
+def _annotate_cells(
+    ax: Axes,
+    xs: NDArray[np.float64],
+    ys: NDArray[np.float64],
+    z: NDArray[np.float64],
+    norm: Normalize,
+    cmap: Colormap,
+    currency: str,
+) -> None:
+    from matplotlib import patheffects
+
+    size = 12 if xs.size <= 12 else 10
+    for j, yv in enumerate(ys):
+        for i, xv in enumerate(xs):
+            level = float(norm(float(z[j, i])))
+            fill = cmap(level)
+            ax.text(
+                xv,
+                yv,
+                _money3(float(z[j, i]), currency),
+                ha="center",
+                va="center",
+                fontsize=size,
+                color="white" if abs(level - 0.5) > 0.3 else BLACK,
+                # A halo in the cell's own colour keeps the number readable on the contour.
+                path_effects=[patheffects.withStroke(linewidth=4, foreground=fill)],
+                zorder=4,
+            )
+
+
+def _value_axis(axis: Any, path: str, values: NDArray[np.float64], most: int) -> None:
+    """Ticks at the swept values when they fit, formatted as the input is written."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    if values.size <= most:
+        axis.set_major_locator(FixedLocator(values.tolist()))
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: input_value(path, x)))
+
+
+# -- labels and legends -------------------------------------------------------
+
+
+def _money3(x: float, currency: str) -> str:
+    return money_short(x, currency, figures=3)
+
+
+def _subtitle(ax: Axes, text: str) -> None:
+    ax.set_title(text, loc="left", fontweight="normal", fontsize=13)
+
+
+def _bottom_legend(fig: Figure, ax: Axes) -> None:
+    """The legend in one row under the plot, where it never covers data or the title."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+
+
+def _label_vlines(fig: Figure, ax: Axes, marks: Sequence[tuple[float, str, str]]) -> None:
+    """Labels at the top of vertical lines: beside their own line, clear of the others.
+
+    Runs the layout first, so positions are measured on the final axes. A label goes to
+    the right of its line unless another line or the edge is in the way, then to the left;
+    two labels that would still touch go on separate rows.
+    """
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = ax.get_window_extent(renderer)
+    pixels = [float(ax.transData.transform((x, 0.0))[0]) for x, _, _ in marks]
+    gap = 6 * fig.dpi / 72
+    rows: list[list[tuple[float, float]]] = []
+    for (x, text, color), px in sorted(zip(marks, pixels, strict=True), key=lambda m: m[1]):
+        label = ax.annotate(
+            text,
+            xy=(x, 1.0),
+            xycoords=ax.get_xaxis_transform(),
+            va="top",
+            fontsize=12,
+            fontweight="bold",
+            color=color,
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
+            zorder=6,
+        )
+        label.set_in_layout(False)
+        width = label.get_window_extent(renderer).width + gap
+
+        def clear(lo: float, hi: float, own: float = px) -> bool:
+            others = any(lo - gap < p < hi + gap for p in pixels if abs(p - own) > 0.5)
+            return not others and lo >= box.x0 and hi <= box.x1
+
+        right = (px + gap, px + gap + width)
+        left = (px - gap - width, px - gap)
+        if clear(*right) or (not clear(*left) and right[1] <= box.x1):
+            span, sign = right, 1
+        else:
+            span, sign = left, -1
+        row = next(
+            (
+                k
+                for k, taken in enumerate(rows)
+                if all(span[1] < a or span[0] > b for a, b in taken)
+            ),
+            len(rows),
+        )
+        if row == len(rows):
+            rows.append([])
+        rows[row].append(span)
+        label.set_horizontalalignment("left" if sign > 0 else "right")
+        label.xyann = (sign * 6, -6 - 24 * row)
+        label.set_anncoords("offset points")
