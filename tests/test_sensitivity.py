@@ -140,3 +140,15 @@ def test_bad_options_exit_2(args: list[str], message: str) -> None:
     )
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+
+
+def test_sensitivity_chart_is_a_tornado(tmp_path: Path) -> None:
+    svg = tmp_path / "tornado.svg"
+    result = CliRunner().invoke(
+        app,
+        ["sensitivity", str(FILES[0]), str(CC / "vendor_offshore.yaml"), "--chart", str(svg)],
+        env=ENV,
+    )
+    assert result.exit_code == 0, result.output
+    text = svg.read_text()
+    assert "what moves NPV savings most" in text and "in_house.staff[0].annual_salary" in text

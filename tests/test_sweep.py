@@ -272,3 +272,19 @@ def test_horizon_can_vary_across_points() -> None:
         )
         assert tco[i] == pytest.approx(single.vendors[0]["tco"], abs=0.005)
     assert np.all(np.diff(tco) > 0)
+
+
+def test_sweep_chart_is_a_heat_map_of_two_paths(tmp_path: Path) -> None:
+    png = tmp_path / "heat.png"
+    varies = [
+        "--vary",
+        "vendor.pricing[0].per_fte_month=80000:400000:40000",
+        "--vary",
+        "in_house.staff[0].annual_salary=30000:60000:10000",
+    ]
+    result = run(*base_args(), *varies, "--summary", "--chart", str(png))
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    one = run(*base_args(), varies[0], varies[1], "--chart", str(tmp_path / "x.png"))
+    assert one.exit_code == 2 and "vary exactly two paths" in one.stderr
+    assert not (tmp_path / "x.png").exists()

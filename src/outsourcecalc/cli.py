@@ -84,6 +84,14 @@ DiscountOpt = Annotated[
 StartOpt = Annotated[
     int | None, typer.Option("--start-month", help="Calendar month of month 1, 1..12.")
 ]
+ChartOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--chart",
+        metavar="FILE",
+        help="Also draw a chart to FILE (.png or .svg; needs the charts extra).",
+    ),
+]
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -163,9 +171,27 @@ def compare(
         bool, typer.Option("--monthly", help="Add the month-by-month costs.")
     ] = False,
     fail_if: FailIfOpt = None,
+    chart: ChartOpt = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Also show what changed against an earlier `compare --format json` output.",
+        ),
+    ] = None,
 ) -> None:
     """Compare the in-house baseline with one or more vendor quotes."""
     gates = [parse_gate(text) for text in fail_if or []]
+    previous = None
+    if baseline is not None:
+        from . import baseline as baseline_diff
+
+        previous = baseline_diff.read(baseline)
+    if chart is not None:  # matplotlib is only imported when a chart is asked for
+        from .render.charts import check_chart_path
+
+        check_chart_path(chart)
     case = load(
         in_house,
         vendors,
@@ -175,9 +201,21 @@ def compare(
         start_month=start_month,
     )
     result = evaluate(case)
-    text = render_comparison(result, fmt, monthly, to_file=output is not None)
+    if previous is None:
+        text = render_comparison(result, fmt, monthly, to_file=output is not None)
+    else:
+        from .render import baseline as render_baseline
+
+        changes = baseline_diff.diff(previous, result.to_json_dict())
+        text = render_baseline.render(
+            result, changes, str(baseline), fmt.value, monthly, to_file=output is not None
+        )
     if text is not None:
         write_output(text, output)
+    if chart is not None:
+        from .render.charts import comparison_chart
+
+        comparison_chart(result, chart)
     check_gates(gates, result)
 
 
@@ -190,21 +228,13 @@ def validate(
     """Check files on their own (in-house or vendor, told by `kind` or by content)."""
     from .loader import load_file
     from .models import InHouse, Vendor
-    from .validate import model_from
+    from .validate import file_kind, model_from
 
     problems: list[Problem] = []
     for path in files:
         try:
             doc = load_file(path)
-            is_vendor = isinstance(doc.data, dict) and (
-                doc.data.get("kind") == "vendor"
-                or (
-                    doc.data.get("kind") is None
-                    and "pricing" in doc.data
-                    and "staff" not in doc.data
-                )
-            )
-            if is_vendor:
+            if file_kind(doc.data) == "vendor":
                 vendor = model_from(doc, Vendor)
                 what = f"vendor file, {len(vendor.pricing)} charge(s)"
             else:
@@ -320,13 +350,22 @@ def sweep(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
+    chart: ChartOpt = None,
 ) -> None:
     """Evaluate every combination of --vary values: rows per point, or a --summary."""
     from .render import sweep as render
-    from .sweep import Grid, build_axes, display_grid, npv_grid, run_sweep, shard_range
+    from .sweep import Grid, build_axes, display_grid, run_sweep, shard_range
 
     gates = [parse_gate(text) for text in fail_if or []]
     shard_range(1, shard)  # a malformed --shard fails before any work
+    if chart is not None:
+        from .render.charts import check_chart_path
+
+        check_chart_path(chart)
+        if len(vary) != 2:
+            raise UsageError.option(
+                f"--chart {chart}", "the sweep chart is a heat map: vary exactly two paths"
+            )
     case = load(
         in_house,
         vendors,
@@ -377,9 +416,17 @@ def sweep(
                     matrix, cur, name, console,
                 )  # fmt: skip
         text = buffer.getvalue() if output else None
-        del npv_grid
     if text is not None:
         write_output(text, output)
+    if chart is not None:
+        from .render.charts import heatmap_chart
+
+        # a heat map wants a few thousand cells at most, whatever the sweep's size
+        thin, matrices = display_grid(case, grid, rows=60, columns=60)
+        heatmap_chart(
+            thin.axes[1].text, thin.axes[1].values, thin.axes[0].text, thin.axes[0].values,
+            matrices[0], cur, run.vendor_names[0], chart,
+        )  # fmt: skip
     broken = [g for g in run.gates if g.points]
     for count in broken:
         typer.echo(
@@ -454,12 +501,17 @@ def sensitivity(
     start_month: StartOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    chart: ChartOpt = None,
 ) -> None:
     """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
     from .render import sensitivity as render
     from .sensitivity import sensitivity as run_sensitivity
     from .sweep import parse_share
 
+    if chart is not None:
+        from .render.charts import check_chart_path
+
+        check_chart_path(chart)
     share = parse_share(delta, "--delta")
     case = load(
         in_house,
@@ -487,6 +539,93 @@ def sensitivity(
         text = buffer.getvalue() if output else None
     if text is not None:
         write_output(text, output)
+    if chart is not None:
+        from .render.charts import tornado_chart
+
+        first = results[0]  # the tornado of the first vendor given
+        rows = render.as_dict(results, share)["vendors"][0]["inputs"]
+        tornado_chart(rows, case.currency, first.name, chart, first.base_npv_savings)
+
+
+@app.command("simulate")
+def simulate_command(
+    in_house: InHouseArg,
+    vendors: VendorsArg,
+    uncertain: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--uncertain",
+            metavar="PATH=DIST",
+            help="An uncertain input, e.g. in_house.staff[0].attrition_rate='pert(30%, 40%, 60%)'"
+            "; triangular, pert, uniform, normal, lognormal (repeatable).",
+        ),
+    ] = None,
+    uncertainty: Annotated[
+        Path | None,
+        typer.Option(
+            "--uncertainty",
+            metavar="FILE",
+            help="A YAML file mapping input paths to distributions.",
+        ),
+    ] = None,
+    trials: Annotated[int, typer.Option("--trials", help="Number of trials.")] = 10_000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same command gives the same numbers.")
+    ] = 0,
+    set_: SetOpt = None,
+    horizon: HorizonOpt = None,
+    discount_rate: DiscountOpt = None,
+    start_month: StartOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    fail_if: FailIfOpt = None,
+    chart: ChartOpt = None,
+) -> None:
+    """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
+    from .api import analysis_sets
+    from .render import simulate as render
+    from .simulate import (
+        check_not_set,
+        gate_counts,
+        load_uncertainty,
+        parse_uncertain,
+        simulate,
+    )
+
+    gates = [parse_gate(text) for text in fail_if or []]
+    if chart is not None:  # matplotlib is only imported when a chart is asked for
+        from .render.charts import check_chart_path
+
+        check_chart_path(chart)
+    specs = load_uncertainty(uncertainty) if uncertainty is not None else []
+    specs += [parse_uncertain(text) for text in uncertain or []]
+    fixed = analysis_sets(horizon, discount_rate, start_month)
+    check_not_set(specs, [*(("--set", text) for text in set_ or []), *fixed])
+    case = load(
+        in_house,
+        vendors,
+        set_ or [],
+        horizon_months=horizon,
+        discount_rate=discount_rate,
+        start_month=start_month,
+    )
+    sim = simulate(case, specs, trials, seed, metrics={g.metric for g in gates})
+    text = render.render(sim, fmt.value, to_file=output is not None)
+    if text is not None:
+        write_output(text, output)
+    if chart is not None:
+        from .render import charts
+
+        first = sim.vendors[0]
+        charts.histogram_chart(
+            first.npv_savings, first.npv.p5, first.npv.p50, first.npv.p95,
+            sim.currency, first.name, chart, share_positive=first.p_win,
+        )  # fmt: skip
+    broken = render.gate_lines(gate_counts(sim, gates), sim.trials)
+    for line in broken:
+        typer.echo(line, err=True)
+    if broken:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from rich.text import Text
 from ..results import cents, fine
 from ..sweep import SweepRun, VendorSummary, row_dicts
 from ..sweep import rows_csv as sweep_rows_csv
-from .format import LABELS, metric, money, months, percent
+from .format import LABELS, metric, money, money_short, months, percent
 from .json import dumps
 
 TABLE_ROWS = 40  # rows shown by the table/markdown views; csv and json hold them all
@@ -173,20 +173,12 @@ def flip_grid(
     for x in x_values:
         table.add_column(_num(float(x)), justify="right")
     for y, row in zip(y_values, grid, strict=True):
-        cells = [Text(_short(float(v)), style="green" if v >= 0.005 else "red") for v in row]
+        cells = [
+            Text(money_short(float(v), "", figures=3), style="green" if v >= 0.005 else "red")
+            for v in row
+        ]
         table.add_row(_num(float(y)), *cells)
     console.print(table)
-
-
-def _short(x: float) -> str:
-    """Compact money for a grid cell: 1.2M, -350k."""
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    if a >= 1e6:
-        return f"{sign}{a / 1e6:.2f}M"
-    if a >= 1e3:
-        return f"{sign}{a / 1e3:.0f}k"
-    return f"{sign}{a:.0f}"
 
 
 def rows_csv(run: SweepRun, header: bool = True) -> str:
