@@ -288,3 +288,19 @@ def test_sweep_chart_is_a_heat_map_of_two_paths(tmp_path: Path) -> None:
     one = run(*base_args(), varies[0], varies[1], "--chart", str(tmp_path / "x.png"))
     assert one.exit_code == 2 and "vary exactly two paths" in one.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_start_month_can_vary() -> None:
+    """Seasonality makes the start month matter: each row equals compare --start-month."""
+    folder = EX / "it_helpdesk"
+    case = outsourcecalc.load(folder / "in_house.yaml", [folder / "vendor_hybrid.yaml"])
+    grid = Grid(build_axes(case, ["analysis.start_month=1,4,7"]))
+    npv = run_sweep(case, grid).chunks[0].vendors[0]["npv_savings"]
+    for i, month in enumerate((1, 4, 7)):
+        single = outsourcecalc.load(
+            folder / "in_house.yaml", [folder / "vendor_hybrid.yaml"], start_month=month
+        )
+        assert npv[i] == pytest.approx(
+            outsourcecalc.evaluate(single).vendors[0]["npv_savings"], abs=0.005
+        )
+    assert len(set(np.round(npv, 2))) == 3

@@ -47,7 +47,9 @@ class Timeline:
         year = np.where(month >= 1, (month - 1) // 12, 0)
         monthly_rate = (1 + np.asarray(discount_rate, dtype=float)) ** (1 / 12) - 1
         discount = (1 + monthly_rate) ** -month.astype(float)
-        calendar = (np.asarray(start_month) - 1 + month - 1) % 12
+        # a start month that varies arrives as validated floats: it indexes the calendar
+        start = np.rint(np.asarray(start_month)).astype(np.int64)
+        calendar = (start - 1 + month - 1) % 12
         running = (month >= 1).astype(float)
         return cls(horizon, month, year, running, discount, calendar)
 
