@@ -1,0 +1,289 @@
+"""Monte Carlo output: summary and histogram in the terminal, JSON, one CSV row per trial,
+and a Markdown summary for a pull-request comment. Formats only; simulate.py computes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..results import cents, fine
+from ..simulate import GateCount, InputDraws, Simulation, VendorOutcome
+from .format import money, money_short, months, percent
+from .json import dumps
+
+BAR = 40  # characters of the longest histogram bar
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def as_dict(sim: Simulation) -> dict[str, Any]:
+    return {
+        "trials": sim.trials,
+        "seed": sim.seed,
+        "currency": sim.currency,
+        "horizon_months": sim.horizon_months,
+        "discount_rate": fine(sim.discount_rate),
+        "uncertain": [_input_dict(d) for d in sim.inputs],
+        "vendors": [_vendor_dict(v) for v in sim.vendors],
+        "notes": list(sim.notes),
+    }
+
+
+def _input_dict(d: InputDraws) -> dict[str, Any]:
+    return {
+        "path": d.path,
+        "distribution": d.distribution.text,
+        "range": d.bounds.describe(),
+        "mean": fine(float(np.mean(d.values))),
+        "min": fine(float(np.min(d.values))),
+        "max": fine(float(np.max(d.values))),
+        "redrawn_below": d.below,
+        "redrawn_above": d.above,
+        "rounded_to_whole": d.rounded,
+    }
+
+
+def _vendor_dict(v: VendorOutcome) -> dict[str, Any]:
+    return {
+        "name": v.name,
+        "p_win": fine(v.p_win),
+        "npv_savings": {
+            "mean": cents(v.npv.mean),
+            "sd": cents(v.npv.sd),
+            "min": cents(v.npv.min),
+            "p5": cents(v.npv.p5),
+            "p50": cents(v.npv.p50),
+            "p95": cents(v.npv.p95),
+            "max": cents(v.npv.max),
+        },
+        "p_payback": fine(v.p_payback),
+        "payback_months": {"p50": fine(v.payback_p50), "p95": fine(v.payback_p95)},
+        "histogram": {
+            "edges": [cents(float(x)) for x in v.histogram.edges],
+            "counts": [int(c) for c in v.histogram.counts],
+        },
+    }
+
+
+def render_json(sim: Simulation) -> str:
+    return dumps(as_dict(sim))
+
+
+# ------------------------------------------------------------------ CSV
+
+
+def render_csv(sim: Simulation) -> str:
+    """One row per trial: its number (from 1), each drawn input, then per vendor
+    `<name>:npv_savings` and `<name>:payback_months` (empty: never pays back)."""
+    columns: list[list[str]] = [[str(i) for i in range(1, sim.trials + 1)]]
+    header = ["trial"]
+    for d in sim.inputs:
+        header.append(d.path)
+        values = d.values.tolist()
+        columns.append([str(int(x)) for x in values] if d.rounded else [repr(x) for x in values])
+    for v in sim.vendors:
+        header += [f"{v.name}:npv_savings", f"{v.name}:payback_months"]
+        columns.append([f"{x:.2f}" for x in v.npv_savings.tolist()])
+        columns.append(["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in
+                        v.payback_months.tolist()])  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(zip(*columns, strict=True))
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def render_markdown(sim: Simulation) -> str:
+    cur = sim.currency
+    lines = [
+        f"### Monte Carlo: {_trials(sim.trials)} (seed {sim.seed})",
+        "",
+        "| Vendor | P(outsourcing wins) | Mean NPV savings | P5 | P50 | P95 "
+        "| P(pays back) | Payback P50 | Payback P95 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for v in sim.vendors:
+        cells = [
+            v.name.replace("|", "\\|"),
+            percent(v.p_win),
+            money(v.npv.mean, cur),
+            money(v.npv.p5, cur),
+            money(v.npv.p50, cur),
+            money(v.npv.p95, cur),
+            percent(v.p_payback),
+            months(v.payback_p50),
+            months(v.payback_p95),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| Uncertain input | Distribution | Drawn mean | Min | Max |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for d in sim.inputs:
+        lines.append(
+            f"| `{d.path}` | `{d.distribution.text}` | {_value(float(np.mean(d.values)))} | "
+            f"{_value(float(np.min(d.values)))} | {_value(float(np.max(d.values)))} |"
+        )
+    lines.append("")
+    lines += [f"- {sentence(v, cur)}" for v in sim.vendors]
+    lines += [f"- Note: {note}" for note in sim.notes]
+    lines.append("")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ terminal
+
+
+def sentence(v: VendorOutcome, currency: str) -> str:
+    """'Acme: outsourcing wins in 87.3% of trials; NPV savings P5 -$0.2M, P95 $1.4M.'"""
+    return (
+        f"{v.name}: outsourcing wins in {percent(v.p_win)} of trials; 90% of NPV savings "
+        f"lie between {money_short(v.npv.p5, currency, figures=3)} and "
+        f"{money_short(v.npv.p95, currency, figures=3)}; pays back within the horizon in "
+        f"{percent(v.p_payback)} of trials."
+    )
+
+
+def _trials(n: int) -> str:
+    return f"{n:,} trial" if n == 1 else f"{n:,} trials"
+
+
+def _value(x: float) -> str:
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:,.2f}" if abs(x) >= 100 else f"{x:.4g}"
+
+
+def summary_table(sim: Simulation) -> Table:
+    cur = sim.currency
+    table = Table(
+        title=(
+            f"Monte Carlo: {_trials(sim.trials)} (seed {sim.seed}), {sim.horizon_months} months, "
+            f"{cur}, discount rate {sim.discount_rate * 100:g}%"
+        ),
+        title_justify="left",
+        header_style="bold",
+    )
+    table.add_column("", no_wrap=True)
+    for v in sim.vendors:
+        table.add_column(v.name, justify="right")
+    rows: list[tuple[str, list[str]]] = [
+        ("Outsourcing wins (P)", [percent(v.p_win) for v in sim.vendors]),
+        ("NPV savings, mean", [money(v.npv.mean, cur) for v in sim.vendors]),
+        ("NPV savings, P5", [money(v.npv.p5, cur) for v in sim.vendors]),
+        ("NPV savings, P50", [money(v.npv.p50, cur) for v in sim.vendors]),
+        ("NPV savings, P95", [money(v.npv.p95, cur) for v in sim.vendors]),
+        ("Pays back in horizon (P)", [percent(v.p_payback) for v in sim.vendors]),
+        ("Payback months, P50", [months(v.payback_p50) for v in sim.vendors]),
+        ("Payback months, P95", [months(v.payback_p95) for v in sim.vendors]),
+    ]
+    for label, cells in rows:
+        table.add_row(label, *cells)
+    return table
+
+
+def inputs_table(sim: Simulation) -> Table:
+    table = Table(title="Uncertain inputs", title_justify="left", header_style="bold")
+    table.add_column("Input", no_wrap=True, overflow="fold")
+    table.add_column("Distribution")
+    table.add_column("Drawn mean", justify="right")
+    table.add_column("Min", justify="right")
+    table.add_column("Max", justify="right")
+    table.add_column("Redrawn", justify="right")
+    for d in sim.inputs:
+        table.add_row(
+            d.path,
+            d.distribution.text,
+            _value(float(np.mean(d.values))),
+            _value(float(np.min(d.values))),
+            _value(float(np.max(d.values))),
+            f"{d.redrawn:,}",
+        )
+    return table
+
+
+def histogram_lines(v: VendorOutcome, currency: str) -> list[Text]:
+    """Text bars, one per bin from the lowest NPV savings up; a rule marks 0 (break-even)
+    and the bins holding P5, P50 and P95 are labelled."""
+    edges, counts = v.histogram.edges, v.histogram.counts
+    top = int(counts.max()) if len(counts) else 0
+    marks: dict[int, list[str]] = {}
+    for label, x in (("P5", v.npv.p5), ("P50", v.npv.p50), ("P95", v.npv.p95)):
+        i = int(np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(counts) - 1))
+        marks.setdefault(i, []).append(label)
+    labels = [money_short(float(x), currency, figures=3) for x in edges]
+    width = max(len(s) for s in labels)
+    lines = []
+    for i, count in enumerate(counts.tolist()):
+        if edges[i] == 0 and i > 0:
+            rule = " 0 = break-even: outsourcing wins below this line "
+            lead = 2 * width + 5
+            tail = max(3, lead + BAR + 8 - lead - len(rule))
+            lines.append(Text("─" * lead + rule + "─" * tail, style="bold"))
+        length = round(count / top * BAR) if top else 0
+        if count and not length:
+            length = 1  # a bin with any trials shows
+        style = "red" if edges[i + 1] <= 0 else "green" if edges[i] >= 0 else "yellow"
+        line = Text(f"{labels[i]:>{width}} to {labels[i + 1]:<{width}}  ")
+        line += Text("█" * length, style=style)
+        line += Text(" " * (BAR - length) + f" {count:>{len(f'{top:,}')},}")
+        if i in marks:
+            line += Text("  ◂ " + ", ".join(marks[i]))
+        lines.append(line)
+    return lines
+
+
+def render_table(sim: Simulation, console: Console) -> None:
+    console.print(summary_table(sim))
+    console.print(inputs_table(sim))
+    for v in sim.vendors:
+        console.print()
+        console.print(
+            Text(f"{v.name}: NPV savings over {_trials(sim.trials)} ({sim.currency})", style="bold")
+        )
+        for line in histogram_lines(v, sim.currency):
+            console.print(line, no_wrap=True, overflow="ellipsis")
+    console.print()
+    for note in sim.notes:
+        console.print(f"Note: {note}", highlight=False, markup=False)
+    for v in sim.vendors:
+        console.print(Text(sentence(v, sim.currency), style="bold"))
+
+
+def render(sim: Simulation, fmt: str, to_file: bool) -> str | None:
+    """The text of `sim` in `fmt`; None when the table went straight to the terminal."""
+    if fmt == "json":
+        return render_json(sim)
+    if fmt == "csv":
+        return render_csv(sim)
+    if fmt == "markdown":
+        return render_markdown(sim)
+    if to_file:
+        buffer = io.StringIO()
+        render_table(sim, Console(file=buffer, width=100, no_color=True))
+        return buffer.getvalue()
+    render_table(sim, Console())
+    return None
+
+
+def gate_lines(counts: Sequence[GateCount], trials: int) -> list[str]:
+    """'fail-if npv_savings<0: holds for Acme in 312 of 10,000 trials (3.1%)', per broken gate."""
+    return [
+        f"fail-if {c.gate.text}: holds for {c.vendor} in {c.trials:,} of {trials:,} trials "
+        f"({percent(c.trials / trials)})"
+        for c in counts
+        if c.trials
+    ]

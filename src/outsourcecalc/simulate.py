@@ -1,0 +1,706 @@
+"""Monte Carlo: draw uncertain inputs from distributions and evaluate every trial in one batch.
+
+    specs (--uncertain / --uncertainty file)  ->  distributions, checked against field bounds
+        ->  draws, path by path from one seeded generator, truncated to each field's range
+        ->  chunks of trials through the batch engine  ->  per-vendor statistics
+
+Pure: no printing and no I/O besides reading an uncertainty file through the loader.
+`render/simulate.py` formats a `Simulation`.
+
+    case = outsourcecalc.load("in_house.yaml", ["vendor.yaml"])
+    sim = simulate(case, {"in_house.staff[0].attrition_rate": "pert(30%, 40%, 60%)"})
+    print(sim.vendors[0].p_win)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .case import Case
+from .engine import HALF_CENT, RESULT_KEYS, evaluate_batch
+from .errors import InputError, Problem, UsageError
+from .gates import Gate
+from .loader import load_file
+from .scenarios import (
+    Bounds,
+    InputPath,
+    check_path,
+    parse_path,
+    path_bounds,
+    resolve_values,
+    split_assignment,
+    with_values,
+)
+
+Array = NDArray[np.float64]
+
+DEFAULT_TRIALS = 10_000
+MAX_TRIALS = 10_000_000
+HISTOGRAM_BINS = 20
+# A draw outside the field's range is redrawn; when fewer than this share of the first
+# draws land inside, the distribution is refused as lying mostly outside the range.
+MIN_SHARE_INSIDE = 0.10
+MAX_REDRAW_ROUNDS = 1000  # a safety net: with >= 10% inside, 1000 rounds never run out
+_CELLS_PER_CHUNK = 120_000  # trials x months per batch, as sweeps do
+_EXTRA_METRICS = frozenset({"irr", "discounted_payback_months", "break_even_volume"})
+
+
+# ------------------------------------------------------------------ distributions
+
+_PARAMS: dict[str, tuple[str, ...]] = {
+    "triangular": ("low", "mode", "high"),
+    "pert": ("low", "mode", "high"),
+    "uniform": ("low", "high"),
+    "normal": ("mean", "sd"),
+    "lognormal": ("mean", "sd"),
+}
+_FORMS = (
+    "triangular(low, mode, high), pert(low, mode, high), uniform(low, high), "
+    "normal(mean, sd), lognormal(mean, sd)"
+)
+_CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One input's distribution. Parameters are in the field's own units (0.05 for 5%)."""
+
+    kind: str
+    params: tuple[float, ...]
+    text: str = ""
+
+    @property
+    def is_point(self) -> bool:
+        """A point mass: triangular(v, v, v), pert(v, v, v), uniform(v, v), sd 0."""
+        if self.kind in ("normal", "lognormal"):
+            return self.params[1] == 0
+        return self.params[0] == self.params[-1]
+
+    @property
+    def support(self) -> tuple[float, float]:
+        """The smallest closed interval holding every possible draw."""
+        if self.is_point:
+            value = self.params[-1] if self.kind not in ("normal", "lognormal") else self.params[0]
+            return value, value
+        if self.kind == "normal":
+            return -math.inf, math.inf
+        if self.kind == "lognormal":
+            return 0.0, math.inf
+        return self.params[0], self.params[-1]
+
+    @property
+    def mean(self) -> float:
+        """The theoretical mean (before any truncation)."""
+        p = self.params
+        if self.kind == "triangular":
+            return (p[0] + p[1] + p[2]) / 3
+        if self.kind == "pert":
+            return (p[0] + 4 * p[1] + p[2]) / 6
+        if self.kind == "uniform":
+            return (p[0] + p[1]) / 2
+        return p[0]
+
+    def lognormal_mu_sigma(self) -> tuple[float, float]:
+        """mu, sigma of the underlying normal, from the variable's own mean and sd
+        (as @RISK's RiskLognorm): sigma^2 = ln(1 + sd^2/mean^2), mu = ln(mean) - sigma^2/2."""
+        mean, sd = self.params
+        sigma2 = math.log1p((sd / mean) ** 2)
+        return math.log(mean) - sigma2 / 2, math.sqrt(sigma2)
+
+    def sample(self, rng: np.random.Generator, size: int) -> Array:
+        p = self.params
+        if self.is_point:
+            return np.full(size, self.support[0])
+        if self.kind == "triangular":
+            return rng.triangular(p[0], p[1], p[2], size)
+        if self.kind == "pert":
+            low, mode, high = p
+            span = high - low
+            alpha = 1 + 4 * (mode - low) / span
+            beta = 1 + 4 * (high - mode) / span
+            return low + rng.beta(alpha, beta, size) * span
+        if self.kind == "uniform":
+            return rng.uniform(p[0], p[1], size)
+        if self.kind == "normal":
+            return rng.normal(p[0], p[1], size)
+        mu, sigma = self.lognormal_mu_sigma()
+        return rng.lognormal(mu, sigma, size)
+
+
+def parse_distribution(text: str) -> Distribution:
+    """`triangular(90000, 95000, 110000)` -> Distribution; ValueError with a plain message.
+
+    Parameters are plain numbers (`42000`, `4.2e4`, `42_000`) or percents (`5%`).
+    Commas separate parameters, so money cannot be written `42,000` here.
+    """
+    match = _CALL.match(text)
+    if not match:
+        raise ValueError(
+            f"expected a distribution such as triangular(90000, 95000, 110000); one of: {_FORMS}"
+        )
+    name, inner = match.group(1).lower(), match.group(2)
+    if name not in _PARAMS:
+        raise ValueError(f"unknown distribution {match.group(1)!r}; one of: {_FORMS}")
+    names = _PARAMS[name]
+    raw = [part.strip() for part in inner.split(",")] if inner.strip() else []
+    if len(raw) != len(names):
+        hint = ""
+        if len(raw) > len(names):
+            hint = "; write numbers without thousands separators (42000, not 42,000)"
+        raise ValueError(
+            f"{name} takes {len(names)} parameters ({', '.join(names)}), got {len(raw)}{hint}"
+        )
+    values = tuple(_parameter(name, n, r) for n, r in zip(names, raw, strict=True))
+    shown = dict(zip(names, raw, strict=True))
+    if name in ("triangular", "pert"):
+        low, mode, high = values
+        if low > mode:
+            raise ValueError(
+                f"{name}: low ({shown['low']}) must not be above mode ({shown['mode']})"
+            )
+        if mode > high:
+            raise ValueError(
+                f"{name}: mode ({shown['mode']}) must not be above high ({shown['high']})"
+            )
+    elif name == "uniform":
+        if values[0] > values[1]:
+            raise ValueError(
+                f"uniform: high ({shown['high']}) must not be below low ({shown['low']})"
+            )
+    else:
+        mean, sd = values
+        if sd < 0:
+            raise ValueError(f"{name}: sd must be 0 or more (got {shown['sd']})")
+        if name == "lognormal" and mean <= 0:
+            raise ValueError(
+                f"lognormal: mean must be above 0 (got {shown['mean']}); "
+                "a lognormal variable is always positive"
+            )
+    return Distribution(name, values, f"{name}({', '.join(raw)})")
+
+
+def _parameter(dist: str, name: str, text: str) -> float:
+    try:
+        number = float(text[:-1].strip()) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ValueError(
+            f"{dist}: {name} is not a number: {text!r} (write 42000, 0.05 or 5%)"
+        ) from None
+    if not math.isfinite(number):
+        raise ValueError(f"{dist}: {name} must be a finite number (got {text!r})")
+    return number
+
+
+# ------------------------------------------------------------------ specs
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """One uncertain input as written: a path, a distribution, and where it was written."""
+
+    path: str
+    distribution: str
+    source: str  # "--uncertain PATH=DIST", or the uncertainty file's name
+    line: int | None = None
+    column: int | None = None
+
+    def problem(self, message: str) -> Problem:
+        if self.line is None:
+            return Problem(self.source, message)
+        return Problem(self.source, message, self.path, self.line, self.column)
+
+    @property
+    def option(self) -> str:
+        return "--uncertain" if self.line is None else "--uncertainty"
+
+
+def parse_uncertain(text: str, option: str = "--uncertain") -> Uncertain:
+    """`PATH=DIST` from the command line."""
+    path, dist = split_assignment(text, option)
+    if not path or not dist:
+        raise UsageError.option(
+            f"{option} {text}",
+            "expected PATH=DIST, e.g. in_house.staff[0].attrition_rate=pert(30%, 40%, 60%)",
+        )
+    return Uncertain(path, dist, f"{option} {text}")
+
+
+def load_uncertainty(path: str | Path) -> list[Uncertain]:
+    """An uncertainty file: a YAML mapping of input paths to distribution strings, in order."""
+    doc = load_file(path)
+    if not isinstance(doc.data, dict):
+        line, column = doc.place(())
+        raise UsageError(
+            [
+                Problem(
+                    doc.path,
+                    "expected a mapping of input paths to distributions, e.g. "
+                    "in_house.staff[0].attrition_rate: pert(30%, 40%, 60%)",
+                    line=line,
+                    column=column,
+                )
+            ]
+        )
+    out: list[Uncertain] = []
+    problems: list[Problem] = []
+    for key, value in doc.data.items():
+        line, column = doc.place((key,))
+        if not isinstance(value, str):
+            problems.append(
+                Problem(
+                    doc.path,
+                    f"expected a distribution such as triangular(90000, 95000, 110000) "
+                    f"(got {value!r})",
+                    key,
+                    line,
+                    column,
+                )
+            )
+            continue
+        out.append(Uncertain(key, value, doc.path, line, column))
+    if problems:
+        raise UsageError(problems)
+    return out
+
+
+def _as_specs(uncertain: Mapping[str, str | Distribution] | Sequence[Uncertain]) -> list[Uncertain]:
+    if isinstance(uncertain, Mapping):
+        out = []
+        for path, dist in uncertain.items():
+            text = dist.text if isinstance(dist, Distribution) else str(dist)
+            out.append(Uncertain(path, text, f"--uncertain {path}={text}"))
+        return out
+    return list(uncertain)
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass
+class InputDraws:
+    """One uncertain input: what was asked, what was drawn, and what truncation did."""
+
+    path: str
+    distribution: Distribution
+    bounds: Bounds
+    values: Array  # (trials,)
+    below: int = 0  # first-round draws below the field's range, redrawn
+    above: int = 0
+    redraw_rounds: int = 0
+    rounded: bool = False  # a whole-number field: draws rounded to whole numbers
+
+    @property
+    def redrawn(self) -> int:
+        return self.below + self.above
+
+
+@dataclass
+class Spread:
+    mean: float
+    sd: float
+    min: float
+    p5: float
+    p50: float
+    p95: float
+    max: float
+
+
+@dataclass
+class Histogram:
+    edges: Array  # bins + 1 edges; 0 is one of them when the values straddle 0
+    counts: NDArray[np.int64]
+
+
+@dataclass
+class VendorOutcome:
+    """Per-trial results for one vendor and their statistics."""
+
+    name: str
+    npv_savings: Array  # (trials,)
+    payback_months: Array  # (trials,), NaN = never pays back within the horizon
+    extra: dict[str, Array]  # other result keys asked for (by --fail-if)
+    p_win: float
+    npv: Spread
+    p_payback: float
+    payback_p50: float | None  # None: the percentile lands on "never"
+    payback_p95: float | None
+    histogram: Histogram
+
+    def values(self, key: str) -> Array:
+        if key == "npv_savings":
+            return self.npv_savings
+        if key == "payback_months":
+            return self.payback_months
+        return self.extra[key]
+
+
+@dataclass
+class Simulation:
+    trials: int
+    seed: int
+    currency: str
+    horizon_months: int
+    discount_rate: float
+    inputs: list[InputDraws]
+    vendors: list[VendorOutcome]
+    notes: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ the run
+
+
+def simulate(
+    case: Case,
+    uncertain: Mapping[str, str | Distribution] | Sequence[Uncertain],
+    trials: int = DEFAULT_TRIALS,
+    seed: int = 0,
+    metrics: Iterable[str] = (),
+) -> Simulation:
+    """Draw each uncertain input `trials` times (in the order given) and evaluate every trial.
+
+    `uncertain` maps input paths to distributions (`"pert(30%, 40%, 60%)"`); `metrics`
+    names further result keys to keep per trial (npv_savings and payback_months always).
+    Raises InputError (a UsageError) on any bad spec, all problems reported together.
+    """
+    if not 1 <= trials <= MAX_TRIALS:
+        raise UsageError.option(f"--trials {trials}", f"must be from 1 to {MAX_TRIALS:,}")
+    if seed < 0:
+        raise UsageError.option(f"--seed {seed}", "must be 0 or more")
+    extra = sorted(set(metrics) - {"npv_savings", "payback_months"})
+    for key in extra:
+        if key not in RESULT_KEYS:
+            raise UsageError.option(key, f"unknown result key; one of: {', '.join(RESULT_KEYS)}")
+    specs = _as_specs(uncertain)
+    if not specs:
+        raise UsageError.option(
+            "--uncertain", "give at least one uncertain input (--uncertain or --uncertainty)"
+        )
+    prepared = _prepare(case, specs)
+    rng = np.random.default_rng(seed)
+    inputs: list[InputDraws] = []
+    problems: list[Problem] = []
+    for spec, _, dist, bounds in prepared:
+        try:
+            inputs.append(_draw(spec, dist, bounds, rng, trials))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise UsageError(problems)
+    for (spec, path, _, _), draws in zip(prepared, inputs, strict=True):
+        problems += _check_extremes(case, spec, path, draws.values)
+    if problems:
+        raise UsageError(problems)
+
+    keys = ("npv_savings", "payback_months", *extra)
+    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, trials, keys)
+    vendors = [
+        _outcome(v.name, per_key, extra) for v, per_key in zip(case.vendors, results, strict=True)
+    ]
+    notes = [n for d in inputs for n in _draw_notes(d, trials)]
+    return Simulation(
+        trials=trials,
+        seed=seed,
+        currency=case.currency,
+        horizon_months=case.horizon_months,
+        discount_rate=float(case.discount_rate),
+        inputs=inputs,
+        vendors=vendors,
+        notes=notes,
+    )
+
+
+def _prepare(
+    case: Case, specs: Sequence[Uncertain]
+) -> list[tuple[Uncertain, InputPath, Distribution, Bounds]]:
+    """Parse and check every spec against its field, collecting every problem."""
+    docs = [case.in_house_doc, *case.vendor_docs]
+    out = []
+    problems: list[Problem] = []
+    seen: list[tuple[InputPath, Uncertain]] = []
+    for spec in specs:
+        try:
+            path = parse_path(spec.path, spec.option)
+            if all(d is not None for d in docs):
+                check_path(path, docs, spec.option)  # type: ignore[arg-type]
+            if path.loc == ("analysis", "horizon_months"):
+                raise ValueError(
+                    "the horizon cannot be uncertain: every trial shares the months "
+                    "0..H; run once per horizon with --horizon"
+                )
+            bounds = path_bounds(path, spec.option)
+            for other, where in seen:
+                if overlaps(path, other):
+                    raise ValueError(f"this input is already uncertain ({where.path})")
+            dist = parse_distribution(spec.distribution)
+            _check_support(dist, bounds)
+        except ValueError as exc:
+            problems.append(spec.problem(str(exc)))
+            continue
+        except InputError as exc:
+            problems += [spec.problem(p.message) for p in exc.problems]
+            continue
+        seen.append((path, spec))
+        out.append((spec, path, dist, bounds))
+    if problems:
+        raise UsageError(problems)
+    return out
+
+
+def overlaps(a: InputPath, b: InputPath) -> bool:
+    """Do two paths name the same input in some file (`vendor.x` covers `vendor[1].x`)?"""
+    if a.target != b.target or a.loc != b.loc:
+        return False
+    return a.vendor_index is None or b.vendor_index is None or a.vendor_index == b.vendor_index
+
+
+def _whole(values: Array) -> Array:
+    return np.floor(values + 0.5)  # half up: 2.5 months -> 3
+
+
+def _check_support(dist: Distribution, bounds: Bounds) -> None:
+    low, high = dist.support
+    if bounds.whole:
+        low, high = float(_whole(np.array(low))), float(_whole(np.array(high)))
+    below = high < bounds.low or (bounds.low_open and high <= bounds.low)
+    above = low > bounds.high or (bounds.high_open and low >= bounds.high)
+    if below or above:
+        raise ValueError(
+            f"{dist.text} lies wholly outside the field's valid range {bounds.describe()}"
+        )
+
+
+def _draw(
+    spec: Uncertain, dist: Distribution, bounds: Bounds, rng: np.random.Generator, trials: int
+) -> InputDraws:
+    """Draw, then redraw the out-of-range draws from the same generator until all are valid:
+    the distribution truncated to the field's range."""
+    values = dist.sample(rng, trials)
+    if bounds.whole:
+        values = _whole(values)
+    bad = np.flatnonzero(~bounds.contains(values))
+    below = int(np.count_nonzero(~_above_low(values[bad], bounds)))
+    above = len(bad) - below
+    if trials - len(bad) < MIN_SHARE_INSIDE * trials:
+        raise UsageError(
+            [
+                spec.problem(
+                    f"{dist.text} lies mostly outside the field's valid range "
+                    f"{bounds.describe()}: only {(trials - len(bad)) / trials:.1%} of draws "
+                    f"fall inside (at least {MIN_SHARE_INSIDE:.0%} must)"
+                )
+            ]
+        )
+    rounds = 0
+    while len(bad):
+        rounds += 1
+        if rounds > MAX_REDRAW_ROUNDS:
+            raise UsageError(
+                [
+                    spec.problem(
+                        f"{dist.text} lies mostly outside the field's valid range "
+                        f"{bounds.describe()}: {len(bad):,} draws still outside after "
+                        f"{MAX_REDRAW_ROUNDS} rounds of redrawing"
+                    )
+                ]
+            )
+        fresh = dist.sample(rng, len(bad))
+        if bounds.whole:
+            fresh = _whole(fresh)
+        values[bad] = fresh
+        bad = bad[~bounds.contains(fresh)]
+    return InputDraws(spec.path, dist, bounds, values, below, above, rounds, bounds.whole)
+
+
+def _above_low(values: Array, bounds: Bounds) -> Any:
+    return values > bounds.low if bounds.low_open else values >= bounds.low
+
+
+def _check_extremes(case: Case, spec: Uncertain, path: InputPath, values: Array) -> list[Problem]:
+    """Validate the smallest and largest draw as if written in the file, with every check
+    across fields and files (tiers in order, months within the horizon, fx_rate 1 for the
+    analysis currency). The field's own range holds already; the checks that remain hold
+    for a whole interval when they hold at its ends."""
+    low, high = float(values.min()), float(values.max())
+    whole = path_bounds(path, spec.option).whole
+    for end in dict.fromkeys((high, low)):
+        try:
+            resolve_values(case, path, [int(end) if whole else end], spec.source)
+        except InputError as exc:
+            p = exc.problems[0]
+            message = re.sub(r"^values? [^:]*: ", "", p.message, count=1)
+            span = f"draws run from {_show(low)} to {_show(high)}" if low < high else "one value"
+            return [
+                spec.problem(
+                    f"a draw of {_show(end)} is invalid ({span}): "
+                    + (f"{p.field}: " if p.field else "")
+                    + message
+                )
+            ]
+    return []
+
+
+def _show(x: float) -> str:
+    return f"{x:,.6g}"
+
+
+def _evaluate(
+    case: Case,
+    paths: Sequence[InputPath],
+    inputs: Sequence[InputDraws],
+    trials: int,
+    keys: Sequence[str],
+) -> list[dict[str, Array]]:
+    """Every trial through the batch engine, in chunks of about 120,000 trial-months."""
+    metrics = frozenset(keys) & _EXTRA_METRICS
+    out = [{k: np.empty(trials) for k in keys} for _ in case.vendors]
+    step = max(256, _CELLS_PER_CHUNK // (case.horizon_months + 1))
+    for lo in range(0, trials, step):
+        hi = min(trials, lo + step)
+        # whole-number fields go in as integers: the engine indexes months and calendars
+        values = {
+            p: d.values[lo:hi].astype(np.int64) if d.rounded else d.values[lo:hi]
+            for p, d in zip(paths, inputs, strict=True)
+        }
+        batch = with_values(case, values, hi - lo)
+        ev = evaluate_batch(batch, metrics)
+        for result, target in zip(ev.vendors, out, strict=True):
+            for k in keys:
+                target[k][lo:hi] = getattr(result, k)
+    return out
+
+
+# ------------------------------------------------------------------ statistics
+
+
+def _outcome(name: str, per_key: dict[str, Array], extra: Sequence[str]) -> VendorOutcome:
+    npv = per_key["npv_savings"]
+    payback = per_key["payback_months"]
+    p5, p50, p95 = (float(x) for x in np.percentile(npv, [5, 50, 95]))
+    return VendorOutcome(
+        name=name,
+        npv_savings=npv,
+        payback_months=payback,
+        extra={k: per_key[k] for k in extra},
+        p_win=float(np.mean(npv >= HALF_CENT)),
+        npv=Spread(
+            mean=float(np.mean(npv)),
+            sd=float(np.std(npv)),
+            min=float(np.min(npv)),
+            p5=p5,
+            p50=p50,
+            p95=p95,
+            max=float(np.max(npv)),
+        ),
+        p_payback=float(np.mean(~np.isnan(payback))),
+        payback_p50=percentile_never(payback, 50),
+        payback_p95=percentile_never(payback, 95),
+        histogram=histogram(npv),
+    )
+
+
+def percentile_never(values: Array, q: float) -> float | None:
+    """numpy's linear percentile, where NaN (never pays back) counts as +infinity; None when
+    the percentile touches a never."""
+    v = np.sort(np.where(np.isnan(values), np.inf, values))
+    position = (q / 100) * (len(v) - 1)  # as numpy computes it, to the last bit
+    lo = math.floor(position)
+    t = position - lo
+    a = float(v[lo])
+    if math.isinf(a):
+        return None
+    if t == 0:
+        return a
+    b = float(v[min(lo + 1, len(v) - 1)])
+    if math.isinf(b):
+        return None
+    # numpy's lerp, so finite answers equal np.percentile(..., method="linear")
+    return a + (b - a) * t if t < 0.5 else b - (b - a) * (1 - t)
+
+
+def histogram(values: Array, bins: int = HISTOGRAM_BINS) -> Histogram:
+    """About `bins` equal bins over the values; when they straddle 0, 0 is an edge."""
+    low, high = float(np.min(values)), float(np.max(values))
+    edges: Array
+    if high - low <= HALF_CENT:
+        edges = np.array([low - HALF_CENT, high + HALF_CENT], dtype=np.float64)
+        return Histogram(edges, np.array([len(values)], dtype=np.int64))
+    width = (high - low) / bins
+    if low < 0 < high:
+        # edges at whole multiples of the width, so that 0 is one of them exactly
+        steps = np.arange(math.floor(low / width), math.ceil(high / width) + 1)
+        edges = (steps * width).astype(np.float64)
+        edges[0], edges[-1] = min(edges[0], low), max(edges[-1], high)  # rounding never drops one
+    else:
+        edges = np.linspace(low, high, bins + 1).astype(np.float64)
+    counts, _ = np.histogram(values, edges)
+    return Histogram(edges, counts.astype(np.int64))
+
+
+def _draw_notes(d: InputDraws, trials: int) -> list[str]:
+    notes = []
+    if d.rounded:
+        notes.append(f"{d.path}: a whole-number field; draws rounded to the nearest whole number")
+    if d.below:
+        side = "at or below" if d.bounds.low_open else "below"
+        notes.append(
+            f"{d.path}: {d.below:,} of {trials:,} draws fell {side} {d.bounds.low:g} "
+            "and were redrawn (truncated at the bound)"
+        )
+    if d.above:
+        side = "at or above" if d.bounds.high_open else "above"
+        notes.append(
+            f"{d.path}: {d.above:,} of {trials:,} draws fell {side} {d.bounds.high:g} "
+            "and were redrawn (truncated at the bound)"
+        )
+    return notes
+
+
+# ------------------------------------------------------------------ gates and --set
+
+
+@dataclass
+class GateCount:
+    gate: Gate
+    vendor: str
+    trials: int  # how many trials broke it
+
+
+def gate_counts(sim: Simulation, gates: Sequence[Gate]) -> list[GateCount]:
+    """For each gate and vendor, the number of trials in which the gate holds."""
+    return [
+        GateCount(g, v.name, int(np.count_nonzero(g.holds_many(v.values(g.metric)))))
+        for g in gates
+        for v in sim.vendors
+    ]
+
+
+def check_not_set(specs: Sequence[Uncertain], fixed: Sequence[tuple[str, str]]) -> None:
+    """An input cannot be both uncertain and fixed on the command line.
+
+    `fixed`: (option, PATH=VALUE) pairs, e.g. ("--set", "vendor.scope=0.8") or
+    ("--discount-rate", "analysis.discount_rate=0.1") as `api.analysis_sets` gives them.
+    """
+    paths = []
+    for option, text in fixed:
+        raw, value = split_assignment(text, option)
+        shown = f"--set {text}" if option == "--set" else f"{option} {value}"
+        paths.append((parse_path(raw, option), shown))
+    problems = []
+    for spec in specs:
+        try:
+            path = parse_path(spec.path, spec.option)
+        except InputError:
+            continue  # reported when the spec is prepared
+        for other, shown in paths:
+            if overlaps(path, other):
+                problems.append(spec.problem(f"also fixed with {shown}; give one of them"))
+    if problems:
+        raise UsageError(problems)
