@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..engine import IN_HOUSE_PARTS, VENDOR_PARTS
 from ..errors import UsageError
 from ..results import Comparison
 from .format import LABELS, currency_symbol, money, money_short, months, percent
@@ -71,16 +72,8 @@ SEGMENTS: dict[str, tuple[str, str]] = {
     "remaining_in_house": (LIGHT_GREY, ""),
     "transition": (PURPLE, "//"),
 }
-IN_HOUSE_SEGMENTS = ("salaries", "benefits", "hiring", "overheads", "variable", "one_time")
-VENDOR_SEGMENTS = (
-    "fees",
-    "sla_credits",
-    "governance",
-    "risk_reserve",
-    "retained_staff",
-    "remaining_in_house",
-    "transition",
-)
+IN_HOUSE_SEGMENTS = IN_HOUSE_PARTS  # the engine's breakdown keys, in its order
+VENDOR_SEGMENTS = VENDOR_PARTS
 
 SLIDE_INCHES = (40 / 3, 7.5)  # a 16:9 slide as PowerPoint lays it out: 2000 x 1125 px
 PNG_DPI = 150
