@@ -64,6 +64,10 @@ class Document:
         for k in range(len(loc), 0, -1):
             if loc[:k] in self.overrides:
                 return Problem(self.overrides[loc[:k]], message, format_loc(loc))
+        # a check on a whole item (a charge, the tiers) that a command-line value inside it broke
+        inside = [src for at, src in self.overrides.items() if at[: len(loc)] == loc]
+        if inside:
+            message += f" (after {', '.join(dict.fromkeys(inside))})"
         line, column = self.place(loc)
         return Problem(self.path, message, format_loc(loc), line, column)
 
@@ -159,7 +163,9 @@ def _parse(text: str, name: str) -> Document:
         raise InputError.single(name, "nesting is too deep") from None
     docs = [n for n in nodes if n is not None]
     if not docs:
-        raise InputError.single(name, "file is empty, expected a mapping of fields", line=1)
+        raise InputError.single(
+            name, "the file is empty; expected fields such as name: ...", line=1, column=1
+        )
     if len(docs) > 1:
         mark = docs[1].start_mark
         raise InputError.single(
@@ -184,10 +190,18 @@ _OPENERS = {
     "while scanning a double-quoted scalar": "quote",
 }
 _BAD_START = re.compile(r"found character '(.+)' that cannot start any token")
+_BLOCK_END = re.compile(r"expected <block end>, but found (.+)$")
+_NO_VALUE = re.compile(r"expected the node content, but found (.+)$")
+_INDENT_TOKENS = ("'<block mapping start>'", "'<block sequence start>'", "'?'", "'-'", "'<scalar>'")
+_INDENTATION = "the indentation of this line does not match the lines above it"
 
 
 def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> InputError:
-    """A YAML syntax error in words a spreadsheet user can act on, at the place to look."""
+    """A YAML syntax error in words a spreadsheet user can act on, at the place to look.
+
+    PyYAML speaks of tokens (<block end>, simple keys); people think of lines,
+    indentation, brackets and quotes.
+    """
     problem = (exc.problem or "").replace("'<stream end>'", "the end of the file")
     problem = problem.replace("end of stream", "end of the file")
     context = exc.context or ""
@@ -195,27 +209,49 @@ def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> InputError:
     opener = _OPENERS.get(context)
     if opener and cmark is not None and "end of the file" in problem:
         # the useful place is the bracket or quote that was opened, not the end of the file
-        message = f"not valid YAML: this {opener} is never closed ({problem})"
+        message = f"this {opener} is never closed ({problem})"
         mark = cmark
     elif "'\\t'" in problem:
-        message = "not valid YAML: a tab character; indent with spaces, not tabs"
+        message = "a tab character; indent with spaces, not tabs"
     elif problem == "mapping values are not allowed here":
         message = (
-            "not valid YAML: unexpected ':'; check the indentation, "
-            "or put quotes around a value that contains ': '"
+            "unexpected ':'; check the indentation, or put quotes around a value that contains ': '"
         )
     elif (found := _BAD_START.search(problem)) is not None:
-        message = f"not valid YAML: a value cannot start with {found.group(1)!r}; put it in quotes"
+        message = f"a value cannot start with {found.group(1)!r}; put it in quotes"
+    elif (found := _BLOCK_END.search(problem)) is not None:
+        token = found.group(1)
+        if token in _INDENT_TOKENS:
+            message = _INDENTATION
+            if cmark is not None:
+                message += f" (the block starts on line {cmark.line + 1})"
+        else:
+            message = f"unexpected {token} here"
+    elif problem.startswith("expected '<document start>'"):
+        message = _INDENTATION
+    elif problem == "could not find expected ':'" and cmark is not None:
+        message = "expected 'key: value' on this line, but there is no ':'"
+        mark = cmark
+    elif problem == "sequence entries are not allowed here":
+        message = "a '- ' list entry is not allowed here; check the indentation"
+    elif context in ("while scanning an anchor", "while scanning an alias"):
+        message = "'&' and '*' start YAML anchors and aliases; put the value in quotes"
+        mark = cmark or mark
+    elif context == "while parsing a tag":
+        message = "'!' starts a YAML tag; put the value in quotes"
+        mark = cmark or mark
+    elif (found := _NO_VALUE.search(problem)) is not None:
+        message = f"expected a value, but found {found.group(1)}"
     elif context.startswith("found duplicate anchor") and cmark is not None:
-        message = f"not valid YAML: {context.split(';')[0]} (first on line {cmark.line + 1})"
+        message = f"{context.split(';')[0]} (first on line {cmark.line + 1})"
     else:
-        message = f"not valid YAML: {problem or context}"
+        message = problem or context
         if context and cmark is not None and (mark is None or cmark.line != mark.line):
             message += f" ({context} on line {cmark.line + 1})"
     mark = mark or cmark
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
-    return InputError.single(name, message, line=line, column=column)
+    return InputError.single(name, f"not valid YAML: {message}", line=line, column=column)
 
 
 def _reader_error(name: str, text: str, exc: yaml.reader.ReaderError) -> InputError:
@@ -225,8 +261,7 @@ def _reader_error(name: str, text: str, exc: yaml.reader.ReaderError) -> InputEr
     char = exc.character if isinstance(exc.character, str) else chr(exc.character)
     return InputError.single(
         name,
-        f"not valid YAML: a control character (U+{ord(char):04X}) YAML does not allow; "
-        "delete it",
+        f"not valid YAML: a control character (U+{ord(char):04X}) YAML does not allow; delete it",
         line=line,
         column=column,
     )

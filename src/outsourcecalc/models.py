@@ -22,16 +22,32 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 _MONEY_RE = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_NUMBER_RE = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+# one way to split the digits only: a nested or ambiguous pattern backtracks for
+# minutes on a long string of digits
+_NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_MAX_TEXT = 100  # longer text is not a number anyone typed
+
+
+def at(*loc: str | int) -> dict[str, Any]:
+    """Error context naming the field inside the model that a model-level error is about.
+
+    validate.py places the error at that field's line instead of the model's.
+    """
+    return {"at": loc}
 
 
 def _number(value: Any, what: str) -> float:
     if isinstance(value, bool) or value is None:
         raise PydanticCustomError("number", "expected {what}", {"what": what})
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise PydanticCustomError("number", "is too large to be a number", {}) from None
     elif isinstance(value, str):
         text = value.strip().replace(" ", "")
+        if len(text) > _MAX_TEXT:
+            raise PydanticCustomError("number", "expected {what}", {"what": what})
         if _MONEY_RE.match(text):
             number = float(text.replace(",", ""))
         elif _NUMBER_RE.match(text):
@@ -41,14 +57,18 @@ def _number(value: Any, what: str) -> float:
     else:
         raise PydanticCustomError("number", "expected {what}", {"what": what})
     if not math.isfinite(number):
-        raise PydanticCustomError("number", "must be a finite number", {})
+        # text such as 1e400 overflows to infinity; a float NaN or inf can only come from Python
+        message = (
+            "is too large to be a number" if isinstance(value, str) else "must be a finite number"
+        )
+        raise PydanticCustomError("number", message, {})
     return number
 
 
 def _non_negative(value: Any, what: str) -> float:
     number = _number(value, what)
     if number < 0:
-        raise PydanticCustomError("negative", "must be >= 0", {})
+        raise PydanticCustomError("negative", "must not be negative", {})
     return number
 
 
@@ -73,7 +93,7 @@ def _whole(value: Any) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,9}\s*", value):
         return int(value)
     raise PydanticCustomError("whole", "expected a whole number", {})
 
@@ -101,28 +121,47 @@ def _bounded(
 ) -> Any:
     """A number within [low, high] (open ends where asked), read by `parse`."""
 
-    def check(value: float) -> float:
-        too_low = value <= low if low_open else value < low
-        too_high = value >= high if high_open else value > high
+    def span() -> str:
+        lo, hi = f"{low:g}", f"{high:g}"
+        words = (
+            f"above {lo} and at most {hi}"
+            if low_open
+            else f"from {lo} to below {hi}"
+            if high_open
+            else f"from {lo} to {hi}"
+        )
+        if what != "rate":
+            return words
+        lo_pct, hi_pct = f"{low * 100:g}%", f"{high * 100:g}%"
+        if low_open:
+            return f"{words}, that is above {lo_pct} and up to {hi_pct}"
+        if high_open:
+            return f"{words}, that is {lo_pct} to below {hi_pct}"
+        return f"{words}, that is {lo_pct} to {hi_pct}"
+
+    def convert(value: Any) -> float:
+        # parse and check in one step, so the message can quote the value as it was written
+        number = float(parse(value))
+        too_low = number <= low if low_open else number < low
+        too_high = number >= high if high_open else number > high
         if too_low or too_high:
-            lo = "(" if low_open else "["
-            hi = ")" if high_open else "]"
             hint = ""
-            if what == "rate" and too_high and value > 1 and low <= value / 100 <= high:
-                hint = f'; did you mean {value / 100:g} or "{value:g}%"?'
+            percent_given = isinstance(value, str) and value.strip().endswith("%")
+            if (
+                what == "rate"
+                and too_high
+                and not percent_given
+                and number > 1
+                and low <= number / 100 <= high
+            ):
+                hint = f'; did you mean {number / 100:g} or "{number:g}%"?'
+            got = value.strip() if isinstance(value, str) else f"{number:g}"
             raise PydanticCustomError(
                 "range",
-                "must be {what} in {lo}{low}, {high}{hi}{hint}",
-                {
-                    "what": "a rate" if what == "rate" else "a number",
-                    "lo": lo,
-                    "hi": hi,
-                    "low": f"{low:g}",
-                    "high": f"{high:g}",
-                    "hint": hint,
-                },
+                "must be {span} (got {got}){hint}",
+                {"span": span(), "got": got, "hint": hint},
             )
-        return value
+        return number
 
     number: dict[str, Any] = {"type": "number"}
     if math.isfinite(low):
@@ -130,7 +169,7 @@ def _bounded(
     if math.isfinite(high):
         number["exclusiveMaximum" if high_open else "maximum"] = high
     schema = {"anyOf": [number, string_schema]} if string_schema else number
-    return Annotated[float, BeforeValidator(parse), AfterValidator(check), WithJsonSchema(schema)]
+    return Annotated[float, BeforeValidator(convert), WithJsonSchema(schema)]
 
 
 _PERCENT_SCHEMA = {"type": "string", "pattern": r"^\s*[-+]?(\d+\.?\d*|\.\d+)\s*%\s*$"}
@@ -151,7 +190,7 @@ def Whole(low: int, high: int | None = None) -> Any:
 
     def check(value: int) -> int:
         if value < low or (high is not None and value > high):
-            span = f"{low}..{high}" if high is not None else f">= {low}"
+            span = f"from {low} to {high}" if high is not None else f"{low} or more"
             raise PydanticCustomError(
                 "whole_range", "must be a whole number {span}", {"span": span}
             )
@@ -201,12 +240,22 @@ class StaffRole(Role):
     avoidable: bool = True
 
 
+def _twelve(value: Any) -> Any:
+    if isinstance(value, list) and len(value) != 12:
+        raise PydanticCustomError(
+            "twelve",
+            "needs 12 numbers, one per calendar month from January to December (got {n})",
+            {"n": len(value)},
+        )
+    return value
+
+
 class Workload(Strict):
     unit: Name = "unit"
     monthly_volume: Count
-    seasonality: Annotated[list[Count], Field(min_length=12, max_length=12)] = Field(
-        default_factory=lambda: [1.0] * 12
-    )
+    seasonality: Annotated[
+        list[Count], BeforeValidator(_twelve), Field(min_length=12, max_length=12)
+    ] = Field(default_factory=lambda: [1.0] * 12)
     growth_rate: GrowthRate = 0.0  # type: ignore[valid-type]
 
 
@@ -228,11 +277,16 @@ class Overhead(Strict):
         given = [
             k for k in ("monthly", "annual", "per_head_monthly") if getattr(self, k) is not None
         ]
-        if len(given) != 1:
+        if not given:
+            raise PydanticCustomError(
+                "one_of", "give the amount as one of monthly, annual or per_head_monthly", {}
+            )
+        if len(given) > 1:
             raise PydanticCustomError(
                 "one_of",
-                "give exactly one of monthly, annual, per_head_monthly (got {got})",
-                {"got": ", ".join(given) or "none"},
+                "give only one of monthly, annual or per_head_monthly "
+                "(this overhead has {got}: counting both would double the cost)",
+                {"got": " and ".join(given), **at(given[1])},
             )
         return self
 
@@ -262,16 +316,23 @@ class InHouse(Strict):
     def _consistent(self) -> InHouse:
         if self.variable_costs and self.workload is None:
             raise PydanticCustomError(
-                "needs_workload", "variable_costs need a workload (monthly_volume)", {}
+                "needs_workload",
+                "variable costs are per unit of workload: add a workload with its monthly_volume",
+                at("variable_costs"),
             )
         days = self.calendar.working_days_per_year
-        for role in self.staff:
+        for i, role in enumerate(self.staff):
             if role.time_off_days >= days:
                 raise PydanticCustomError(
                     "time_off",
-                    "time_off_days of {role} ({off:g}) must be below "
-                    "working_days_per_year ({days:g})",
-                    {"role": role.role, "off": role.time_off_days, "days": days},
+                    "must be below working_days_per_year ({days}), or no working time is "
+                    "left for {role} (got {off})",
+                    {
+                        "role": role.role,
+                        "off": f"{role.time_off_days:g}",
+                        "days": f"{days:g}",
+                        **at("staff", i, "time_off_days"),
+                    },
                 )
         return self
 
@@ -305,16 +366,26 @@ class Charge(Strict):
             for k in ("monthly", "per_fte_month", "per_hour", "per_unit", "tiers")
             if getattr(self, k) is not None
         ]
-        if len(forms) != 1:
+        if not forms:
             raise PydanticCustomError(
                 "one_of",
-                "give exactly one of monthly, per_fte_month, per_hour, per_unit, tiers (got {got})",
-                {"got": ", ".join(forms) or "none"},
+                "give the price as one of monthly, per_fte_month (with fte), per_hour, "
+                "per_unit or tiers",
+                {},
+            )
+        if len(forms) > 1:
+            raise PydanticCustomError(
+                "one_of",
+                "give only one of monthly, per_fte_month, per_hour, per_unit or tiers "
+                "(this charge has {got}); put each price in a charge of its own",
+                {"got": " and ".join(forms), **at(forms[1])},
             )
         form = forms[0]
         if form == "per_fte_month" and self.fte is None:
             raise PydanticCustomError(
-                "fte", "per_fte_month needs fte (the number of FTE billed)", {}
+                "fte",
+                "needs fte next to it: the number of FTE the vendor bills each month",
+                at("per_fte_month"),
             )
         for extra, owner in (
             ("fte", "per_fte_month"),
@@ -323,7 +394,9 @@ class Charge(Strict):
         ):
             if getattr(self, extra) is not None and form != owner:
                 raise PydanticCustomError(
-                    "stray", "{extra} only goes with {owner}", {"extra": extra, "owner": owner}
+                    "stray",
+                    "only goes with {owner}, and this charge is priced {form}",
+                    {"owner": owner, "form": form, **at(extra)},
                 )
         if self.tiers is not None:
             _check_tiers(self.tiers)
@@ -342,21 +415,32 @@ class Charge(Strict):
 
 
 def _check_tiers(tiers: list[Tier]) -> None:
-    previous = -1.0
+    previous: float | None = None
     for i, tier in enumerate(tiers):
         last = i == len(tiers) - 1
         if tier.up_to is None and not last:
             raise PydanticCustomError(
-                "tiers", "tiers[{i}] needs up_to: only the last tier is open-ended", {"i": i}
+                "tiers",
+                "needs up_to, where this band ends: only the last tier is open-ended",
+                at("tiers", i),
             )
         if tier.up_to is not None and last:
             raise PydanticCustomError(
-                "tiers", "the last tier must have no up_to (it covers all higher volumes)", {}
+                "tiers",
+                "the last tier must have no up_to: it prices every unit above the band before it",
+                at("tiers", i, "up_to"),
             )
         if tier.up_to is not None:
-            if tier.up_to <= previous:
+            if previous is not None and tier.up_to <= previous:
                 raise PydanticCustomError(
-                    "tiers", "tiers[{i}].up_to must be above the previous tier's", {"i": i}
+                    "tiers",
+                    "must be above the previous tier's up_to ({previous}): up_to is where a "
+                    "band ends, counted from zero, not the band's width (got {got})",
+                    {
+                        "previous": f"{previous:g}",
+                        "got": f"{tier.up_to:g}",
+                        **at("tiers", i, "up_to"),
+                    },
                 )
             previous = tier.up_to
 

@@ -29,15 +29,18 @@ _MESSAGES = {
     "model_attributes_type": "expected a mapping of fields",
     "bool_type": "expected true or false",
     "bool_parsing": "expected true or false",
-    "too_short": "needs at least {min_length} entr{ies}",
+    "too_short": "needs at least {min_length} {noun}",
     "too_long": "takes at most {max_length} entries",
     "string_too_short": "must not be empty",
     "string_pattern_mismatch": "expected a 3-letter ISO 4217 code such as USD",
-    "greater_than": "must be > {gt}",
-    "greater_than_equal": "must be >= {ge}",
-    "less_than": "must be < {lt}",
-    "less_than_equal": "must be <= {le}",
+    "greater_than": "must be above {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be below {lt}",
+    "less_than_equal": "must be at most {le}",
+    "literal_error": "expected {expected}",
 }
+# what one entry of a list is, for "needs at least one ..."
+_NOUNS = {"staff": "role", "pricing": "charge", "tiers": "tier"}
 
 
 def model_from(doc: Document, model: type[M]) -> M:
@@ -48,13 +51,29 @@ def model_from(doc: Document, model: type[M]) -> M:
     try:
         result = model.model_validate(doc.data)
     except ValidationError as exc:
-        problems += [
-            _problem(doc, err, model) for err in exc.errors() if err["input"] is not INVALID
-        ]
+        errors = [err for err in exc.errors() if err["input"] is not INVALID]
+        problems += [_problem(doc, err, model) for err in _without_typo_echoes(errors, model)]
         raise InputError(_dedupe(problems)) from None
     if problems:
         raise InputError(problems)
     return result
+
+
+def _without_typo_echoes(errors: list[Any], model: type[BaseModel]) -> list[Any]:
+    """Drop "X is missing" when an unknown key next to it is a misspelling of X.
+
+    `anual_salary: 40000` is one mistake; the did-you-mean line already says it all.
+    """
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            close = _closest(model, loc)
+            if close is not None:
+                misspelt.add((*loc[:-1], close))
+    return [
+        err for err in errors if not (err["type"] == "missing" and tuple(err["loc"]) in misspelt)
+    ]
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -71,40 +90,64 @@ def _problem(doc: Document, err: Any, model: type[BaseModel]) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
     ctx = err.get("ctx") or {}
+    if "at" in ctx:
+        # a check on a whole item (a charge, the tiers) that is about one of its fields
+        loc = (*loc, *ctx["at"])
     if kind == "extra_forbidden":
         message = "unknown field" + _suggest(model, loc)
         return doc.problem(loc, message)
     if kind == "literal_error" and loc[-1:] == ("kind",):
-        message = f"expected kind {ctx.get('expected')} (got {err['input']!r})"
+        message = f"expected kind {ctx.get('expected')} (got {_show(err['input'])})"
+        if file_kind({"kind": err["input"]}) == model.model_fields["kind"].default:
+            message += f"; write {model.model_fields['kind'].default}"
         return doc.problem(loc, message)
     template = _MESSAGES.get(kind)
     if template is not None:
         if kind == "too_short":
-            ctx = {**ctx, "ies": "y" if ctx.get("min_length") == 1 else "ies"}
+            count = ctx.get("min_length")
+            noun = _NOUNS.get(str(loc[-1]), "entry") if loc else "entry"
+            if count == 1:
+                ctx = {**ctx, "min_length": "one", "noun": noun}
+            else:
+                ctx = {**ctx, "noun": "entries"}
         message = template.format(**ctx)
     else:
         message = err["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-    if kind != "missing" and not isinstance(err["input"], dict | list):
+    if kind != "missing" and "(got " not in message and not isinstance(err["input"], dict | list):
         message += f" (got {_show(err['input'])})"
+    if kind == "string_pattern_mismatch" and isinstance(err["input"], str):
+        code = err["input"].strip().upper()
+        if len(code) == 3 and code.isalpha():
+            message += f"; write it in capitals: {code}"
     return doc.problem(loc, message)
 
 
 def _show(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _suggest(model: type[BaseModel], loc: Loc) -> str:
-    """' (did you mean "x"?)' for a misspelled key, from the fields allowed at that place."""
+    """'; did you mean "x"?' for a misspelled key, from the fields allowed at that place."""
+    close = _closest(model, loc)
+    if close is not None:
+        return f'; did you mean "{close}"?'
     fields = _fields_at(model, loc[:-1])
-    close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
-    if close:
-        return f'; did you mean "{close[0]}"?'
     if fields:
         return f"; expected one of: {', '.join(fields)}"
     return ""
+
+
+def _closest(model: type[BaseModel], loc: Loc) -> str | None:
+    fields = _fields_at(model, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
@@ -136,16 +179,37 @@ def _inner_model(annotation: Any) -> Any:
 # ---------------------------------------------------------------- both files
 
 
+KINDS = ("in_house", "vendor")
+
+
+def file_kind(data: Any) -> str | None:
+    """ "in_house" or "vendor": by `kind` (a near miss such as in-house counts), else by content.
+
+    None when the file does not say: it is then read as the kind its place asks for.
+    """
+    if not isinstance(data, dict):
+        return None
+    kind = data.get("kind")
+    if isinstance(kind, str):
+        spelled = kind.strip().lower().replace("-", "_").replace(" ", "_")
+        close = difflib.get_close_matches(spelled, KINDS, n=1, cutoff=0.6)
+        if close:
+            return close[0]
+    if "pricing" in data and "staff" not in data:
+        return "vendor"
+    if "staff" in data and "pricing" not in data:
+        return "in_house"
+    return None
+
+
 def check_kind(doc: Document, expected: str) -> None:
     """A vendor file given where the in-house file belongs (or the reverse) is an error."""
     data = doc.data
     if not isinstance(data, dict):
         return
     kind = data.get("kind")
-    looks_vendor = kind == "vendor" or (kind is None and "pricing" in data and "staff" not in data)
-    looks_in_house = kind == "in_house" or (
-        kind is None and "staff" in data and "pricing" not in data
-    )
+    looks_vendor = file_kind(data) == "vendor"
+    looks_in_house = file_kind(data) == "in_house"
     if expected == "in_house" and looks_vendor:
         raise InputError(
             [
@@ -216,12 +280,14 @@ def check_case(case: Case) -> None:
             )
         for i, item in enumerate(vendor.transition.costs):
             if item.currency is not None and item.currency not in (ih.currency, currency):
+                allowed = (
+                    f"the analysis currency {ih.currency}"
+                    if currency == ih.currency
+                    else f"the analysis currency {ih.currency} or the quote's {currency}"
+                )
                 fail(
                     ("transition", "costs", i, "currency"),
-                    (
-                        f"must be the analysis currency {ih.currency} or the quote's {currency} "
-                        f"(got {item.currency})"
-                    ),
+                    f"must be {allowed} (got {item.currency}); convert it to one of them",
                 )
     if problems:
         raise InputError(problems)
@@ -264,7 +330,8 @@ def build_case(ih_doc: Document, vendor_docs: list[Document]) -> Case:
         except InputError as exc:
             problems += exc.problems
     if problems or in_house is None:
-        raise InputError(problems)
+        # `--set vendor.X=...` breaks every vendor file alike: say it once
+        raise InputError(list(dict.fromkeys(problems)))
     case = Case(in_house, tuple(vendors), ih_doc, tuple(vendor_docs))
     check_case(case)
     notes = tuple(outside_horizon(case))
