@@ -257,12 +257,12 @@ CASES = [
     case(
         "set_index_out_of_range",
         "{IH} {V} --set in_house.staff[3].headcount=12",
-        "--set in_house.staff[3].headcount=12: staff has 1 entries; staff[3] does not exist",
+        "--set in_house.staff[3].headcount=12: staff has 1 entry; staff[3] does not exist",
     ),
     case(
         "set_no_such_vendor",
         "{IH} {V} --set vendor[1].scope=0.5",
-        "--set vendor[1].scope: there are 1 vendor file(s); vendor[1] does not exist",
+        "--set vendor[1].scope: 1 vendor file; vendor[1] does not exist",
     ),
     case(
         "set_invalid_value",
@@ -288,17 +288,17 @@ CASES = [
     case(
         "horizon_0",
         "{IH} {V} --horizon 0",
-        "--horizon analysis.horizon_months=0: analysis.horizon_months: must be a whole number from 1 to 600 (got 0)",
+        "--horizon 0: analysis.horizon_months: must be a whole number from 1 to 600 (got 0)",
     ),
     case(
         "discount_rate_1_5",
         "{IH} {V} --discount-rate 1.5",
-        '--discount-rate analysis.discount_rate=1.5: analysis.discount_rate: must be from 0 to below 1, that is 0% to below 100% (got 1.5); did you mean 0.015 or "1.5%"?',
+        '--discount-rate 1.5: analysis.discount_rate: must be from 0 to below 1, that is 0% to below 100% (got 1.5); did you mean 0.015 or "1.5%"?',
     ),
     case(
         "start_month_13",
         "{IH} {V} --start-month 13",
-        "--start-month analysis.start_month=13: analysis.start_month: must be a whole number from 1 to 12 (got 13)",
+        "--start-month 13: analysis.start_month: must be a whole number from 1 to 12 (got 13)",
     ),
     case(
         "fail_if_garbage",

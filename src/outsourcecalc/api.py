@@ -30,7 +30,7 @@ from .validate import build_case
 def analysis_sets(
     horizon_months: int | None, discount_rate: float | str | None, start_month: int | None
 ) -> list[tuple[str, str]]:
-    """Command-line overrides of the file's `analysis:` block: (option, assignment) pairs."""
+    """Command-line overrides of the file's `analysis:` block: (label, assignment) pairs."""
     out = []
     for option, key, val in (
         ("--horizon", "horizon_months", horizon_months),
@@ -38,7 +38,7 @@ def analysis_sets(
         ("--start-month", "start_month", start_month),
     ):
         if val is not None:
-            out.append((option, f"analysis.{key}={val}"))
+            out.append((f"{option} {val}", f"analysis.{key}={val}"))
     return out
 
 
@@ -64,8 +64,8 @@ def case_from_documents(
     discount_rate: float | str | None = None,
     start_month: int | None = None,
 ) -> Case:
-    for option, assignment in analysis_sets(horizon_months, discount_rate, start_month):
-        apply_sets(docs, [assignment], option=option)
+    for label, assignment in analysis_sets(horizon_months, discount_rate, start_month):
+        apply_sets(docs, [assignment], label=label)
     apply_sets(docs, sets)
     return build_case(docs[0], docs[1:])
 

@@ -114,7 +114,30 @@ def write_output(text: str, output: Path | None) -> None:
         raise
 
 
-def render_comparison(result: Comparison, fmt: Format, monthly: bool, to_file: bool) -> str | None:
+def plain_text(text: str) -> str:
+    """Terminal output for a file: without the padding rich adds to the right of each line."""
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def draw_tables(draw: Any, output: Path | None) -> str | None:
+    """Run `draw(console)`: straight to a terminal, in colour; otherwise (a pipe, or
+    --output) as plain text to write, 100 columns wide in a file."""
+    from rich.console import Console
+
+    if output is None and sys.stdout.isatty():
+        draw(Console())
+        return None
+    import io
+
+    buffer = io.StringIO()
+    width = 100 if output is not None else Console().width
+    draw(Console(file=buffer, width=width, no_color=True))
+    return plain_text(buffer.getvalue())
+
+
+def render_comparison(
+    result: Comparison, fmt: Format, monthly: bool, output: Path | None
+) -> str | None:
     """The text of `result` in `fmt`; None when the table went straight to the terminal."""
     if fmt is Format.json:
         from .render import json as render_json
@@ -128,18 +151,18 @@ def render_comparison(result: Comparison, fmt: Format, monthly: bool, to_file: b
         from .render import markdown
 
         return markdown.render(result, monthly)
-    from rich.console import Console
-
     from .render import table
 
-    if to_file:
-        import io
+    return draw_tables(lambda console: table.render(result, console, monthly), output)
 
-        buffer = io.StringIO()
-        table.render(result, Console(file=buffer, width=100, no_color=True), monthly)
-        return buffer.getvalue()
-    table.render(result, Console(), monthly)
-    return None
+
+def _shown(metric: str, value: float | None) -> str:
+    """A result in a gate message: money to the cent, 'never' for a null payback."""
+    from .results import rounded
+
+    if value is None:
+        return "never" if "payback" in metric else "null"
+    return f"{rounded(metric, value):,}"
 
 
 def check_gates(gates: list[Gate], result: Comparison) -> None:
@@ -149,7 +172,8 @@ def check_gates(gates: list[Gate], result: Comparison) -> None:
         for v in result.vendors:
             if gate.holds(v[gate.metric]):
                 broken.append(
-                    f"fail-if {gate.text}: holds for {v.name} ({gate.metric} = {v[gate.metric]})"
+                    f"fail-if {gate.text}: holds for {v.name} "
+                    f"({gate.metric} = {_shown(gate.metric, v[gate.metric])})"
                 )
     for line in broken:
         typer.echo(line, err=True)
@@ -202,7 +226,7 @@ def compare(
     )
     result = evaluate(case)
     if previous is None:
-        text = render_comparison(result, fmt, monthly, to_file=output is not None)
+        text = render_comparison(result, fmt, monthly, output)
     else:
         from .render import baseline as render_baseline
 
@@ -397,25 +421,23 @@ def sweep(
             render.summary_markdown(run, cur) if summary else render.rows_markdown(run, cur, unit)
         )
     else:
-        import io
+        flip = display_grid(case, grid) if len(grid.axes) == 2 and shard is None else None
 
-        from rich.console import Console
+        def draw(console: Any) -> None:
+            if summary:
+                render.summary_table(run, cur, console)
+            else:
+                render.rows_table(run, cur, unit, console)
+            if flip is not None:
+                thin, matrices = flip
+                for name, matrix in zip(run.vendor_names, matrices, strict=True):
+                    render.flip_grid(
+                        thin.axes[1].text, thin.axes[1].values,
+                        thin.axes[0].text, thin.axes[0].values,
+                        matrix, cur, name, console,
+                    )  # fmt: skip
 
-        buffer = io.StringIO()
-        console = Console(file=buffer, width=100, no_color=True) if output else Console()
-        if summary:
-            render.summary_table(run, cur, console)
-        else:
-            render.rows_table(run, cur, unit, console)
-        if len(grid.axes) == 2 and shard is None:
-            thin, matrices = display_grid(case, grid)
-            for name, matrix in zip(run.vendor_names, matrices, strict=True):
-                render.flip_grid(
-                    thin.axes[1].text, thin.axes[1].values,
-                    thin.axes[0].text, thin.axes[0].values,
-                    matrix, cur, name, console,
-                )  # fmt: skip
-        text = buffer.getvalue() if output else None
+        text = draw_tables(draw, output)
     if text is not None:
         write_output(text, output)
     if chart is not None:
@@ -529,14 +551,9 @@ def sensitivity(
     elif fmt is Format.markdown:
         text = render.render_markdown(results, share, case.currency)
     else:
-        import io
-
-        from rich.console import Console
-
-        buffer = io.StringIO()
-        console = Console(file=buffer, width=100, no_color=True) if output else Console()
-        render.render_table(results, share, case.currency, console)
-        text = buffer.getvalue() if output else None
+        text = draw_tables(
+            lambda console: render.render_table(results, share, case.currency, console), output
+        )
     if text is not None:
         write_output(text, output)
     if chart is not None:

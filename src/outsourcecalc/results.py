@@ -135,7 +135,6 @@ class Comparison:
                 "npv": cents(ih.npv),
                 "monthly": [cents(x) for x in ih.monthly],
                 "breakdown": {k: cents(x) for k, x in ih.breakdown.items()},
-                "cost_per_productive_hour": cents(ih.cost_per_productive_hour),
             },
             "vendors": [
                 {

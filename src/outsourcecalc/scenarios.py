@@ -85,7 +85,7 @@ def check_path(path: InputPath, docs: Sequence[Document], option: str) -> None:
     if path.vendor_index is not None and path.vendor_index >= len(docs) - 1:
         raise UsageError.option(
             f"{option} {path.text}",
-            f"there are {len(docs) - 1} vendor file(s); vendor[{path.vendor_index}] does not exist",
+            f"{_count(len(docs) - 1, 'vendor file')}; vendor[{path.vendor_index}] does not exist",
         )
 
 
@@ -101,7 +101,7 @@ def write(doc: Document, loc: Loc, value: Any, source: str) -> Any:
                     [
                         Problem(
                             source,
-                            f"{format_loc(loc[:depth])} has {size} entries; "
+                            f"{format_loc(loc[:depth])} has {_count(size, 'entry', 'entries')}; "
                             f"{format_loc(loc[: depth + 1])} does not exist",
                         )
                     ]
@@ -130,15 +130,28 @@ def write(doc: Document, loc: Loc, value: Any, source: str) -> Any:
 _ABSENT = object()
 
 
-def apply_sets(docs: Sequence[Document], assignments: Iterable[str], option: str = "--set") -> None:
-    """Apply `PATH=VALUE` assignments to loaded documents (in-house first, then vendors)."""
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """1 vendor file, 2 vendor files; 1 entry, 3 entries."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def apply_sets(
+    docs: Sequence[Document],
+    assignments: Iterable[str],
+    option: str = "--set",
+    label: str | None = None,
+) -> None:
+    """Apply `PATH=VALUE` assignments to loaded documents (in-house first, then vendors).
+
+    Problems name the option as given (`--set PATH=VALUE`), or `label` when the
+    assignment stands for another option (`--horizon 0`)."""
     problems: list[Problem] = []
     for text in assignments:
         try:
             raw_path, raw_value = split_assignment(text, option)
             path = parse_path(raw_path, option)
             check_path(path, docs, option)
-            source = f"{option} {text}"
+            source = label or f"{option} {text}"
             value = parse_scalar(raw_value, source)
             for index in path.files(len(docs) - 1):
                 write(docs[index], path.loc, value, source)

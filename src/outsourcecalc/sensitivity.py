@@ -95,7 +95,9 @@ def _wanted(only: Sequence[str], vendors: int) -> list[InputPath] | None:
     for p in paths:
         path_bounds(p, "--only")
         if p.vendor_index is not None and p.vendor_index >= vendors:
-            raise UsageError.option(f"--only {p.text}", f"there are {vendors} vendor file(s)")
+            raise UsageError.option(
+                f"--only {p.text}", f"vendor[{p.vendor_index}] does not exist ({vendors} given)"
+            )
     return paths
 
 

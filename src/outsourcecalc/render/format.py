@@ -14,7 +14,7 @@ LABELS = {
     "roi": "ROI",
     "irr": "IRR (annual)",
     "payback_months": "Payback (months)",
-    "discounted_payback_months": "Discounted payback",
+    "discounted_payback_months": "Discounted payback (months)",
     "break_even_price_change": "Break-even price change",
     "break_even_volume": "Break-even volume",
     "salaries": "Salaries",

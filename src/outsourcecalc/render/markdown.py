@@ -18,6 +18,11 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return [_row(header), "| " + " | ".join(align) + " |", *(_row(r) for r in rows)]
 
 
+def _label(key: str) -> str:
+    """Breakdown labels; paid time off is inside salaries and benefits, not added to them."""
+    return "(of which paid time off)" if key == "paid_time_off" else LABELS[key]
+
+
 def render(result: Comparison, monthly: bool = False) -> str:
     cur = result.currency
     names = ["", "In house", *(v.name for v in result.vendors)]
@@ -49,7 +54,7 @@ def render(result: Comparison, monthly: bool = False) -> str:
     lines += ["", "### Cost breakdown over the horizon", ""]
     ih = result.in_house.breakdown
     rows = [
-        [LABELS[k].strip(), money(ih.get(k), cur), *("" for _ in result.vendors)]
+        [_label(k), money(ih.get(k), cur), *("" for _ in result.vendors)]
         for k in (*IN_HOUSE_PARTS[:2], "paid_time_off", *IN_HOUSE_PARTS[2:])
     ]
     rows += [
