@@ -124,14 +124,16 @@ def draw_tables(draw: Any, output: Path | None) -> str | None:
     --output) as plain text to write, 100 columns wide in a file."""
     from rich.console import Console
 
+    # Names come from the input files: "[/x]" or ":smile:" in a vendor's name is text,
+    # never rich markup (which would raise MarkupError) or an emoji code.
     if output is None and sys.stdout.isatty():
-        draw(Console())
+        draw(Console(markup=False, emoji=False))
         return None
     import io
 
     buffer = io.StringIO()
     width = 100 if output is not None else Console().width
-    draw(Console(file=buffer, width=width, no_color=True))
+    draw(Console(file=buffer, width=width, no_color=True, markup=False, emoji=False))
     return plain_text(buffer.getvalue())
 
 
@@ -231,9 +233,15 @@ def compare(
         from .render import baseline as render_baseline
 
         changes = baseline_diff.diff(previous, result.to_json_dict())
-        text = render_baseline.render(
-            result, changes, str(baseline), fmt.value, monthly, to_file=output is not None
-        )
+        if fmt is Format.table:
+            text = draw_tables(
+                lambda console: render_baseline.draw(
+                    result, changes, str(baseline), console, monthly
+                ),
+                output,
+            )
+        else:
+            text = render_baseline.render(result, changes, str(baseline), fmt.value, monthly)
     if text is not None:
         write_output(text, output)
     if chart is not None:
@@ -498,6 +506,9 @@ def export(
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the workbook from others
         os.replace(tmp, xlsx)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,97 @@
+"""Startup cost: a cold `outsourcecalc compare` against importing its dependencies.
+
+    .venv/bin/python benchmarks/startup.py [--runs 15]
+
+Runs, each in a fresh process and with the same interpreter (the runs of the
+two interleaved, so that drifting machine load hits both alike):
+- `outsourcecalc compare` on the contact-center example (two vendors, table
+  output to /dev/null), through the console script beside the interpreter;
+- `python -c "import typer, pydantic, rich.table, yaml, numpy"`;
+and prints the median wall time of each and their ratio (the target is at
+most 1.25, issue 2), then how long the engine takes in-process with and
+without the break-even volume search.
+
+Bytecode: with PYTHONDONTWRITEBYTECODE set and an editable install, no .pyc is
+ever written for the package, so every run compiles it from source (~15 ms
+more); run once without that variable, or install normally, to measure what
+users get.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EX = ROOT / "examples" / "contact_center"
+FILES = [
+    str(EX / name) for name in ("in_house.yaml", "vendor_onshore.yaml", "vendor_offshore.yaml")
+]
+# The console script installed beside this interpreter (what a user runs), or the
+# same call it makes when the package is not installed with its script.
+SCRIPT = Path(sys.executable).parent / "outsourcecalc"
+TOOL = (
+    [str(SCRIPT)]
+    if SCRIPT.exists()
+    else [sys.executable, "-c", "from outsourcecalc.cli import main; main()"]
+)
+COMPARE = [*TOOL, "compare", *FILES]
+IMPORTS = [sys.executable, "-c", "import typer, pydantic, rich.table, yaml, numpy"]
+TARGET = 1.25
+
+
+def wall(cmd: list[str]) -> float:
+    """Seconds for one cold process, its output thrown away."""
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    os.environ.setdefault("NO_COLOR", "1")
+    wall(COMPARE)  # warm the page cache and __pycache__ once, as any second run would be
+    wall(IMPORTS)
+    compare, imports = [], []
+    for _ in range(args.runs):  # interleaved, so drifting machine load hits both alike
+        compare.append(wall(COMPARE))
+        imports.append(wall(IMPORTS))
+    c, i = statistics.median(compare), statistics.median(imports)
+    ratio = c / i
+    print(f"compare (contact_center, 2 vendors, table): median {c * 1000:7.1f} ms")
+    print(f"import typer, pydantic, rich.table, yaml, numpy: median {i * 1000:7.1f} ms")
+    print(f"ratio {ratio:.3f} (target <= {TARGET}) {'ok' if ratio <= TARGET else 'ABOVE TARGET'}")
+    with_bev, without_bev = engine_times(args.runs)
+    print(
+        f"in-process evaluate: {with_bev * 1000:.1f} ms with break_even_volume, "
+        f"{without_bev * 1000:.1f} ms without (medians)"
+    )
+    return 0
+
+
+def engine_times(runs: int) -> tuple[float, float]:
+    """The engine's share: one evaluation with and without the break-even volume search."""
+    from outsourcecalc import load
+    from outsourcecalc.engine import ALL_METRICS, evaluate_batch
+
+    case = load(FILES[0], FILES[1:])
+    evaluate_batch(case, ALL_METRICS)  # warm up
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(runs):
+        for bev in (True, False):
+            metrics = ALL_METRICS if bev else ALL_METRICS - {"break_even_volume"}
+            start = time.perf_counter()
+            evaluate_batch(case, metrics)
+            times[bev].append(time.perf_counter() - start)
+    return statistics.median(times[True]), statistics.median(times[False])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""`compare --baseline`: what changed against an earlier JSON result, in every format."""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..baseline import ADDED, IN_HOUSE, REMOVED, UNCHANGED, Change
+from ..results import MONEY_KEYS, Comparison
+from .format import LABELS, metric, money, months, number, percent
+from .json import dumps
+
+CSV_COLUMNS = ("key", "option", "old", "new", "delta", "status")
+_SETTING_LABELS = {
+    "recommendation": "Recommendation",
+    "currency": "Currency",
+    "horizon_months": "Horizon (months)",
+    "discount_rate": "Discount rate",
+}
+_POINT_KEYS = frozenset({"savings_pct", "roi", "irr", "break_even_price_change", "discount_rate"})
+
+
+def label(key: str) -> str:
+    return _SETTING_LABELS.get(key) or LABELS[key]
+
+
+def value(row: Change, x: float | str | None, currency: str, unit: str = "") -> str:
+    """An old or new value as the compare report shows it."""
+    if isinstance(x, str):
+        return x
+    if row.key == "horizon_months":
+        return "—" if x is None else f"{x:g}"
+    if row.key == "discount_rate":
+        return percent(x, 2).replace(".00%", "%")
+    return metric(row.key, x, currency, unit)
+
+
+def delta(row: Change, currency: str, unit: str = "") -> str:
+    """`new - old` with its sign: money, percentage points, months or units."""
+    if row.status == ADDED:
+        return "new option"
+    if row.status == REMOVED:
+        return "removed"
+    d = row.delta
+    if d is None:
+        return "—" if row.status == UNCHANGED else "changed"
+    if row.key in MONEY_KEYS:
+        text = money(d, currency, cents=0 < abs(d) < 0.5)
+    elif row.key == "discount_rate":
+        text = f"{d * 100:g} pp"
+    elif row.key in _POINT_KEYS:
+        text = f"{d * 100:.1f} pp"
+    elif row.key == "break_even_volume":
+        text = number(d, unit)
+    elif row.key == "horizon_months":
+        text = f"{d:g}"
+    else:
+        text = months(d)
+    return _signed(text, d)
+
+
+def _signed(text: str, d: float) -> str:
+    """A leading + on increases; no sign at all on what reads as zero ("-0.0 pp")."""
+    if not any(c in "123456789" for c in text):
+        return text.lstrip("+-")
+    return "+" + text if d > 0 and not text.startswith("-") else text
+
+
+def summary(rows: list[Change], source: str) -> str:
+    """'3 of 26 results changed against previous.json; the recommendation did not.'"""
+    results = [r for r in rows if r.option]
+    moved = [r for r in results if r.status != UNCHANGED]
+    text = f"{len(moved)} of {len(results)} results changed against {source}"
+    rec = next((r for r in rows if r.key == "recommendation"), None)
+    if rec is None:
+        return text + "; the recommendation did not."
+    return text + f"; the recommendation changed from {rec.old} to {rec.new}."
+
+
+def _option_label(option: str) -> str:
+    return {"": "The whole run", IN_HOUSE: "In house"}.get(option, option)
+
+
+def _cells(row: Change, currency: str, unit: str = "") -> list[str]:
+    return [
+        label(row.key),
+        value(row, row.old, currency, unit),
+        value(row, row.new, currency, unit),
+        delta(row, currency, unit),
+    ]
+
+
+def tables(rows: list[Change], currency: str) -> list[Table]:
+    """One table per option (the settings of the run first), readable at 80 columns.
+
+    Break-even volumes are shown without their unit here: the compare report
+    above them names it.
+    """
+    out: list[Table] = []
+    for i, row in enumerate(rows):
+        if i == 0 or rows[i - 1].option != row.option:
+            table = Table(
+                title=_option_label(row.option), title_justify="left", header_style="bold"
+            )
+            # the same widths in every table, so that the columns line up down the page
+            table.add_column("", no_wrap=True, min_width=23)
+            for name in ("Before", "After", "Change"):
+                table.add_column(name, justify="right", min_width=14)
+            out.append(table)
+        style = "dim" if row.status == UNCHANGED else ""
+        out[-1].add_row(*(Text(c, style=style) for c in _cells(row, currency)))
+    return out
+
+
+def render_table(rows: list[Change], source: str, result: Comparison, console: Console) -> None:
+    """The changes under the compare report in the terminal."""
+    console.print()
+    console.print(Text(f"Changes against {source}", style="bold"))
+    for table in tables(rows, result.currency):
+        console.print(table)
+    console.print(Text(summary(rows, source), style="bold"))
+
+
+def markdown(rows: list[Change], source: str, result: Comparison) -> str:
+    """A section to follow the compare report in a memo or a pull-request comment."""
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    lines = [
+        f"### Changes against `{source}`",
+        "",
+        f"**{summary(rows, source)}**",
+        "",
+        line(["Option", "Result", "Before", "After", "Change"]),
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for i, row in enumerate(rows):
+        first = i == 0 or rows[i - 1].option != row.option
+        name = _option_label(row.option) if first else ""
+        cells = _cells(row, result.currency, result.unit)
+        if row.status != UNCHANGED:
+            cells[-1] = f"**{cells[-1]}**"
+        lines.append(line([name, *cells]))
+    return "\n".join(lines) + "\n"
+
+
+def json(rows: list[Change], source: str, result: Comparison) -> str:
+    """SPEC section 5 unchanged, plus `baseline` (the file) and `changes` (one per row)."""
+    data: dict[str, Any] = result.to_json_dict()
+    data["baseline"] = source
+    data["changes"] = [row.to_json_dict() for row in rows]
+    return dumps(data)
+
+
+def csv(rows: list[Change]) -> str:
+    """One line per result and option: key, option, old, new, delta, status."""
+    out = io.StringIO()
+    writer = _csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                row.key,
+                row.option,
+                _cell(row.old),
+                _cell(row.new),
+                _cell(row.delta),
+                row.status,
+            ]
+        )
+    return out.getvalue()
+
+
+def _cell(x: float | str | None) -> object:
+    return "" if x is None else x
+
+
+def render(result: Comparison, rows: list[Change], source: str, fmt: str, monthly: bool) -> str:
+    """The compare report followed by the changes, as text (json: SPEC JSON plus `changes`;
+    csv: the changes only). The table view is `draw`."""
+    if fmt == "json":
+        return json(rows, source, result)
+    if fmt == "csv":
+        return csv(rows)
+    if fmt == "markdown":
+        from . import markdown as render_markdown
+
+        return render_markdown.render(result, monthly) + "\n" + markdown(rows, source, result)
+    raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
+
+
+def draw(
+    result: Comparison, rows: list[Change], source: str, console: Console, monthly: bool = False
+) -> None:
+    """The terminal view: the compare report, then one table of changes per option."""
+    from . import table as render_compare_table
+
+    render_compare_table.render(result, console, monthly)
+    render_table(rows, source, result, console)
