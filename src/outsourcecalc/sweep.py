@@ -364,10 +364,12 @@ def rows_csv(run: SweepRun, header: bool = True) -> str:
         index = np.arange(chunk.start, chunk.stop)
         coords = np.unravel_index(index, run.grid.shape)
         columns = [_text(a.values[c], "") for a, c in zip(run.grid.axes, coords, strict=True)]
-        for v, name in enumerate(run.vendor_names):
-            results = [_text(chunk.vendors[v][k], k) for k in run.keys]
-            for i in range(len(index)):
-                writer.writerow([*(col[i] for col in columns), name, *(r[i] for r in results)])
+        results = [[_text(res[k], k) for k in run.keys] for res in chunk.vendors]
+        # point by point, each point's vendors together: any contiguous shards rejoin exactly
+        for i in range(len(index)):
+            point = [col[i] for col in columns]
+            for name, cells in zip(run.vendor_names, results, strict=True):
+                writer.writerow([*point, name, *(c[i] for c in cells)])
     return out.getvalue()
 
 
