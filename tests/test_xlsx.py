@@ -1,0 +1,405 @@
+"""`export --xlsx`: a live workbook that LibreOffice recalculates to the engine's numbers.
+
+The crucial tests open the exported file in LibreOffice headless with a profile that
+always recalculates on load, save the recalculated copy and compare every Summary
+figure with `compare --format json`: money to the cent, rates and months to 1e-6.
+They skip (with the reason) only where `soffice` is not installed; CI installs it with
+`apt-get install -y libreoffice-calc-nogui`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES, Invoke, example_args
+from hypothesis import HealthCheck, Phase, given, settings
+from strategies import cases
+
+from outsourcecalc import case_from_dicts, evaluate, load
+from outsourcecalc.engine import RESULT_KEYS
+from outsourcecalc.results import MONEY_KEYS
+
+openpyxl = pytest.importorskip("openpyxl")
+pytest.importorskip("xlsxwriter")
+from outsourcecalc.render import xlsx as render_xlsx  # noqa: E402
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install -y libreoffice-calc-nogui)",
+)
+RANDOM_CASES = int(os.environ.get("OUTSOURCECALC_XLSX_RANDOM_CASES", "12"))
+
+# Always recalculate on load (0); LibreOffice's default keeps the cached values.
+RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+  <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop>
+</item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+  <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop>
+</item>
+</oor:items>
+"""
+
+Recalculate = Callable[[list[Path]], list[Path]]
+
+
+@pytest.fixture(scope="session")
+def recalculate(tmp_path_factory: pytest.TempPathFactory) -> Recalculate:
+    """Recalculate .xlsx files from scratch in LibreOffice; return the recalculated copies."""
+    assert SOFFICE is not None
+    profile = tmp_path_factory.mktemp("lo-profile")
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE, "utf-8")
+
+    def run(paths: list[Path]) -> list[Path]:
+        out = tmp_path_factory.mktemp("recalculated")
+        for start in range(0, len(paths), 40):  # one process for hundreds of files gives up
+            subprocess.run(
+                [
+                    SOFFICE,
+                    "--headless",
+                    "--norestore",
+                    f"-env:UserInstallation={profile.as_uri()}",
+                    "--convert-to",
+                    "xlsx",
+                    "--outdir",
+                    str(out),
+                    *map(str, paths[start : start + 40]),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+        copies = [out / p.name for p in paths]
+        missing = [str(c) for c in copies if not c.exists()]
+        assert not missing, f"LibreOffice did not write {missing}"
+        return copies
+
+    return run
+
+
+# ------------------------------------------------------------------ reading a workbook
+
+
+def summary_of(path: Path) -> dict[str, list[Any]]:
+    """The Summary sheet as {key: [in-house value, vendor values...]}, by the Key column."""
+    ws = openpyxl.load_workbook(path, data_only=True)["Summary"]
+    out: dict[str, list[Any]] = {}
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        if isinstance(row[1], str) and row[1]:
+            out[row[1]] = list(row[2:])
+    return out
+
+
+def tolerance(key: str) -> float:
+    if key in MONEY_KEYS or key.startswith("breakdown."):
+        return 0.01  # to the cent
+    if key == "break_even_volume":
+        return 1e-4  # written as a value, rounded in the JSON
+    return 1e-6
+
+
+def mismatches(
+    summary: dict[str, list[Any]], expected: dict[str, Any], skip: frozenset[str] = frozenset()
+) -> list[str]:
+    """Every Summary figure that differs from `compare --format json` beyond its tolerance."""
+    wrong: list[str] = []
+
+    def check(what: str, key: str, got: Any, want: Any) -> None:
+        if want is None:
+            if got != render_xlsx.NA:
+                wrong.append(f"{what} {key}: workbook {got!r}, json null")
+        elif not isinstance(got, int | float) or abs(got - want) > max(
+            tolerance(key),
+            1e-9 * abs(want),  # a 1e24 IRR cannot agree to 1e-6 absolute
+        ):
+            wrong.append(f"{what} {key}: workbook {got!r}, json {want!r}")
+
+    ih = expected["in_house"]
+    for key in ("tco", "npv"):
+        check("in-house", key, summary[key][0], ih[key])
+    for key, want in ih["breakdown"].items():
+        check("in-house", f"breakdown.{key}", summary[f"breakdown.{key}"][0], want)
+    if "cost_per_productive_hour" in ih:
+        check(
+            "in-house",
+            "breakdown.cost_per_productive_hour",
+            summary["breakdown.cost_per_productive_hour"][0],
+            ih["cost_per_productive_hour"],
+        )
+    for i, vendor in enumerate(expected["vendors"]):
+        for key in RESULT_KEYS:
+            if key not in skip:
+                check(vendor["name"], key, summary[key][1 + i], vendor[key])
+        for key, want in vendor["breakdown"].items():
+            check(vendor["name"], f"breakdown.{key}", summary[f"breakdown.{key}"][1 + i], want)
+    if summary["recommendation"][0] != expected["recommendation"]:
+        wrong.append(
+            f"recommendation: workbook {summary['recommendation'][0]!r}, "
+            f"json {expected['recommendation']!r}"
+        )
+    return wrong
+
+
+def export_example(cli: Invoke, name: str, target: Path, *options: str) -> dict[str, Any]:
+    """Export an example to `target`; return `compare --format json` of the same inputs."""
+    result = cli("export", *example_args(name), "--xlsx", target, *options)
+    assert result.exit_code == 0, result.output
+    compared = cli("compare", *example_args(name), "--format", "json", *options)
+    assert compared.exit_code == 0, compared.output
+    data: dict[str, Any] = json.loads(compared.stdout)
+    return data
+
+
+def draw_cases(count: int) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """`count` random valid inputs from tests/strategies.py, the same on every run."""
+    drawn: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+
+    @settings(
+        max_examples=count,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(cases())
+    def collect(case: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
+        drawn.append(case)
+
+    collect()
+    return drawn[:count]
+
+
+# ------------------------------------------------------------------ LibreOffice
+
+
+@needs_soffice
+def test_recalculated_examples_equal_compare_json(
+    cli: Invoke, tmp_path: Path, recalculate: Recalculate
+) -> None:
+    expected = {}
+    paths = []
+    for name in EXAMPLES:
+        paths.append(tmp_path / f"{name}.xlsx")
+        expected[name] = export_example(cli, name, paths[-1])
+    for name, path in zip(EXAMPLES, recalculate(paths), strict=True):
+        wrong = mismatches(summary_of(path), expected[name])
+        assert not wrong, f"{name}: " + "\n".join(wrong)
+
+
+@needs_soffice
+def test_recalculated_random_inputs_equal_compare_json(
+    tmp_path: Path, recalculate: Recalculate
+) -> None:
+    drawn = draw_cases(RANDOM_CASES)
+    assert len(drawn) == RANDOM_CASES
+    expected = []
+    paths = []
+    for n, (in_house, vendors) in enumerate(drawn):
+        case = case_from_dicts(in_house, vendors)
+        result = evaluate(case)
+        expected.append(result.to_json_dict())
+        paths.append(tmp_path / f"random_{n}.xlsx")
+        paths[-1].write_bytes(render_xlsx.render(case, result))
+    failures = []
+    for n, path in enumerate(recalculate(paths)):
+        wrong = mismatches(summary_of(path), expected[n])
+        if wrong:
+            inputs = json.dumps({"in_house": drawn[n][0], "vendors": drawn[n][1]})
+            failures.append(f"case {n}: {inputs}\n  " + "\n  ".join(wrong))
+    assert not failures, "\n".join(failures)
+
+
+def set_named_cells(source: Path, target: Path, values: dict[str, Any]) -> None:
+    """Copy a workbook, changing the cells behind some defined names (openpyxl drops the
+    cached values of every formula, so LibreOffice has nothing to fall back on)."""
+    wb = openpyxl.load_workbook(source)
+    for name, value in values.items():
+        (sheet, ref), *_ = wb.defined_names[name].destinations
+        wb[sheet][ref.replace("$", "")].value = value
+    wb.save(target)
+
+
+@needs_soffice
+def test_changed_input_cells_move_results_as_compare_set_says(
+    cli: Invoke, tmp_path: Path, recalculate: Recalculate
+) -> None:
+    """Edit input cells, recalculate: the Summary equals `compare --set` at the same values."""
+    edits = {
+        "contact_center": (
+            {
+                "ih_staff_0_annual_salary": 45000,
+                "analysis_discount_rate": 0.1,
+                "ih_workload_seasonality_11": 1.6,
+                "vendor_0_pricing_2_per_unit": 0.1,
+                "vendor_1_transition_parallel_run_months": 1,
+            },
+            [
+                "in_house.staff[0].annual_salary=45000",
+                "analysis.discount_rate=0.1",
+                "in_house.workload.seasonality[11]=1.6",
+                "vendor[0].pricing[2].per_unit=0.1",
+                "vendor[1].transition.parallel_run_months=1",
+            ],
+        ),
+        "it_helpdesk": (
+            {
+                "vendor_1_pricing_0_tier_mode": "graduated",
+                "vendor_0_pricing_0_tiers_1_up_to": 7500,
+                "vendor_0_minimum_monthly_fee": 150000,
+                "ih_staff_0_avoidable": False,
+                "vendor_1_fx_rate": 1.2,
+            },
+            [
+                "vendor[1].pricing[0].tier_mode=graduated",
+                "vendor[0].pricing[0].tiers[1].up_to=7500",
+                "vendor[0].minimum_monthly_fee=150000",
+                "in_house.staff[0].avoidable=false",
+                "vendor[1].fx_rate=1.2",
+            ],
+        ),
+    }
+    paths, expected, before = [], [], []
+    for name, (cells, sets) in edits.items():
+        original = tmp_path / f"{name}.xlsx"
+        before.append(export_example(cli, name, original))
+        paths.append(tmp_path / f"{name}_edited.xlsx")
+        set_named_cells(original, paths[-1], cells)
+        options = [arg for s in sets for arg in ("--set", s)]
+        compared = cli("compare", *example_args(name), "--format", "json", *options)
+        assert compared.exit_code == 0, compared.output
+        expected.append(json.loads(compared.stdout))
+    for n, path in enumerate(recalculate(paths)):
+        summary = summary_of(path)
+        # break_even_volume is a value computed by outsourcecalc, not a formula: it stays
+        wrong = mismatches(summary, expected[n], skip=frozenset({"break_even_volume"}))
+        assert not wrong, "\n".join(wrong)
+        # and the edits did move the results
+        assert summary["npv"][1] != pytest.approx(before[n]["vendors"][0]["npv"], abs=1)
+
+
+@needs_soffice
+def test_wrong_cached_values_are_recalculated(
+    in_repo: Path, tmp_path: Path, recalculate: Recalculate
+) -> None:
+    """Cached Summary values of other inputs: LibreOffice replaces them with the right ones."""
+    in_house, *vendors = example_args("payroll")
+    right = load(in_house, vendors)
+    wrong = load(in_house, vendors, ["vendor.pricing[0].monthly=40000"])
+    path = tmp_path / "stale.xlsx"
+    path.write_bytes(render_xlsx.render(right, evaluate(wrong)))
+    stale = summary_of(path)
+    expected = evaluate(right).to_json_dict()
+    assert mismatches(stale, expected), "the cached values should be the wrong ones"
+    (recalculated,) = recalculate([path])
+    assert not mismatches(summary_of(recalculated), expected)
+
+
+# ------------------------------------------------------------------ without LibreOffice
+
+
+def test_cached_values_are_the_engine_results(cli: Invoke, tmp_path: Path) -> None:
+    """A viewer that does not recalculate shows what `compare` says."""
+    for name in EXAMPLES:
+        path = tmp_path / f"{name}.xlsx"
+        expected = export_example(cli, name, path)
+        wrong = mismatches(summary_of(path), expected)
+        assert not wrong, f"{name}: " + "\n".join(wrong)
+
+
+def test_workbook_is_the_model(cli: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "cc.xlsx"
+    export_example(cli, "contact_center", path, "--set", "vendor[1].scope=0.9")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Inputs", "Monthly"]
+    names = set(wb.defined_names)
+    for name in (
+        "analysis_discount_rate",
+        "analysis_start_month",
+        "ih_staff_0_annual_salary",
+        "ih_staff_annual_salary",
+        "ih_workload_seasonality",
+        "ih_overheads_2_per_head_monthly",
+        "ih_one_time_0_month",
+        "vendor_0_pricing_0_per_hour",
+        "vendor_1_pricing_0_per_fte_month",
+        "vendor_1_scope",
+        "vendor_1_transition_costs_1_amount",
+        "result_vendor_0_npv_savings",
+    ):
+        assert name in names, name
+    inputs = wb["Inputs"]
+    (sheet, ref), *_ = wb.defined_names["vendor_1_scope"].destinations
+    assert (sheet, inputs[ref.replace("$", "")].value) == ("Inputs", 0.9)
+    sources = {row[0]: row[9] for row in inputs.iter_rows(values_only=True) if row[0]}
+    assert sources["Discount rate"] == "examples/contact_center/in_house.yaml:18"
+    assert "--set vendor[1].scope=0.9" in sources.values()
+
+    monthly = wb["Monthly"]
+    assert monthly.freeze_panes == "B3"
+    horizon = 36
+    assert monthly.max_row == 2 + horizon + 1
+    # every figure after the month number is a formula (the plain 0 columns aside)
+    for row in monthly.iter_rows(min_row=3, min_col=2, values_only=True):
+        formulas = [v for v in row if isinstance(v, str) and v.startswith("=")]
+        assert len(formulas) >= len(row) - 2, row
+    summary = wb["Summary"]
+    keys = {row[1]: row[2:] for row in summary.iter_rows(min_row=5, values_only=True) if row[1]}
+    assert keys["irr"][1].startswith("=IF(") and "IRR(Monthly!" in keys["irr"][1]
+    assert isinstance(keys["break_even_volume"][1], float | str)  # a value, not a formula
+    with zipfile.ZipFile(path) as z:
+        chart = z.read("xl/charts/chart1.xml").decode()
+    assert chart.count("<c:ser>") == 3  # in-house and both vendors
+
+
+def test_same_inputs_give_identical_bytes(cli: Invoke, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    export_example(cli, "it_helpdesk", first)
+    time.sleep(1.1)  # a timestamp to the second would show
+    export_example(cli, "it_helpdesk", second)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as z:
+        assert "2000-01-01T00:00:00Z" in z.read("docProps/core.xml").decode()
+
+
+def test_bad_input_writes_nothing(cli: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(b"the workbook of yesterday")
+    bad_salary = "in_house.staff[0].annual_salary=-5"
+    result = cli("export", *example_args("payroll"), "--xlsx", target, "--set", bad_salary)
+    assert result.exit_code == 2, result.output
+    assert "annual_salary" in result.stderr
+    assert "Traceback" not in result.output
+    assert target.read_bytes() == b"the workbook of yesterday"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]  # no temporary file left
+    result = cli("export", *example_args("payroll"), "--xlsx", tmp_path / "no" / "out.xlsx")
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_without_xlsxwriter_says_what_to_install(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "xlsxwriter", None)
+    monkeypatch.delitem(sys.modules, "outsourcecalc.render.xlsx", raising=False)
+    monkeypatch.delattr("outsourcecalc.render.xlsx", raising=False)
+    target = tmp_path / "out.xlsx"
+    result = cli("export", *example_args("payroll"), "--xlsx", target)
+    assert result.exit_code == 2, result.output
+    assert "install outsourcecalc[xlsx]" in result.stderr
+    assert not target.exists()
