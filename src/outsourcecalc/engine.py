@@ -647,24 +647,26 @@ def npv_savings_at_volumes(case: Case, vendor_index: int, volumes: Array) -> Arr
 def break_even_volume(case: Case, vendor_index: int) -> float:
     """Smallest monthly_volume in [0, 100x today's] where npv_savings is 0 or changes sign.
 
-    npv_savings is piecewise linear in the volume, with kinks (graduated tiers,
-    the minimum fee) and jumps (volume tiers) where some month's volume reaches a
-    tier edge. We scan a grid that includes every such edge, take the first
-    interval where npv_savings leaves the sign it has at volume 0 (or touches
-    zero), and narrow it twice with 1,000-point grids to the true crossing.
+    npv_savings is piecewise linear in the volume: it bends or jumps only where some
+    month's units reach a tier edge or the point where the minimum fee stops
+    binding (`_kinks`). On a grid that holds every such point, the first interval
+    where npv_savings leaves the sign it has at volume 0 contains no kink, so the
+    crossing is found by linear interpolation; one 65-point refinement of that
+    interval guards against a kink we did not foresee.
     """
     w = case.in_house.workload
     if w is None or float(w.monthly_volume) == 0:
         return float("nan")
     today = float(w.monthly_volume)
     top = 100 * today
-    edges = _tier_edges(case, vendor_index, today, top)
-    grid = np.unique(np.concatenate([np.linspace(0, top, 2001), edges]))
+    grid = np.unique(
+        np.concatenate([np.linspace(0, top, 201), _kinks(case, vendor_index, today, top)])
+    )
     values = npv_savings_at_volumes(case, vendor_index, grid)
     if abs(values[0]) < HALF_CENT:
         return 0.0
     start_sign = np.sign(values[0])
-    for refinement in range(3):
+    for refinement in range(2):
         crossed = np.sign(values) != start_sign  # at or beyond zero
         touching = np.abs(values) < HALF_CENT
         if not (crossed | touching).any():
@@ -672,32 +674,65 @@ def break_even_volume(case: Case, vendor_index: int) -> float:
         first = int(np.argmax(crossed | touching))
         if not crossed[first]:
             # within half a cent of zero here: does it cross before the next point?
-            nxt = first + 1
-            if nxt >= len(grid) or not crossed[nxt]:
+            if first + 1 >= len(grid) or not crossed[first + 1]:
                 return float(grid[first])
-            first = nxt
+            first += 1
         a, b = grid[first - 1], grid[first]
         fa, fb = values[first - 1], values[first]
-        if refinement == 2 or b - a <= 1e-9 * top:
-            # linear between two points a few millionths of a unit apart
+        if refinement == 1 or b - a <= 1e-9 * top:
             return float(a - fa * (b - a) / (fb - fa)) if fb != fa else float(b)
-        grid = np.linspace(a, b, 1001)
+        grid = np.linspace(a, b, 65)
         values = npv_savings_at_volumes(case, vendor_index, grid)
     raise AssertionError("unreachable")
 
 
-def _tier_edges(case: Case, vendor_index: int, today: float, top: float) -> Array:
-    """Monthly volumes at which some month's units reach a tier edge of the vendor."""
+def _kinks(case: Case, vendor_index: int, today: float, top: float) -> Array:
+    """Monthly volumes at which npv_savings may bend or jump for this vendor.
+
+    A month's units are monthly_volume x shape(m) x scope. Fees bend where the
+    units reach a tier edge (a volume-mode tier jumps just past it) and where the
+    raw fees reach the minimum fee; the same units in every month, so each such
+    point gives one volume per month.
+    """
     vendor = case.vendors[vendor_index]
-    edges = [t.up_to for c in vendor.pricing for t in (c.tiers or []) if t.up_to is not None]
-    if not edges:
-        return np.empty(0)
     timeline = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
-    # units in month m = monthly_volume * shape(m) * scope
-    per_unit_volume = volume(case.in_house, timeline)[1:] / today * float(vendor.scope)
-    per_unit_volume = np.asarray(per_unit_volume, float).ravel()
-    per_unit_volume = per_unit_volume[per_unit_volume > 0]
-    points = np.array(edges, float)[:, None] / per_unit_volume[None, :]
-    points = points.ravel()
+    scope = float(vendor.scope)
+    shape = np.asarray(volume(case.in_house, timeline), float).reshape(-1)[1:] / today * scope
+    shape = shape[shape > 0]
+    if not len(shape):
+        return np.empty(0)
+    units: list[float] = []
+    for charge in vendor.pricing:
+        for tier in charge.tiers or []:
+            if tier.up_to is not None:
+                units.append(float(tier.up_to))
+                if charge.tier_mode == "volume":
+                    units.append(float(tier.up_to) * (1 + 1e-12) + 1e-9)
+    minimum = float(vendor.minimum_monthly_fee)
+    if minimum > 0 and vendor.uses_volume:
+        reach = _minimum_fee_units(case, vendor, float(shape.max()) * top, units)
+        if reach is not None:
+            units.append(reach)
+    if not units:
+        return np.empty(0)
+    points = (np.array(units)[:, None] / shape[None, :]).ravel()
     inside: Array = points[(points >= 0) & (points <= top)]
     return inside
+
+
+def _minimum_fee_units(
+    case: Case, vendor: Vendor, most_units: float, edges: list[float]
+) -> float | None:
+    """The monthly units at which the raw fees reach the minimum fee, or None."""
+    t = Timeline.build(1, 0.0, 1)  # one month is enough: raw fees per unit do not grow
+    hours = in_house_streams(case.in_house, t).productive_hours
+    units = np.unique(np.concatenate([np.linspace(0, most_units, 1025), edges]))
+    per_volume = units / float(vendor.scope)
+    raw = np.asarray(raw_fees(vendor, per_volume.reshape(-1, 1), hours, t), float)[:, 1]
+    minimum = float(vendor.minimum_monthly_fee)
+    above = np.flatnonzero(raw >= minimum)
+    if not len(above) or above[0] == 0:
+        return None
+    i = int(above[0])
+    u0, u1, r0, r1 = units[i - 1], units[i], raw[i - 1], raw[i]
+    return float(u0 + (minimum - r0) * (u1 - u0) / (r1 - r0))

@@ -150,9 +150,23 @@ def _unplaced(problem: Problem) -> Problem:
     return Problem(problem.source, problem.message)
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
+
+
+def _compose(text: str) -> list[yaml.Node | None]:
+    """Parse into nodes with libyaml (~15x faster); on any error, parse again with the
+    pure-Python parser, whose error messages we turn into plain words."""
+    if _FAST_LOADER is not None:
+        try:
+            return list(yaml.compose_all(text, Loader=_FAST_LOADER))
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
 def _parse(text: str, name: str) -> Document:
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(name, exc) from None
     except yaml.reader.ReaderError as exc:
