@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 import sys
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +19,7 @@ from typer.core import TyperGroup
 from .api import evaluate, load
 from .errors import InputError, Problem, UsageError
 from .gates import Gate, parse_gate
+from .output import check_target, write_atomically
 from .results import Comparison
 
 
@@ -99,19 +98,7 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError.option(f"--output {output}", f"folder {folder} does not exist")
-    if output.is_dir():
-        raise UsageError.option(f"--output {output}", "is a folder; give a file name")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(output, text.encode("utf-8"), "--output")
 
 
 def plain_text(text: str) -> str:
@@ -490,9 +477,7 @@ def export(
         raise UsageError.option(
             "--xlsx", "writing a workbook needs XlsxWriter: install outsourcecalc[xlsx]"
         ) from None
-    folder = xlsx.parent if str(xlsx.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError.option(f"--xlsx {xlsx}", f"folder {folder} does not exist")
+    check_target(xlsx, "--xlsx")  # before any work
     case = load(
         in_house,
         vendors,
@@ -502,17 +487,7 @@ def export(
         start_month=start_month,
     )
     data = render_xlsx.render(case, evaluate(case))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{xlsx.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the workbook from others
-        os.replace(tmp, xlsx)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(xlsx, data, "--xlsx")
     typer.echo(f"wrote {xlsx}", err=True)
 
 

@@ -11,8 +11,6 @@ engine owns: payback months, percentiles and sweep grids come in as results.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..engine import IN_HOUSE_PARTS, VENDOR_PARTS
 from ..errors import UsageError
+from ..output import write_atomically
 from ..results import Comparison
 from .format import LABELS, currency_symbol, money, money_short, months, percent
 
@@ -174,25 +173,9 @@ def _save(fig: Figure, path: str | Path, title: str) -> None:
         metadata = {"Title": title, "Date": None, "Creator": None}
     else:
         metadata = {"Title": title, "Software": None}
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=metadata)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getvalue())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a chart is not
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    write_atomically(Path(path), buffer.getvalue(), "--chart")
 
 
 # -- formatting helpers -------------------------------------------------------
