@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from .api import evaluate, load
+from .case import Case
 from .errors import InputError, Problem, UsageError
 from .gates import Gate, parse_gate
 from .output import check_target, write_atomically
@@ -91,6 +92,25 @@ ChartOpt = Annotated[
         help="Also draw a chart to FILE (.png or .svg; needs the charts extra).",
     ),
 ]
+
+
+def load_inputs(
+    in_house: Path,
+    vendors: list[Path],
+    sets: list[str] | None,
+    horizon: int | None,
+    discount_rate: str | None,
+    start_month: int | None,
+) -> Case:
+    """The inputs every computing command shares: the files, --set and the analysis options."""
+    return load(
+        in_house,
+        vendors,
+        sets or [],
+        horizon_months=horizon,
+        discount_rate=discount_rate,
+        start_month=start_month,
+    )
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -205,14 +225,7 @@ def compare(
         from .render.charts import check_chart_path
 
         check_chart_path(chart)
-    case = load(
-        in_house,
-        vendors,
-        set_ or [],
-        horizon_months=horizon,
-        discount_rate=discount_rate,
-        start_month=start_month,
-    )
+    case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     result = evaluate(case)
     if previous is None:
         text = render_comparison(result, fmt, monthly, output)
@@ -385,14 +398,7 @@ def sweep(
             raise UsageError.option(
                 f"--chart {chart}", "the sweep chart is a heat map: vary exactly two paths"
             )
-    case = load(
-        in_house,
-        vendors,
-        set_ or [],
-        horizon_months=horizon,
-        discount_rate=discount_rate,
-        start_month=start_month,
-    )
+    case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     grid = Grid(build_axes(case, vary))
     extra = [m.strip() for m in metrics.split(",")] if metrics else []
     run = run_sweep(
@@ -478,14 +484,7 @@ def export(
             "--xlsx", "writing a workbook needs XlsxWriter: install outsourcecalc[xlsx]"
         ) from None
     check_target(xlsx, "--xlsx")  # before any work
-    case = load(
-        in_house,
-        vendors,
-        set_ or [],
-        horizon_months=horizon,
-        discount_rate=discount_rate,
-        start_month=start_month,
-    )
+    case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     data = render_xlsx.render(case, evaluate(case))
     write_atomically(xlsx, data, "--xlsx")
     typer.echo(f"wrote {xlsx}", err=True)
@@ -521,14 +520,7 @@ def sensitivity(
 
         check_chart_path(chart)
     share = parse_share(delta, "--delta")
-    case = load(
-        in_house,
-        vendors,
-        set_ or [],
-        horizon_months=horizon,
-        discount_rate=discount_rate,
-        start_month=start_month,
-    )
+    case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     results = run_sensitivity(case, share, only or [])
     if fmt is Format.json:
         text: str | None = render.render_json(results, share)
@@ -604,14 +596,7 @@ def simulate_command(
     specs += [parse_uncertain(text) for text in uncertain or []]
     fixed = analysis_sets(horizon, discount_rate, start_month)
     check_not_set(specs, [*(("--set", text) for text in set_ or []), *fixed])
-    case = load(
-        in_house,
-        vendors,
-        set_ or [],
-        horizon_months=horizon,
-        discount_rate=discount_rate,
-        start_month=start_month,
-    )
+    case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     sim = simulate(case, specs, trials, seed, metrics={g.metric for g in gates})
     text = render.render(sim, fmt.value, to_file=output is not None)
     if text is not None:
