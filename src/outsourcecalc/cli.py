@@ -184,9 +184,14 @@ def check_gates(gates: list[Gate], result: Comparison) -> None:
                     f"fail-if {gate.text}: holds for {v.name} "
                     f"({gate.metric} = {_shown(gate.metric, v[gate.metric])})"
                 )
-    for line in broken:
+    exit_if_broken(broken)
+
+
+def exit_if_broken(lines: list[str]) -> None:
+    """Every gate that held, on stderr, then exit code 1 (after the report was written)."""
+    for line in lines:
         typer.echo(line, err=True)
-    if broken:
+    if lines:
         raise typer.Exit(1)
 
 
@@ -450,15 +455,14 @@ def sweep(
             thin.axes[1].text, thin.axes[1].values, thin.axes[0].text, thin.axes[0].values,
             matrices[0], cur, run.vendor_names[0], chart,
         )  # fmt: skip
-    broken = [g for g in run.gates if g.points]
-    for count in broken:
-        typer.echo(
+    exit_if_broken(
+        [
             f"fail-if {count.gate.text}: holds for {count.vendor} at {count.points:,} of "
-            f"{run.stop - run.start:,} points",
-            err=True,
-        )
-    if broken:
-        raise typer.Exit(1)
+            f"{run.stop - run.start:,} points"
+            for count in run.gates
+            if count.points
+        ]
+    )
 
 
 @app.command()
@@ -609,11 +613,7 @@ def simulate_command(
             first.npv_savings, first.npv.p5, first.npv.p50, first.npv.p95,
             sim.currency, first.name, chart, share_positive=first.p_win,
         )  # fmt: skip
-    broken = render.gate_lines(gate_counts(sim, gates), sim.trials)
-    for line in broken:
-        typer.echo(line, err=True)
-    if broken:
-        raise typer.Exit(1)
+    exit_if_broken(render.gate_lines(gate_counts(sim, gates), sim.trials))
 
 
 def main() -> None:
