@@ -602,7 +602,10 @@ def simulate_command(
     check_not_set(specs, [*(("--set", text) for text in set_ or []), *fixed])
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     sim = simulate(case, specs, trials, seed, metrics={g.metric for g in gates})
-    text = render.render(sim, fmt.value, to_file=output is not None)
+    if fmt is Format.table:
+        text = draw_tables(lambda console: render.render_table(sim, console), output)
+    else:
+        text = render.render(sim, fmt.value)
     if text is not None:
         write_output(text, output)
     if chart is not None:

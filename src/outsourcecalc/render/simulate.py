@@ -197,16 +197,15 @@ def summary_table(sim: Simulation) -> Table:
 
 def inputs_table(sim: Simulation) -> Table:
     table = Table(title="Uncertain inputs", title_justify="left", header_style="bold")
-    table.add_column("Input", no_wrap=True, overflow="fold")
-    table.add_column("Distribution")
+    # the distribution goes under its input: a column of its own does not fit 80 columns
+    table.add_column("Input and distribution", overflow="fold")
     table.add_column("Drawn mean", justify="right")
     table.add_column("Min", justify="right")
     table.add_column("Max", justify="right")
     table.add_column("Redrawn", justify="right")
     for d in sim.inputs:
         table.add_row(
-            d.path,
-            d.distribution.text,
+            f"{d.path}\n  {d.distribution.text}",
             _value(float(np.mean(d.values))),
             _value(float(np.min(d.values))),
             _value(float(np.max(d.values))),
@@ -263,20 +262,13 @@ def render_table(sim: Simulation, console: Console) -> None:
         console.print(Text(sentence(v, sim.currency), style="bold"))
 
 
-def render(sim: Simulation, fmt: str, to_file: bool) -> str | None:
-    """The text of `sim` in `fmt`; None when the table went straight to the terminal."""
+def render(sim: Simulation, fmt: str) -> str:
+    """The text of `sim` as json, csv or markdown (the table view is `render_table`)."""
     if fmt == "json":
         return render_json(sim)
     if fmt == "csv":
         return render_csv(sim)
-    if fmt == "markdown":
-        return render_markdown(sim)
-    if to_file:
-        buffer = io.StringIO()
-        render_table(sim, Console(file=buffer, width=100, no_color=True))
-        return buffer.getvalue()
-    render_table(sim, Console())
-    return None
+    return render_markdown(sim)
 
 
 def gate_lines(counts: Sequence[GateCount], trials: int) -> list[str]:
