@@ -651,8 +651,8 @@ def break_even_volume(case: Case, vendor_index: int) -> float:
     month's units reach a tier edge or the point where the minimum fee stops
     binding (`_kinks`). On a grid that holds every such point, the first interval
     where npv_savings leaves the sign it has at volume 0 contains no kink, so the
-    crossing is found by linear interpolation; one 65-point refinement of that
-    interval guards against a kink we did not foresee.
+    crossing is found by linear interpolation; two 65-point refinements of that
+    interval guard against a kink we did not foresee.
     """
     w = case.in_house.workload
     if w is None or float(w.monthly_volume) == 0:
@@ -666,7 +666,7 @@ def break_even_volume(case: Case, vendor_index: int) -> float:
     if abs(values[0]) < HALF_CENT:
         return 0.0
     start_sign = np.sign(values[0])
-    for refinement in range(2):
+    for refinement in range(3):
         crossed = np.sign(values) != start_sign  # at or beyond zero
         touching = np.abs(values) < HALF_CENT
         if not (crossed | touching).any():
@@ -679,7 +679,7 @@ def break_even_volume(case: Case, vendor_index: int) -> float:
             first += 1
         a, b = grid[first - 1], grid[first]
         fa, fb = values[first - 1], values[first]
-        if refinement == 1 or b - a <= 1e-9 * top:
+        if refinement == 2 or b - a <= 1e-9 * top:
             return float(a - fa * (b - a) / (fb - fa)) if fb != fa else float(b)
         grid = np.linspace(a, b, 65)
         values = npv_savings_at_volumes(case, vendor_index, grid)
@@ -710,9 +710,7 @@ def _kinks(case: Case, vendor_index: int, today: float, top: float) -> Array:
                     units.append(float(tier.up_to) * (1 + 1e-12) + 1e-9)
     minimum = float(vendor.minimum_monthly_fee)
     if minimum > 0 and vendor.uses_volume:
-        reach = _minimum_fee_units(case, vendor, float(shape.max()) * top, units)
-        if reach is not None:
-            units.append(reach)
+        units += _minimum_fee_units(case, vendor, float(shape.max()) * top, units)
     if not units:
         return np.empty(0)
     points = (np.array(units)[:, None] / shape[None, :]).ravel()
@@ -722,17 +720,21 @@ def _kinks(case: Case, vendor_index: int, today: float, top: float) -> Array:
 
 def _minimum_fee_units(
     case: Case, vendor: Vendor, most_units: float, edges: list[float]
-) -> float | None:
-    """The monthly units at which the raw fees reach the minimum fee, or None."""
+) -> list[float]:
+    """Every number of monthly units at which the raw fees cross the minimum fee.
+
+    Raw fees need not rise with the units: past a volume-mode tier edge every unit
+    pays the lower rate, so the minimum fee can bind, stop binding and bind again.
+    Between tier edges the raw fees are a straight line, so each crossing is exact.
+    """
     t = Timeline.build(1, 0.0, 1)  # one month is enough: raw fees per unit do not grow
     hours = in_house_streams(case.in_house, t).productive_hours
     units = np.unique(np.concatenate([np.linspace(0, most_units, 1025), edges]))
     per_volume = units / float(vendor.scope)
     raw = np.asarray(raw_fees(vendor, per_volume.reshape(-1, 1), hours, t), float)[:, 1]
-    minimum = float(vendor.minimum_monthly_fee)
-    above = np.flatnonzero(raw >= minimum)
-    if not len(above) or above[0] == 0:
-        return None
-    i = int(above[0])
-    u0, u1, r0, r1 = units[i - 1], units[i], raw[i - 1], raw[i]
-    return float(u0 + (minimum - r0) * (u1 - u0) / (r1 - r0))
+    gap = raw - float(vendor.minimum_monthly_fee)
+    out = []
+    for i in np.flatnonzero(np.sign(gap[:-1]) != np.sign(gap[1:])):
+        u0, u1, g0, g1 = units[i], units[i + 1], gap[i], gap[i + 1]
+        out.append(float(u0 - g0 * (u1 - u0) / (g1 - g0)) if g1 != g0 else float(u1))
+    return out
