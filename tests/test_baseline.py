@@ -259,7 +259,7 @@ def test_output_file(cli: Invoke, previous: Path, tmp_path: Path) -> None:
         ('{"schema_version": 2}', "{path}: schema_version: must be 1 (got 2)"),
         ('{"a": 1, "a": 2}', "{path}: not valid JSON: duplicate key 'a'"),
         ('{"schema_version": NaN}', "{path}: not valid JSON: NaN is not a number"),
-        (b"\xff\xfe{}", "{path}:1:1: not UTF-8 text"),
+        (b"\xff\xfe{}", "{path}:1:1: the file is saved as UTF-16; save it as UTF-8"),
     ],
 )
 def test_bad_baseline_file(

@@ -20,6 +20,7 @@ from typing import Any
 
 from .engine import RESULT_KEYS
 from .errors import InputError, Problem
+from .loader import read_text_file
 from .results import SCHEMA_VERSION, rounded
 
 IN_HOUSE = "in-house"
@@ -68,24 +69,7 @@ class Change:
 def read(path: str | Path) -> dict[str, Any]:
     """Load an earlier `compare --format json` output; InputError naming the file if unfit."""
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(name, "baseline file not found") from None
-    except IsADirectoryError:
-        raise InputError.single(name, "is a directory, expected a JSON file") from None
-    except OSError as exc:
-        raise InputError.single(name, f"cannot read baseline file ({exc.strerror})") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError.single(name, f"file is larger than {MAX_BYTES:,} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError.single(
-            name, "not UTF-8 text; expected JSON from `compare --format json`", "", line, column
-        ) from None
+    text = read_text_file(path, "baseline file", "a JSON file from `compare --format json`")
     return loads(text, name)
 
 

@@ -86,22 +86,28 @@ def format_loc(loc: Loc) -> str:
 
 def load_file(path: str | Path) -> Document:
     """Load one YAML file. Raises InputError if it cannot be read as YAML at all."""
+    return load_text(read_text_file(path, "file", "a YAML file"), str(path))
+
+
+def read_text_file(path: str | Path, what: str, expected: str) -> str:
+    """A file's UTF-8 text, or an InputError placed where it went wrong.
+
+    `what` names the file in messages ("baseline file"), `expected` what it should be."""
     name = str(path)
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputError.single(name, "file not found") from None
+        raise InputError.single(name, f"{what} not found") from None
     except IsADirectoryError:
-        raise InputError.single(name, "is a directory, expected a YAML file") from None
+        raise InputError.single(name, f"is a directory, expected {expected}") from None
     except OSError as exc:
-        raise InputError.single(name, f"cannot read file ({exc.strerror})") from None
+        raise InputError.single(name, f"cannot read {what} ({exc.strerror})") from None
     if len(raw) > MAX_BYTES:
         raise InputError.single(name, f"file is larger than {MAX_BYTES:,} bytes")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _not_utf8(name, raw, exc.start) from None
-    return load_text(text, name)
 
 
 def _not_utf8(name: str, raw: bytes, start: int) -> InputError:
