@@ -380,3 +380,30 @@ def test_init_refuses_to_overwrite(cli: Invoke, tmp_path: Path) -> None:
     assert result.stderr == f"init: will not overwrite {tmp_path / 'vendor.yaml'}\n"
     assert (tmp_path / "vendor.yaml").read_text(encoding="utf-8") == "mine\n"
     assert not (tmp_path / "in_house.yaml").exists()
+
+
+def test_many_vendors_at_80_columns_never_cut_a_figure(tmp_path: Path) -> None:
+    """Six quotes do not fit beside each other in 80 columns: the tables come in groups
+    of vendors instead, and every amount is shown whole (no '…')."""
+    from typer.testing import CliRunner
+
+    from outsourcecalc.cli import app
+
+    folder = Path(__file__).resolve().parent.parent / "examples" / "contact_center"
+    source = folder / "vendor_offshore.yaml"
+    vendors = []
+    for i in range(1, 7):
+        text = source.read_text(encoding="utf-8")
+        target = tmp_path / f"v{i}.yaml"
+        target.write_text(text.replace("name: Bayanihan BPO (Manila)", f"name: Vendor {i}"))
+        vendors.append(str(target))
+    in_house = str(folder / "in_house.yaml")
+    result = CliRunner().invoke(
+        app, ["compare", in_house, *vendors], env={"COLUMNS": "80", "NO_COLOR": "1"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    assert "(vendors 5-6 of 6)" in result.stdout
+    # each vendor's NPV savings, whole, in its table; and once more in the verdict sentence
+    assert result.stdout.count("$5,624,521") == 7
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

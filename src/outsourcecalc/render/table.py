@@ -7,62 +7,83 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
-from ..results import Comparison
+from ..results import Comparison, VendorSummary
 from .format import LABELS, metric, money
 from .words import verdict
 
 
-def summary_table(result: Comparison) -> Table:
+def summary_table(result: Comparison, vendors: list[VendorSummary], part: str = "") -> Table:
     cur = result.currency
     table = Table(
         title=(
             f"{result.in_house.name}: {result.horizon_months} months, {cur}, "
-            f"discount rate {result.discount_rate * 100:g}%"
+            f"discount rate {result.discount_rate * 100:g}%{part}"
         ),
         title_justify="left",
         header_style="bold",
     )
-    table.add_column("", no_wrap=True)
-    table.add_column("In house", justify="right")
-    for v in result.vendors:
-        table.add_column(v.name, justify="right")
+    _columns(table, vendors)
     table.add_row(
         LABELS["tco"],
         money(result.in_house.tco, cur),
-        *(metric("tco", v["tco"], cur) for v in result.vendors),
+        *(metric("tco", v["tco"], cur) for v in vendors),
     )
     table.add_row(
         LABELS["npv"],
         money(result.in_house.npv, cur),
-        *(metric("npv", v["npv"], cur) for v in result.vendors),
+        *(metric("npv", v["npv"], cur) for v in vendors),
     )
     for key in RESULT_KEYS[2:]:
-        cells = [metric(key, v[key], cur, result.unit) for v in result.vendors]
+        cells = [metric(key, v[key], cur, result.unit) for v in vendors]
         table.add_row(LABELS[key], "", *cells)
     return table
 
 
-def breakdown_table(result: Comparison) -> Table:
+def _columns(table: Table, vendors: list[VendorSummary]) -> None:
+    # numbers fold onto a second line rather than being cut short with an ellipsis
+    table.add_column("", no_wrap=True)
+    table.add_column("In house", justify="right", overflow="fold")
+    for v in vendors:
+        table.add_column(v.name, justify="right", overflow="fold")
+
+
+def breakdown_table(result: Comparison, vendors: list[VendorSummary], part: str = "") -> Table:
     cur = result.currency
     table = Table(
-        title="Cost breakdown over the horizon", title_justify="left", header_style="bold"
+        title=f"Cost breakdown over the horizon{part}", title_justify="left", header_style="bold"
     )
-    table.add_column("", no_wrap=True)
-    table.add_column("In house", justify="right")
-    for v in result.vendors:
-        table.add_column(v.name, justify="right")
+    _columns(table, vendors)
     ih = result.in_house.breakdown
     for key in (*IN_HOUSE_PARTS[:2], "paid_time_off", *IN_HOUSE_PARTS[2:]):
-        table.add_row(LABELS[key], money(ih.get(key), cur), *("" for _ in result.vendors))
+        table.add_row(LABELS[key], money(ih.get(key), cur), *("" for _ in vendors))
     for key in VENDOR_PARTS:
-        table.add_row(LABELS[key], "", *(money(v.breakdown.get(key), cur) for v in result.vendors))
+        table.add_row(LABELS[key], "", *(money(v.breakdown.get(key), cur) for v in vendors))
     table.add_row(
         Text("Total (TCO)", style="bold"),
         money(result.in_house.tco, cur),
-        *(money(v["tco"], cur) for v in result.vendors),
+        *(money(v["tco"], cur) for v in vendors),
         end_section=True,
     )
     return table
+
+
+def vendor_groups(result: Comparison, width: int) -> list[list[VendorSummary]]:
+    """Vendors in groups that fit the width beside the labels and the in-house column,
+    so that no figure is ever cut short."""
+    cur = result.currency
+    labels, in_house = 32, len(money(result.in_house.tco, cur)) + 3
+    room = max(width - labels - in_house, 1)
+    groups: list[list[VendorSummary]] = [[]]
+    used = 0
+    for v in result.vendors:
+        widest = max(len(money(x, cur)) for x in (v["tco"], v["npv"], v["savings"]))
+        need = max(widest, min(len(v.name), 14)) + 3
+        if groups[-1] and used + need > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(v)
+        used += need
+    return groups
 
 
 def monthly_table(result: Comparison) -> Table:
@@ -93,7 +114,15 @@ def facts(result: Comparison) -> list[str]:
 
 
 def render(result: Comparison, console: Console, monthly: bool = False) -> None:
-    parts: list[Table | Text] = [summary_table(result), breakdown_table(result)]
+    groups = vendor_groups(result, console.width)
+    parts: list[Table | Text] = []
+    shown = 0
+    for group in groups:
+        part = ""
+        if len(groups) > 1:
+            part = f" (vendors {shown + 1}-{shown + len(group)} of {len(result.vendors)})"
+        shown += len(group)
+        parts += [summary_table(result, group, part), breakdown_table(result, group, part)]
     if monthly:
         parts.append(monthly_table(result))
     console.print(Group(*parts))
