@@ -407,3 +407,16 @@ def test_many_vendors_at_80_columns_never_cut_a_figure(tmp_path: Path) -> None:
     # each vendor's NPV savings, whole, in its table; and once more in the verdict sentence
     assert result.stdout.count("$5,624,521") == 7
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_set_one_season_in_a_file_without_seasonality(cli: Invoke, tmp_path: Path) -> None:
+    """seasonality defaults to twelve 1s: setting one month starts from that default."""
+    assert cli("init", str(tmp_path)).exit_code == 0
+    files = [str(tmp_path / "in_house.yaml"), str(tmp_path / "vendor.yaml")]
+    flat = compare_json(cli, *files)
+    busy = compare_json(cli, *files, "--set", "in_house.workload.seasonality[3]=1.5")
+    explicit = compare_json(
+        cli, *files, "--set", "in_house.workload.seasonality=[1,1,1,1.5,1,1,1,1,1,1,1,1]"
+    )
+    assert busy["vendors"][0]["npv_savings"] == explicit["vendors"][0]["npv_savings"]
+    assert busy["vendors"][0]["npv_savings"] != flat["vendors"][0]["npv_savings"]

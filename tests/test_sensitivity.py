@@ -152,3 +152,24 @@ def test_sensitivity_chart_is_a_tornado(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = svg.read_text()
     assert "what moves NPV savings most" in text and "in_house.staff[0].annual_salary" in text
+
+
+def test_starter_files_without_seasonality_lose_no_input(tmp_path: Path) -> None:
+    """The init starter has a workload but no seasonality. Every in-house input must be
+    moved for every vendor (a failed write of seasonality[N] once corrupted the loaded
+    file, so later inputs were silently skipped)."""
+    from outsourcecalc.cli import app as cli_app
+
+    assert CliRunner().invoke(cli_app, ["init", str(tmp_path)]).exit_code == 0
+    second = tmp_path / "vendor2.yaml"
+    second.write_text(
+        (tmp_path / "vendor.yaml").read_text().replace("Example Outsourcing Ltd", "Second")
+    )
+    case = outsourcecalc.load(tmp_path / "in_house.yaml", [tmp_path / "vendor.yaml", second])
+    results = sensitivity(case)
+    for vendor in results:
+        assert vendor.skipped == []
+        paths = {r.path for r in vendor.inputs}
+        assert {"in_house.staff[0].annual_salary", "analysis.discount_rate"} <= paths
+        assert {f"in_house.workload.seasonality[{m}]" for m in range(12)} <= paths
+    assert {r.path for r in results[0].inputs} == {r.path for r in results[1].inputs}

@@ -89,8 +89,32 @@ def check_path(path: InputPath, docs: Sequence[Document], option: str) -> None:
         )
 
 
-def write(doc: Document, loc: Loc, value: Any, source: str) -> Any:
-    """Put `value` at `loc` in the document's data; return what was there (for undo)."""
+def write(
+    doc: Document, loc: Loc, value: Any, source: str, model: type[BaseModel] | None = None
+) -> Any:
+    """Put `value` at `loc` in the document's data; return what was there (for undo).
+
+    A mapping or list the file leaves out is created on the way: a list from the
+    field's default (`seasonality` is twelve 1s), so `seasonality[3]` can be set in a
+    file that never wrote it. If the path cannot be written, the data is left as it was.
+    """
+    created: list[tuple[dict[str, Any], str]] = []
+    try:
+        return _write(doc, loc, value, source, model, created)
+    except InputError:
+        for container, key in reversed(created):
+            del container[key]
+        raise
+
+
+def _write(
+    doc: Document,
+    loc: Loc,
+    value: Any,
+    source: str,
+    model: type[BaseModel] | None,
+    created: list[tuple[dict[str, Any], str]],
+) -> Any:
     node = doc.data
     for depth, key in enumerate(loc[:-1]):
         nxt = loc[depth + 1]
@@ -111,7 +135,8 @@ def write(doc: Document, loc: Loc, value: Any, source: str) -> Any:
             if not isinstance(node, dict):
                 raise InputError([Problem(source, f"{format_loc(loc[:depth])} is not a mapping")])
             if node.get(key) is None:
-                node[key] = [] if isinstance(nxt, int) else {}
+                node[key] = _default_container(model, loc[: depth + 1], isinstance(nxt, int))
+                created.append((node, key))
             node = node[key]
     last = loc[-1]
     if isinstance(last, int):
@@ -125,6 +150,20 @@ def write(doc: Document, loc: Loc, value: Any, source: str) -> Any:
     node[last] = value
     doc.overrides[tuple(loc)] = source
     return old
+
+
+def _default_container(model: type[BaseModel] | None, loc: Loc, is_list: bool) -> Any:
+    """What a missing mapping or list starts as: the field's default list, else empty."""
+    if is_list and model is not None:
+        try:
+            parent = _unwrap(leaf_annotation(model, loc[:-1])) if loc[:-1] else model
+            info = parent.model_fields[str(loc[-1])]
+        except (KeyError, AttributeError):
+            return []
+        if info.default_factory is not None:
+            default = info.default_factory()  # type: ignore[call-arg]
+            return list(default) if isinstance(default, list) else []
+    return [] if is_list else {}
 
 
 _ABSENT = object()
@@ -154,7 +193,7 @@ def apply_sets(
             source = label or f"{option} {text}"
             value = parse_scalar(raw_value, source)
             for index in path.files(len(docs) - 1):
-                write(docs[index], path.loc, value, source)
+                write(docs[index], path.loc, value, source, model_of(path))
         except InputError as exc:
             problems += exc.problems
     if problems:
@@ -367,7 +406,7 @@ def _validated(
         for index in path.files(len(vendors)):
             doc = docs[index]
             before = dict(doc.overrides)
-            old = write(doc, path.loc, value, source)
+            old = write(doc, path.loc, value, source, model_of(path))
             undo.append((doc, old, before))
             if index == 0:
                 in_house = model_from(doc, InHouse)
