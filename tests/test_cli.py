@@ -420,3 +420,12 @@ def test_set_one_season_in_a_file_without_seasonality(cli: Invoke, tmp_path: Pat
     )
     assert busy["vendors"][0]["npv_savings"] == explicit["vendors"][0]["npv_savings"]
     assert busy["vendors"][0]["npv_savings"] != flat["vendors"][0]["npv_savings"]
+
+
+def test_verdict_never_asks_for_a_price_cut_beyond_100_percent(cli: Invoke) -> None:
+    """With twelve retained staff the payroll quote loses even at no charge."""
+    result = cli("compare", *PAYROLL, "--set", "vendor.retained_staff[0].headcount=12")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "no price cut makes it pay: even free of charge it costs more" in text
+    assert "would have to fall" not in text

@@ -29,7 +29,10 @@ def verdict(result: Comparison) -> str:
         f"{money(extra, cur)} more in today's money over {h} months"
     )
     change = best["break_even_price_change"]
-    if change is not None and change < 0:
+    if change is not None and change <= -1:
+        # a cut of more than 100% would mean the vendor paying us
+        text += "; no price cut makes it pay: even free of charge it costs more"
+    elif change is not None and change < 0:
         text += f"; its price would have to fall {percent(-change)} to break even"
     return text + "."
 
