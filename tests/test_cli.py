@@ -429,3 +429,29 @@ def test_verdict_never_asks_for_a_price_cut_beyond_100_percent(cli: Invoke) -> N
     text = " ".join(result.stdout.split())
     assert "no price cut makes it pay: even free of charge it costs more" in text
     assert "would have to fall" not in text
+
+
+def test_notes_reach_stderr_for_json_and_sweeps(cli: Invoke, tmp_path: Path) -> None:
+    """A cost dated after the horizon is left out; json users must still be told."""
+    late = tmp_path / "late.yaml"
+    late.write_text(
+        "name: Late\npricing:\n  - {name: fee, monthly: 1000}\ntransition:\n"
+        "  costs:\n    - {name: Severance, amount: 40000, month: 99}\n"
+    )
+    note = "note: Late: transition cost 'Severance' (month 99) is after the 60-month horizon"
+    result = cli("compare", PAYROLL[0], str(late), "--format", "json")
+    assert result.exit_code == 0 and note in result.stderr
+    json.loads(result.stdout)  # stdout stays pure JSON
+    swept = cli("sweep", PAYROLL[0], str(late), "--vary", "vendor.scope=0.5,1", "--summary")
+    assert swept.exit_code == 0 and note in swept.stderr
+
+
+def test_an_upside_down_exchange_rate_is_pointed_out(cli: Invoke, tmp_path: Path) -> None:
+    """83.5 is INR per USD; fx_rate wants USD per INR (0.012)."""
+    quote = tmp_path / "inr.yaml"
+    quote.write_text(
+        "name: Pune\ncurrency: INR\nfx_rate: 83.5\npricing:\n  - {name: fee, monthly: 2000000}\n"
+    )
+    result = cli("compare", PAYROLL[0], str(quote))
+    assert result.exit_code == 0, result.output
+    assert "check fx_rate (83.5): it is USD per 1 INR" in " ".join(result.stdout.split())

@@ -113,6 +113,13 @@ def load_inputs(
     )
 
 
+def print_notes(notes: Any) -> None:
+    """Notes on the inputs (items after the horizon, a suspicious exchange rate) go to
+    stderr where the output itself has no place for them (json, csv, scenario commands)."""
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+
+
 def write_output(text: str, output: Path | None) -> None:
     """Write all at once: to stdout, or to a file replaced atomically (never half-written)."""
     if output is None:
@@ -232,6 +239,8 @@ def compare(
         check_chart_path(chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     result = evaluate(case)
+    if fmt in (Format.json, Format.csv):
+        print_notes(result.notes)
     if previous is None:
         text = render_comparison(result, fmt, monthly, output)
     else:
@@ -404,6 +413,7 @@ def sweep(
                 f"--chart {chart}", "the sweep chart is a heat map: vary exactly two paths"
             )
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
+    print_notes(case.notes)
     grid = Grid(build_axes(case, vary))
     extra = [m.strip() for m in metrics.split(",")] if metrics else []
     run = run_sweep(
@@ -489,6 +499,7 @@ def export(
         ) from None
     check_target(xlsx, "--xlsx")  # before any work
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
+    print_notes(case.notes)
     data = render_xlsx.render(case, evaluate(case))
     write_atomically(xlsx, data, "--xlsx")
     typer.echo(f"wrote {xlsx}", err=True)
@@ -525,6 +536,7 @@ def sensitivity(
         check_chart_path(chart)
     share = parse_share(delta, "--delta")
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
+    print_notes(case.notes)
     results = run_sensitivity(case, share, only or [])
     if fmt is Format.json:
         text: str | None = render.render_json(results, share)
@@ -601,6 +613,7 @@ def simulate_command(
     fixed = analysis_sets(horizon, discount_rate, start_month)
     check_not_set(specs, [*(("--set", text) for text in set_ or []), *fixed])
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
+    print_notes(case.notes)
     sim = simulate(case, specs, trials, seed, metrics={g.metric for g in gates})
     if fmt is Format.table:
         text = draw_tables(lambda console: render.render_table(sim, console), output)

@@ -117,7 +117,7 @@ class Comparison:
             in_house=in_house,
             vendors=vendors,
             recommendation=ev.recommendation(i),
-            notes=list(case.notes),
+            notes=[*case.notes, *_exchange_rate_notes(case, in_house, vendors)],
             unit=case.in_house.workload.unit if case.in_house.workload else "",
         )
 
@@ -147,3 +147,20 @@ class Comparison:
             ],
             "recommendation": self.recommendation,
         }
+
+
+def _exchange_rate_notes(
+    case: Any, in_house: InHouseSummary, vendors: list[VendorSummary]
+) -> list[str]:
+    """A quote converted to over 20 times the whole in-house cost is almost always an
+    exchange rate written the wrong way round (83.5 INR per USD instead of 0.012)."""
+    notes = []
+    for vendor, summary in zip(case.vendors, vendors, strict=True):
+        fees = summary.breakdown.get("fees", 0.0)
+        if vendor.fx_rate is not None and in_house.tco > 0 and fees > 20 * in_house.tco:
+            notes.append(
+                f"{vendor.name}: the fees come to over 20 times the whole in-house cost; "
+                f"check fx_rate ({vendor.fx_rate:g}): it is {case.currency} per 1 "
+                f"{vendor.currency}, not the other way round"
+            )
+    return notes
