@@ -455,3 +455,19 @@ def test_an_upside_down_exchange_rate_is_pointed_out(cli: Invoke, tmp_path: Path
     result = cli("compare", PAYROLL[0], str(quote))
     assert result.exit_code == 0, result.output
     assert "check fx_rate (83.5): it is USD per 1 INR" in " ".join(result.stdout.split())
+
+
+def test_a_vendor_path_that_breaks_another_vendor_says_how_to_target_one(cli: Invoke) -> None:
+    """vendor.pricing[0].per_fte_month fits the offshore quote but not the per-hour one."""
+    folder = Path(__file__).resolve().parent.parent / "examples" / "contact_center"
+    files = [
+        str(folder / n) for n in ("in_house.yaml", "vendor_offshore.yaml", "vendor_onshore.yaml")
+    ]
+    hint = "a vendor. path changes every vendor file; write vendor[0]., vendor[1]., ..."
+    for option in ("--set", "--vary"):
+        command = "compare" if option == "--set" else "sweep"
+        result = cli(command, *files, option, "vendor.pricing[0].per_fte_month=90000")
+        assert result.exit_code == 2
+        assert hint in result.stderr, result.stderr
+    ok = cli("compare", *files, "--set", "vendor[0].pricing[0].per_fte_month=90000")
+    assert ok.exit_code == 0, ok.output

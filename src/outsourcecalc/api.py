@@ -23,7 +23,7 @@ from .engine import ALL_METRICS, evaluate_batch
 from .errors import InputError, Problem
 from .loader import Document, load_file
 from .results import Comparison
-from .scenarios import apply_sets
+from .scenarios import apply_sets, every_vendor_hint
 from .validate import build_case
 
 
@@ -67,7 +67,15 @@ def case_from_documents(
     for label, assignment in analysis_sets(horizon_months, discount_rate, start_month):
         apply_sets(docs, [assignment], label=label)
     apply_sets(docs, sets)
-    return build_case(docs[0], docs[1:])
+    try:
+        return build_case(docs[0], docs[1:])
+    except InputError as exc:
+        # a vendor. path reaches every vendor file: if one of them now fails, say so
+        every = [s for s in sets if s.strip().startswith("vendor.")]
+        vendor_files = {d.path for d in docs[1:]} | {f"--set {s}" for s in every}
+        if every and len(docs) > 2 and any(p.source in vendor_files for p in exc.problems):
+            raise InputError([*exc.problems, every_vendor_hint(f"--set {every[0]}")]) from None
+        raise
 
 
 def load(

@@ -78,6 +78,15 @@ def split_assignment(text: str, option: str) -> tuple[str, str]:
     return path.strip(), value.strip()
 
 
+def every_vendor_hint(source: str) -> Problem:
+    """What to write when a `vendor.` path, which changes every vendor file, fits only one."""
+    return Problem(
+        source,
+        "a vendor. path changes every vendor file; write vendor[0]., vendor[1]., ... "
+        "to change one of them",
+    )
+
+
 def check_path(path: InputPath, docs: Sequence[Document], option: str) -> None:
     """The path must name a field (vendor[N] an existing vendor) and not be empty."""
     if not path.loc:
@@ -385,6 +394,8 @@ def resolve_values(case: Case, path: InputPath, raw: Sequence[Any], source: str)
             more = f" and {len(values) - 3:,} more" if len(values) > 3 else ""
             label = "value" if len(values) == 1 else "values"
             problems.append(Problem(src, f"{label} {shown}{more}: {message}", fld))
+        if path.target == "vendor" and path.vendor_index is None and len(case.vendors) > 1:
+            problems.append(every_vendor_hint(source))
         raise InputError(problems)
     return np.array([out[repr(v)] for v in raw])
 

@@ -110,7 +110,7 @@ def tables(rows: list[Change], currency: str) -> list[Table]:
             # the same widths in every table, so that the columns line up down the page
             table.add_column("", no_wrap=True, min_width=23)
             for name in ("Before", "After", "Change"):
-                table.add_column(name, justify="right", min_width=14)
+                table.add_column(name, justify="right", min_width=14, overflow="fold")
             out.append(table)
         style = "dim" if row.status == UNCHANGED else ""
         out[-1].add_row(*(Text(c, style=style) for c in _cells(row, currency)))

@@ -117,9 +117,9 @@ def render_table(
         )
         table = Table(title_justify="left")
         table.add_column("Input", overflow="fold", ratio=3)
-        table.add_column("Low → high", justify="right", ratio=2)
-        table.add_column("NPV savings at low / high", justify="right", ratio=3)
-        table.add_column("Flips at", justify="right", ratio=1)
+        table.add_column("Low → high", justify="right", ratio=2, overflow="fold")
+        table.add_column("NPV savings at low / high", justify="right", ratio=3, overflow="fold")
+        table.add_column("Flips at", justify="right", ratio=1, overflow="fold")
         for r in shown:
             table.add_row(
                 r.path,

@@ -179,7 +179,7 @@ def summary_table(sim: Simulation) -> Table:
     )
     table.add_column("", no_wrap=True)
     for v in sim.vendors:
-        table.add_column(v.name, justify="right")
+        table.add_column(v.name, justify="right", overflow="fold")
     rows: list[tuple[str, list[str]]] = [
         ("Outsourcing wins (P)", [percent(v.p_win) for v in sim.vendors]),
         ("NPV savings, mean", [money(v.npv.mean, cur) for v in sim.vendors]),
@@ -199,10 +199,10 @@ def inputs_table(sim: Simulation) -> Table:
     table = Table(title="Uncertain inputs", title_justify="left", header_style="bold")
     # the distribution goes under its input: a column of its own does not fit 80 columns
     table.add_column("Input and distribution", overflow="fold")
-    table.add_column("Drawn mean", justify="right")
-    table.add_column("Min", justify="right")
-    table.add_column("Max", justify="right")
-    table.add_column("Redrawn", justify="right")
+    table.add_column("Drawn mean", justify="right", overflow="fold")
+    table.add_column("Min", justify="right", overflow="fold")
+    table.add_column("Max", justify="right", overflow="fold")
+    table.add_column("Redrawn", justify="right", overflow="fold")
     for d in sim.inputs:
         table.add_row(
             f"{d.path}\n  {d.distribution.text}",

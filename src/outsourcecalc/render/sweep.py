@@ -106,7 +106,7 @@ def summary_table(run: SweepRun, currency: str, console: Console) -> None:
     for v in run.summary:
         table = Table(title=f"{v.name}: sweep summary", title_justify="left", show_header=False)
         table.add_column("", no_wrap=True)
-        table.add_column("", justify="right")
+        table.add_column("", justify="right", overflow="fold")
         for k, val in _summary_lines(v, currency):
             table.add_row(k, val)
         console.print(table)
@@ -135,23 +135,29 @@ def rows_markdown(run: SweepRun, currency: str, unit: str) -> str:
 
 
 def rows_table(run: SweepRun, currency: str, unit: str, console: Console) -> None:
-    rows = row_dicts(run)
+    rows = row_dicts(run)[:TABLE_ROWS]
     paths = [a.text for a in run.grid.axes]
-    keys = ["npv_savings", "payback_months", "roi", "break_even_price_change"]
+    # what decides, in a width a terminal has; csv and json carry every result
+    keys = ["npv_savings", "payback_months", "break_even_price_change"]
+    cells = [
+        [*(_num(row[p]) for p in paths), row["vendor"]]
+        + [metric(k, row[k], currency, unit) for k in keys]
+        for row in rows
+    ]
     table = Table(title=f"Sweep: {run.stop - run.start:,} points", title_justify="left")
     for p in paths:
         table.add_column(p, justify="right", overflow="fold")
     table.add_column("vendor", overflow="fold")
-    for k in keys:
-        table.add_column(LABELS[k], justify="right")
-    for row in rows[:TABLE_ROWS]:
-        table.add_row(
-            *(_num(row[p]) for p in paths), row["vendor"],
-            *(metric(k, row[k], currency, unit) for k in keys),
-        )  # fmt: skip
+    for i, k in enumerate(keys, start=len(paths) + 1):
+        # a figure keeps its whole width; the paths and names wrap instead
+        widest = max((len(c[i]) for c in cells), default=0)
+        table.add_column(LABELS[k], justify="right", min_width=widest, overflow="fold")
+    for row_cells in cells:
+        table.add_row(*row_cells)
     console.print(table)
-    if len(rows) > TABLE_ROWS:
-        console.print(f"First {TABLE_ROWS} of {len(rows):,} rows; --format csv gives them all.")
+    total = (run.stop - run.start) * len(run.vendor_names)
+    if total > TABLE_ROWS:
+        console.print(f"First {TABLE_ROWS} of {total:,} rows; --format csv gives them all.")
 
 
 def flip_grid(
@@ -169,9 +175,9 @@ def flip_grid(
         title=f"{vendor}: NPV savings ({currency}) by {y_path} (rows) and {x_path} (columns)",
         title_justify="left",
     )
-    table.add_column("", justify="right", style="bold")
+    table.add_column("", justify="right", style="bold", overflow="fold")
     for x in x_values:
-        table.add_column(_num(float(x)), justify="right")
+        table.add_column(_num(float(x)), justify="right", overflow="fold")
     for y, row in zip(y_values, grid, strict=True):
         cells = [
             Text(money_short(float(v), "", figures=3), style="green" if v >= 0.005 else "red")

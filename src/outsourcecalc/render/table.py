@@ -89,10 +89,10 @@ def vendor_groups(result: Comparison, width: int) -> list[list[VendorSummary]]:
 def monthly_table(result: Comparison) -> Table:
     cur = result.currency
     table = Table(title="Month by month", title_justify="left", header_style="bold")
-    table.add_column("Month", justify="right")
-    table.add_column("In house", justify="right")
+    table.add_column("Month", justify="right", overflow="fold")
+    table.add_column("In house", justify="right", overflow="fold")
     for v in result.vendors:
-        table.add_column(v.name, justify="right")
+        table.add_column(v.name, justify="right", overflow="fold")
     for m, cost in enumerate(result.in_house.monthly):
         table.add_row(str(m), money(cost, cur), *(money(v.monthly[m], cur) for v in result.vendors))
     return table
