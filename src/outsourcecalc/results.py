@@ -79,6 +79,7 @@ class Comparison:
     recommendation: str
     notes: list[str] = field(default_factory=list)
     unit: str = ""  # what the workload counts (contacts, tickets): labels break_even_volume
+    volume_today: float | None = None  # monthly_volume, beside which break_even_volume reads
 
     @classmethod
     def from_evaluation(cls, ev: Evaluation, i: int = 0) -> Comparison:
@@ -119,6 +120,9 @@ class Comparison:
             recommendation=ev.recommendation(i),
             notes=[*case.notes, *_exchange_rate_notes(case, in_house, vendors)],
             unit=case.in_house.workload.unit if case.in_house.workload else "",
+            volume_today=(
+                float(case.in_house.workload.monthly_volume) if case.in_house.workload else None
+            ),
         )
 
     def to_json_dict(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ LABELS = {
     "savings": "Savings",
     "savings_pct": "Savings %",
     "npv_savings": "NPV savings",
-    "investment": "Investment",
+    "investment": "Investment (switching)",
     "roi": "ROI",
     "irr": "IRR (annual)",
     "payback_months": "Payback (months)",

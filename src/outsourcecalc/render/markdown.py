@@ -6,7 +6,7 @@ from ..engine import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
 from ..results import Comparison
 from .format import LABELS, metric, money
 from .table import facts
-from .words import verdict
+from .words import result_cell, verdict
 
 
 def _row(cells: list[str]) -> str:
@@ -47,7 +47,7 @@ def render(result: Comparison, monthly: bool = False) -> str:
         ],
     ]
     rows += [
-        [LABELS[k], "", *(metric(k, v[k], cur, result.unit) for v in result.vendors)]
+        [LABELS[k], "", *(result_cell(result, v, k) for v in result.vendors)]
         for k in RESULT_KEYS[2:]
     ]
     lines += _table(names, rows)

@@ -8,8 +8,8 @@ from rich.text import Text
 
 from ..engine import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
 from ..results import Comparison, VendorSummary
-from .format import LABELS, metric, money
-from .words import verdict
+from .format import LABELS, metric, money, number
+from .words import result_cell, verdict
 
 
 def summary_table(result: Comparison, vendors: list[VendorSummary], part: str = "") -> Table:
@@ -34,7 +34,7 @@ def summary_table(result: Comparison, vendors: list[VendorSummary], part: str = 
         *(metric("npv", v["npv"], cur) for v in vendors),
     )
     for key in RESULT_KEYS[2:]:
-        cells = [metric(key, v[key], cur, result.unit) for v in vendors]
+        cells = [result_cell(result, v, key) for v in vendors]
         table.add_row(LABELS[key], "", *cells)
     return table
 
@@ -108,6 +108,13 @@ def facts(result: Comparison) -> list[str]:
             f"per productive hour in the first year; paid time off inside salaries and "
             f"benefits: {money(ih.breakdown.get('paid_time_off'), result.currency)} "
             "over the horizon."
+        )
+    if result.volume_today is not None:
+        lines.append(
+            "Break-even volume: the monthly volume where NPV savings change sign, counting up "
+            "from zero (pays up to: outsourcing pays below it; pays from: above it); — when "
+            "there is none up to 100 times today's "
+            f"{number(result.volume_today, result.unit)}."
         )
     lines += [f"Note: {note}" for note in result.notes]
     return lines

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..results import Comparison, VendorSummary
-from .format import money, percent
+from .format import metric, money, number, percent
 
 
 def verdict(result: Comparison) -> str:
@@ -44,3 +44,27 @@ def _payback(v: VendorSummary) -> str:
     if months == 0:
         return "pays back from the start"
     return f"pays back in month {months:.1f}"
+
+
+def break_even_volume(result: Comparison, v: VendorSummary) -> str:
+    """'pays up to 186,598 tickets/month' or 'pays from 519,293 contacts/month'.
+
+    The break-even volume is the first volume, counting up from zero, where NPV
+    savings change sign; below it they keep the sign they have at volume 0. When
+    today's volume is below it, today's sign is that sign, so the side that pays
+    is known; otherwise the figure is given as where the sign changes.
+    """
+    volume, npv, today = v["break_even_volume"], v["npv_savings"], result.volume_today
+    if volume is None:
+        return "—"
+    figure = number(volume, result.unit)
+    if today is None or npv is None or today >= volume or abs(npv) < 0.005:
+        return f"changes at {figure}"
+    return f"pays up to {figure}" if npv > 0 else f"pays from {figure}"
+
+
+def result_cell(result: Comparison, v: VendorSummary, key: str) -> str:
+    """One result of one vendor as the table and Markdown views show it."""
+    if key == "break_even_volume":
+        return break_even_volume(result, v)
+    return metric(key, v[key], result.currency, result.unit)
