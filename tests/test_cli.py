@@ -471,3 +471,8 @@ def test_a_vendor_path_that_breaks_another_vendor_says_how_to_target_one(cli: In
         assert hint in result.stderr, result.stderr
     ok = cli("compare", *files, "--set", "vendor[0].pricing[0].per_fte_month=90000")
     assert ok.exit_code == 0, ok.output
+
+
+def test_version(cli: Invoke) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("outsourcecalc 0.")

@@ -78,7 +78,7 @@ CASES = [
     case(
         "date",
         "date.yaml {V}",
-        "invalid/date.yaml:9:12: one_time[0].month: a date is not a value here (got '2027-06-01'); give a number, or put it in quotes if it is text",
+        "invalid/date.yaml:9:12: one_time[0].month: a date is not a value here (got '2027-06-01'); months are whole numbers counted from the signing date: 0 = signing, 1 = the first month",
     ),
     case(
         "octal",

@@ -632,5 +632,23 @@ def simulate_command(
     exit_if_broken(render.gate_lines(gate_counts(sim, gates), sim.trials))
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"outsourcecalc {__version__} (contract v1)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Make-or-buy cost calculator: the in-house operation against vendor quotes."""
+
+
 def main() -> None:
     app()

@@ -389,10 +389,7 @@ class _Builder:
             return number
         if tag == "tag:yaml.org,2002:timestamp":
             return self.fail(
-                node,
-                loc,
-                f"a date is not a value here (got {text!r}); "
-                "give a number, or put it in quotes if it is text",
+                node, loc, f"a date is not a value here (got {text!r}); {_no_dates(loc)}"
             )
         return self.fail(node, loc, f"unsupported YAML tag {_short_tag(tag)}")
 
@@ -438,6 +435,19 @@ _PLAIN_TAGS = frozenset(
     }
 )
 _MAX_DIGITS = 300  # a float holds up to about 1.8e308: longer is not an amount
+
+
+def _no_dates(loc: Loc) -> str:
+    """What to write instead of a date, for the field it was written in."""
+    field = loc[-1] if loc else ""
+    if field == "start_month":
+        return "give the calendar month of month 1 as a number, 1 = January .. 12 = December"
+    if field in ("month", "parallel_run_months", "horizon_months"):
+        return (
+            "months are whole numbers counted from the signing date: "
+            "0 = signing, 1 = the first month"
+        )
+    return "give a number, or put it in quotes if it is text"
 
 
 def _short_tag(tag: str) -> str:
