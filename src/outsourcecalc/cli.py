@@ -283,6 +283,11 @@ def validate(
             if file_kind(doc.data) == "vendor":
                 vendor = model_from(doc, Vendor)
                 what = f"vendor file, {len(vendor.pricing)} charge(s)"
+                if vendor.currency is not None and vendor.fx_rate is None:
+                    what += (
+                        f"; quoted in {vendor.currency} without fx_rate: fine only if the "
+                        f"in-house file's currency is {vendor.currency}"
+                    )
             else:
                 ih = model_from(doc, InHouse)
                 what = f"in-house file, {len(ih.staff)} role(s), {ih.total_headcount:g} FTE"
