@@ -476,3 +476,13 @@ def test_a_vendor_path_that_breaks_another_vendor_says_how_to_target_one(cli: In
 def test_version(cli: Invoke) -> None:
     result = cli("--version")
     assert result.exit_code == 0 and result.stdout.startswith("outsourcecalc 0.")
+
+
+def test_validate_hints_at_a_missing_exchange_rate(cli: Invoke, tmp_path: Path) -> None:
+    quote = tmp_path / "inr.yaml"
+    quote.write_text("name: Pune\ncurrency: INR\npricing:\n  - {name: fee, monthly: 2000000}\n")
+    result = cli("validate", str(quote))
+    assert result.exit_code == 0
+    assert "quoted in INR without fx_rate: fine only if the in-house file's currency is INR" in (
+        result.stdout
+    )

@@ -283,7 +283,8 @@ def validate(
             if file_kind(doc.data) == "vendor":
                 vendor = model_from(doc, Vendor)
                 what = f"vendor file, {len(vendor.pricing)} charge(s)"
-                if vendor.currency is not None and vendor.fx_rate is None:
+                # USD is the default analysis currency; any other quote needs its rate
+                if vendor.currency not in (None, "USD") and vendor.fx_rate is None:
                     what += (
                         f"; quoted in {vendor.currency} without fx_rate: fine only if the "
                         f"in-house file's currency is {vendor.currency}"
