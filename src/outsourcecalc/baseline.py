@@ -215,8 +215,3 @@ def _row(option: str, key: str, old: Any, new: Any, status: str) -> Change:
     if _is_number(old) and _is_number(new):
         delta = rounded(key, float(new) - float(old))
     return Change(option, key, old, new, delta, status)
-
-
-def changed(rows: list[Change]) -> list[Change]:
-    """Only the rows whose value is not the same as before."""
-    return [row for row in rows if row.status != UNCHANGED]

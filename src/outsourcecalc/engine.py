@@ -373,7 +373,6 @@ class InHouseResult:
     monthly: Array | None = None
     breakdown: dict[str, Array] | None = None
     cost_per_productive_hour: Array | None = None
-    productive_hours_per_month: Array | None = None
 
 
 @dataclass
@@ -384,10 +383,6 @@ class Evaluation:
     in_house: InHouseResult
     vendors: list[VendorResult]
     best: NDArray[np.int64]  # per scenario: index of the recommended vendor, -1 = in house
-
-    @property
-    def size(self) -> int:
-        return self.case.size
 
     def recommendation(self, i: int = 0) -> str:
         best = int(self.best[i])
@@ -453,7 +448,6 @@ def evaluate_batch(case: Case, metrics: frozenset[str] = ALL_METRICS) -> Evaluat
             in_house.cost_per_productive_hour = np.where(
                 hours > 0, recurring / (hours * months), np.nan
             )
-        in_house.productive_hours_per_month = hours
     return Evaluation(case, in_house, vendors, recommend(vendors, S))
 
 

@@ -16,8 +16,6 @@ import numpy as np
 from .engine import RESULT_KEYS, Evaluation
 
 MONEY_KEYS = frozenset({"tco", "npv", "savings", "npv_savings", "investment"})
-RATE_KEYS = frozenset({"savings_pct", "roi", "irr", "break_even_price_change"})
-MONTH_KEYS = frozenset({"payback_months", "discounted_payback_months"})
 SCHEMA_VERSION = 1
 
 
@@ -53,7 +51,6 @@ class InHouseSummary:
     monthly: list[float] = field(default_factory=list)
     breakdown: dict[str, float] = field(default_factory=dict)
     cost_per_productive_hour: float | None = None
-    productive_hours_per_month: float | None = None
 
 
 @dataclass
@@ -93,11 +90,6 @@ class Comparison:
             cost_per_productive_hour=(
                 value(ih.cost_per_productive_hour[i])
                 if ih.cost_per_productive_hour is not None
-                else None
-            ),
-            productive_hours_per_month=(
-                value(ih.productive_hours_per_month[i])
-                if ih.productive_hours_per_month is not None
                 else None
             ),
         )

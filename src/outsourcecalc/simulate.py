@@ -294,7 +294,6 @@ class InputDraws:
     values: Array  # (trials,)
     below: int = 0  # first-round draws below the field's range, redrawn
     above: int = 0
-    redraw_rounds: int = 0
     rounded: bool = False  # a whole-number field: draws rounded to whole numbers
 
     @property
@@ -516,7 +515,7 @@ def _draw(
             fresh = _whole(fresh)
         values[bad] = fresh
         bad = bad[~bounds.contains(fresh)]
-    return InputDraws(spec.path, dist, bounds, values, below, above, rounds, bounds.whole)
+    return InputDraws(spec.path, dist, bounds, values, below, above, bounds.whole)
 
 
 def _above_low(values: Array, bounds: Bounds) -> Any:

@@ -344,16 +344,6 @@ def run_sweep(
     return run
 
 
-def npv_grid(run: SweepRun, vendor: int) -> NDArray[np.float64] | None:
-    """npv_savings as a (values of axis 0) x (values of axis 1) table, for two-axis sweeps."""
-    if len(run.grid.axes) != 2 or run.start != 0 or run.stop != run.grid.size:
-        return None
-    if run.chunks:
-        flat = np.concatenate([c.vendors[vendor]["npv_savings"] for c in run.chunks])
-        return flat.reshape(run.grid.shape)
-    return None
-
-
 def rows_csv(run: SweepRun, header: bool = True) -> str:
     """One row per point and vendor: the varied paths, `vendor`, then every result key."""
     out = io.StringIO()
