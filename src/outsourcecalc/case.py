@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from pydantic import BaseModel
+
 from .loader import Document
 from .models import InHouse, Vendor
 
@@ -43,3 +46,29 @@ class Case:
 
     def fx_rate(self, vendor: Vendor) -> Any:
         return 1.0 if vendor.fx_rate is None else vendor.fx_rate
+
+    def scenario(self, index: int) -> Case:
+        """Scenario `index` of a batch, as a one-scenario case (the case itself if S = 1)."""
+        if self.size == 1:
+            return self
+        in_house = _take(self.in_house, index)
+        vendors = tuple(_take(v, index) for v in self.vendors)
+        return Case(in_house, vendors, self.in_house_doc, self.vendor_docs, 1, self.notes)
+
+
+def _take(obj: Any, index: int) -> Any:
+    """`obj` with every per-scenario (S, 1) column replaced by its value for `index`."""
+    if isinstance(obj, np.ndarray):
+        return obj.reshape(-1)[index].item()
+    if isinstance(obj, BaseModel):
+        updates = {}
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            taken = _take(value, index)
+            if taken is not value:
+                updates[name] = taken
+        return obj.model_copy(update=updates) if updates else obj
+    if isinstance(obj, list):
+        items = [_take(v, index) for v in obj]
+        return items if any(a is not b for a, b in zip(items, obj, strict=True)) else obj
+    return obj

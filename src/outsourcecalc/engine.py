@@ -507,7 +507,7 @@ def _vendor_result(
     if "break_even_volume" in metrics:
         index = case.vendors.index(vendor)
         result.break_even_volume = np.array(
-            [break_even_volume(_scenario(case, i), index) for i in range(S)]
+            [break_even_volume(case.scenario(i), index) for i in range(S)]
         )
     return result
 
@@ -609,15 +609,6 @@ def irr(savings: Array) -> Array:
 
 
 # --------------------------------------------------------- break-even volume
-
-
-def _scenario(case: Case, index: int) -> Case:
-    """The single scenario `index` of a batch (the case itself when S = 1)."""
-    if case.size == 1:
-        return case
-    from .scenarios import take  # the batch layer owns how values are stored
-
-    return take(case, index)
 
 
 def npv_savings_at_volumes(case: Case, vendor_index: int, volumes: Array) -> Array:

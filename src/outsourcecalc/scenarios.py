@@ -243,30 +243,6 @@ def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
     raise UsageError.option(text, f"cannot vary {format_loc(loc)}")
 
 
-def take(case: Case, index: int) -> Case:
-    """Scenario `index` of a batch, as a one-scenario case."""
-    in_house = _take(case.in_house, index)
-    vendors = tuple(_take(v, index) for v in case.vendors)
-    return Case(in_house, vendors, case.in_house_doc, case.vendor_docs, 1, case.notes)
-
-
-def _take(obj: Any, index: int) -> Any:
-    if isinstance(obj, np.ndarray):
-        return obj.reshape(-1)[index].item()
-    if isinstance(obj, BaseModel):
-        updates = {}
-        for name in type(obj).model_fields:
-            value = getattr(obj, name)
-            taken = _take(value, index)
-            if taken is not value:
-                updates[name] = taken
-        return obj.model_copy(update=updates) if updates else obj
-    if isinstance(obj, list):
-        items = [_take(v, index) for v in obj]
-        return items if any(a is not b for a, b in zip(items, obj, strict=True)) else obj
-    return obj
-
-
 # ------------------------------------------------ fields, bounds, validation
 
 
