@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 
 from .loader import Document
-from .models import InHouse, Vendor
+from .records import InHouse, Record, Vendor
 
 
 @dataclass(frozen=True)
@@ -60,14 +59,13 @@ def _take(obj: Any, index: int) -> Any:
     """`obj` with every per-scenario (S, 1) column replaced by its value for `index`."""
     if isinstance(obj, np.ndarray):
         return obj.reshape(-1)[index].item()
-    if isinstance(obj, BaseModel):
+    if isinstance(obj, Record):
         updates = {}
-        for name in type(obj).model_fields:
-            value = getattr(obj, name)
+        for name, value in obj.fields().items():
             taken = _take(value, index)
             if taken is not value:
                 updates[name] = taken
-        return obj.model_copy(update=updates) if updates else obj
+        return obj.replace(**updates) if updates else obj
     if isinstance(obj, list):
         items = [_take(v, index) for v in obj]
         return items if any(a is not b for a, b in zip(items, obj, strict=True)) else obj

@@ -273,7 +273,6 @@ def validate(
 ) -> None:
     """Check files on their own (in-house or vendor, told by `kind` or by content)."""
     from .loader import load_file
-    from .models import InHouse, Vendor
     from .validate import file_kind, model_from
 
     problems: list[Problem] = []
@@ -281,7 +280,7 @@ def validate(
         try:
             doc = load_file(path)
             if file_kind(doc.data) == "vendor":
-                vendor = model_from(doc, Vendor)
+                vendor = model_from(doc, "vendor")
                 what = f"vendor file, {len(vendor.pricing)} charge(s)"
                 # USD is the default analysis currency; any other quote needs its rate
                 if vendor.currency not in (None, "USD") and vendor.fx_rate is None:
@@ -290,7 +289,7 @@ def validate(
                         f"in-house file's currency is {vendor.currency}"
                     )
             else:
-                ih = model_from(doc, InHouse)
+                ih = model_from(doc, "in_house")
                 what = f"in-house file, {len(ih.staff)} role(s), {ih.total_headcount:g} FTE"
         except InputError as exc:
             problems += exc.problems

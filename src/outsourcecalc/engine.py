@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .case import Case
-from .models import Charge, InHouse, Role, Vendor
+from .records import Charge, InHouse, Role, Vendor
 
 Array = NDArray[np.float64]
 HALF_CENT = 0.005  # amounts closer to zero than this count as zero (SPEC section 1)
@@ -615,8 +615,8 @@ def npv_savings_at_volumes(case: Case, vendor_index: int, volumes: Array) -> Arr
     """npv_savings of one vendor with monthly_volume set to each of `volumes`."""
     ih = case.in_house
     assert ih.workload is not None
-    workload = ih.workload.model_copy(update={"monthly_volume": volumes.reshape(-1, 1)})
-    scaled = ih.model_copy(update={"workload": workload})
+    workload = ih.workload.replace(monthly_volume=volumes.reshape(-1, 1))
+    scaled = ih.replace(workload=workload)
     batch = Case(scaled, case.vendors, size=len(volumes))
     t = Timeline.build(batch.horizon_months, batch.discount_rate, batch.start_month)
     base = in_house_streams(scaled, t)
@@ -644,7 +644,7 @@ def break_even_volume(case: Case, vendor_index: int) -> float:
         return float("nan")
     today = float(w.monthly_volume)
     top = 100 * today
-    grid = np.unique(
+    grid = _sorted_unique(
         np.concatenate([np.linspace(0, top, 201), _kinks(case, vendor_index, today, top)])
     )
     values = npv_savings_at_volumes(case, vendor_index, grid)
@@ -669,6 +669,16 @@ def break_even_volume(case: Case, vendor_index: int) -> float:
         grid = np.linspace(a, b, 65)
         values = npv_savings_at_volumes(case, vendor_index, grid)
     raise AssertionError("unreachable")
+
+
+def _sorted_unique(values: Array) -> Array:
+    """np.unique for a 1-d float array, without the numpy.ma import (7 ms) it costs on first use."""
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    result: Array = ordered[keep]
+    return result
 
 
 def _kinks(case: Case, vendor_index: int, today: float, top: float) -> Array:
@@ -714,7 +724,7 @@ def _minimum_fee_units(
     """
     t = Timeline.build(1, 0.0, 1)  # one month is enough: raw fees per unit do not grow
     hours = in_house_streams(case.in_house, t).productive_hours
-    units = np.unique(np.concatenate([np.linspace(0, most_units, 1025), edges]))
+    units = _sorted_unique(np.concatenate([np.linspace(0, most_units, 1025), edges]))
     per_volume = units / float(vendor.scope)
     raw = np.asarray(raw_fees(vendor, per_volume.reshape(-1, 1), hours, t), float)[:, 1]
     gap = raw - float(vendor.minimum_monthly_fee)

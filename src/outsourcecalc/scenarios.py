@@ -14,14 +14,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 import numpy as np
-from pydantic import BaseModel, TypeAdapter
 
 from .case import Case
 from .errors import InputError, Problem, UsageError
 from .loader import Document, Loc, format_loc, parse_scalar
+from .records import Record
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 _SEGMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$")
 
@@ -98,9 +101,7 @@ def check_path(path: InputPath, docs: Sequence[Document], option: str) -> None:
         )
 
 
-def write(
-    doc: Document, loc: Loc, value: Any, source: str, model: type[BaseModel] | None = None
-) -> Any:
+def write(doc: Document, loc: Loc, value: Any, source: str, target: str | None = None) -> Any:
     """Put `value` at `loc` in the document's data; return what was there (for undo).
 
     A mapping or list the file leaves out is created on the way: a list from the
@@ -109,7 +110,7 @@ def write(
     """
     created: list[tuple[dict[str, Any], str]] = []
     try:
-        return _write(doc, loc, value, source, model, created)
+        return _write(doc, loc, value, source, target, created)
     except InputError:
         for container, key in reversed(created):
             del container[key]
@@ -121,7 +122,7 @@ def _write(
     loc: Loc,
     value: Any,
     source: str,
-    model: type[BaseModel] | None,
+    target: str | None,
     created: list[tuple[dict[str, Any], str]],
 ) -> Any:
     node = doc.data
@@ -144,7 +145,7 @@ def _write(
             if not isinstance(node, dict):
                 raise InputError([Problem(source, f"{format_loc(loc[:depth])} is not a mapping")])
             if node.get(key) is None:
-                node[key] = _default_container(model, loc[: depth + 1], isinstance(nxt, int))
+                node[key] = _default_container(target, loc[: depth + 1], isinstance(nxt, int))
                 created.append((node, key))
             node = node[key]
     last = loc[-1]
@@ -161,9 +162,10 @@ def _write(
     return old
 
 
-def _default_container(model: type[BaseModel] | None, loc: Loc, is_list: bool) -> Any:
+def _default_container(target: str | None, loc: Loc, is_list: bool) -> Any:
     """What a missing mapping or list starts as: the field's default list, else empty."""
-    if is_list and model is not None:
+    if is_list and target is not None:
+        model = model_of_target(target)
         try:
             parent = _unwrap(leaf_annotation(model, loc[:-1])) if loc[:-1] else model
             info = parent.model_fields[str(loc[-1])]
@@ -202,7 +204,7 @@ def apply_sets(
             source = label or f"{option} {text}"
             value = parse_scalar(raw_value, source)
             for index in path.files(len(docs) - 1):
-                write(docs[index], path.loc, value, source, model_of(path))
+                write(docs[index], path.loc, value, source, path.target)
         except InputError as exc:
             problems += exc.problems
     if problems:
@@ -231,11 +233,11 @@ def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
     if not loc:
         return value
     head, rest = loc[0], loc[1:]
-    if isinstance(obj, BaseModel) and isinstance(head, str):
+    if isinstance(obj, Record) and isinstance(head, str):
         current = getattr(obj, head)
         if current is None and rest:
             raise UsageError.option(text, f"{head} is not in the file, so it cannot vary")
-        return obj.model_copy(update={head: _replace(current, rest, value, text)})
+        return obj.replace(**{head: _replace(current, rest, value, text)})
     if isinstance(obj, list) and isinstance(head, int):
         items = list(obj)
         items[head] = _replace(items[head], rest, value, text)
@@ -248,6 +250,8 @@ def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
 
 def leaf_annotation(model: type[BaseModel], loc: Loc) -> Any:
     """The type (with its validators) of the field at `loc` inside `model`."""
+    from pydantic import BaseModel
+
     current: Any = model
     for part in loc:
         current = _unwrap(current)
@@ -303,6 +307,8 @@ class Bounds:
 
 def bounds_of(annotation: Any) -> Bounds | None:
     """Bounds of a numeric field, or None when it is not a number."""
+    from pydantic import TypeAdapter
+
     schema = TypeAdapter(annotation).json_schema()
     options = schema.get("anyOf", [schema])
     for option in options:
@@ -318,9 +324,15 @@ def bounds_of(annotation: Any) -> Bounds | None:
 
 
 def model_of(path: InputPath) -> type[BaseModel]:
+    """The model of the file a path addresses."""
+    return model_of_target(path.target)
+
+
+def model_of_target(target: str) -> type[BaseModel]:
+    """The model of an "in_house" or a "vendor" file."""
     from .models import InHouse, Vendor
 
-    return InHouse if path.target == "in_house" else Vendor
+    return InHouse if target == "in_house" else Vendor
 
 
 def path_bounds(path: InputPath, option: str) -> Bounds:
@@ -342,7 +354,6 @@ def resolve_values(case: Case, path: InputPath, raw: Sequence[Any], source: str)
     checks across files) validated, and the number the model holds read back, so
     "5%" becomes 0.05 and a value out of bounds is reported like a file error.
     """
-    from .models import InHouse, Vendor
     from .validate import check_case, model_from
 
     docs = [d for d in (case.in_house_doc, *case.vendor_docs) if d is not None]
@@ -357,9 +368,7 @@ def resolve_values(case: Case, path: InputPath, raw: Sequence[Any], source: str)
         if key in out:
             continue
         try:
-            out[key] = _validated(
-                case, docs, path, value, source, InHouse, Vendor, model_from, check_case
-            )
+            out[key] = _validated(case, docs, path, value, source, model_from, check_case)
         except InputError as exc:
             for p in exc.problems:
                 failed.setdefault((p.source, p.field, p.message), []).append(value)
@@ -382,8 +391,6 @@ def _validated(
     path: InputPath,
     value: Any,
     source: str,
-    InHouse: Any,
-    Vendor: Any,
     model_from: Any,
     check_case: Any,
 ) -> float:
@@ -393,12 +400,12 @@ def _validated(
         for index in path.files(len(vendors)):
             doc = docs[index]
             before = dict(doc.overrides)
-            old = write(doc, path.loc, value, source, model_of(path))
+            old = write(doc, path.loc, value, source, path.target)
             undo.append((doc, old, before))
             if index == 0:
-                in_house = model_from(doc, InHouse)
+                in_house = model_from(doc, "in_house")
             else:
-                vendors[index - 1] = model_from(doc, Vendor)
+                vendors[index - 1] = model_from(doc, "vendor")
         check_case(Case(in_house, tuple(vendors), case.in_house_doc, case.vendor_docs))
         model = in_house if path.target == "in_house" else vendors[path.files(len(vendors))[0] - 1]
         return float(_read(model, path.loc))
@@ -440,9 +447,9 @@ def numeric_inputs(case: Case, vendor_index: int) -> list[tuple[InputPath, float
 
 
 def _numeric_leaves(obj: Any, loc: Loc) -> Iterable[tuple[Loc, float]]:
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _numeric_leaves(getattr(obj, name), (*loc, name))
+    if isinstance(obj, Record):
+        for name, value in obj.fields().items():
+            yield from _numeric_leaves(value, (*loc, name))
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
             yield from _numeric_leaves(item, (*loc, i))

@@ -9,16 +9,20 @@ workload, transition currencies, parallel run within the horizon).
 from __future__ import annotations
 
 import difflib
-from typing import Any, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from pydantic import BaseModel, ValidationError
+from pydantic_core import SchemaValidator, ValidationError
 
 from .case import Case
 from .errors import InputError, Problem
 from .loader import INVALID, Document, Loc, format_loc
-from .models import InHouse, Vendor
+from .records import InHouse, Vendor
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+FileKind = Literal["in_house", "vendor"]
 
 _MESSAGES = {
     "missing": "required field is missing",
@@ -43,14 +47,42 @@ _MESSAGES = {
 _NOUNS = {"staff": "role", "pricing": "charge", "tiers": "tier"}
 
 
-def model_from(doc: Document, model: type[M]) -> M:
-    """Validate a document as `model`, raising every problem (loader's and pydantic's) at once."""
+@cache
+def validator(kind: FileKind) -> SchemaValidator:
+    """pydantic-core's validator for one kind of file, validating into records.py.
+
+    Compiled from models.py ahead of time (compiled.py), or from the models now when
+    this pydantic-core is not the one it was compiled for: the same checks either way.
+    """
+    import pydantic_core
+
+    from . import compiled
+
+    if pydantic_core.__version__ == compiled.PYDANTIC_CORE_VERSION:
+        schema = compiled.IN_HOUSE if kind == "in_house" else compiled.VENDOR
+    else:
+        from .models import FILE_MODELS, record_schema
+
+        schema = record_schema(FILE_MODELS[kind])
+    return SchemaValidator(schema)
+
+
+@overload
+def model_from(doc: Document, kind: Literal["in_house"]) -> InHouse: ...
+@overload
+def model_from(doc: Document, kind: Literal["vendor"]) -> Vendor: ...
+def model_from(doc: Document, kind: FileKind) -> InHouse | Vendor:
+    """Validate a document as a `kind` file, raising every problem (loader's and the
+    models') at once."""
     problems = list(doc.problems)
     if problems and not isinstance(doc.data, dict):
         raise InputError(problems)
     try:
-        result = model.model_validate(doc.data)
+        result: InHouse | Vendor = validator(kind).validate_python(doc.data)
     except ValidationError as exc:
+        from .models import FILE_MODELS  # the field names, for did-you-mean
+
+        model = FILE_MODELS[kind]
         errors = [err for err in exc.errors() if err["input"] is not INVALID]
         problems += [_problem(doc, err, model) for err in _without_typo_echoes(errors, model)]
         raise InputError(_dedupe(problems)) from None
@@ -151,6 +183,8 @@ def _closest(model: type[BaseModel], loc: Loc) -> str | None:
 
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    from pydantic import BaseModel
+
     current: Any = model
     for part in loc:
         if isinstance(part, int):
@@ -167,6 +201,8 @@ def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
 
 
 def _inner_model(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
@@ -320,13 +356,13 @@ def build_case(ih_doc: Document, vendor_docs: list[Document]) -> Case:
     vendors: list[Vendor] = []
     try:
         check_kind(ih_doc, "in_house")
-        in_house = model_from(ih_doc, InHouse)
+        in_house = model_from(ih_doc, "in_house")
     except InputError as exc:
         problems += exc.problems
     for doc in vendor_docs:
         try:
             check_kind(doc, "vendor")
-            vendors.append(model_from(doc, Vendor))
+            vendors.append(model_from(doc, "vendor"))
         except InputError as exc:
             problems += exc.problems
     if problems or in_house is None:

@@ -33,7 +33,7 @@ from ..engine import (
     vendor_streams,
 )
 from ..loader import Document, Loc
-from ..models import Charge, Vendor
+from ..records import Charge, Vendor
 from ..results import Comparison
 from .format import LABELS
 
@@ -148,10 +148,7 @@ class _EngineStreams:
         ]
         hours = base.productive_hours
         charges = [
-            [
-                raw_fees(v.model_copy(update={"pricing": [c]}), base.volume, hours, t)
-                for c in v.pricing
-            ]
+            [raw_fees(v.replace(pricing=[c]), base.volume, hours, t) for c in v.pricing]
             for v in case.vendors
         ]
         return cls(t, base, vendors, charges)

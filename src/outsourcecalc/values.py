@@ -1,0 +1,213 @@
+"""How each input value is read: money as 42000 or "42,000", rates as 0.28 or "28%", bounds.
+
+These are the field validators of the models (models.py). They live apart from
+the models, with no pydantic import, because the validators compiled ahead of
+time (compiled.py) call them too: a plain `compare` never loads pydantic's model
+machinery. A failure is a PydanticCustomError, which pydantic-core reports at
+the field it came from.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+_MONEY_RE = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# one way to split the digits only: a nested or ambiguous pattern backtracks for
+# minutes on a long string of digits
+_NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_WHOLE_RE = re.compile(r"\s*\d{1,9}\s*")
+_MAX_TEXT = 100  # longer text is not a number anyone typed
+
+MONEY_WORDS = 'an amount of money such as 42000 or "42,000"'
+RATE_WORDS = 'a rate such as 0.28 or "28%"'
+
+
+def at(*loc: str | int) -> dict[str, Any]:
+    """Error context naming the field inside the model that a model-level error is about.
+
+    validate.py places the error at that field's line instead of the model's.
+    """
+    return {"at": loc}
+
+
+def number(value: Any, what: str = "a number") -> float:
+    """A finite number, from a YAML number or text such as "42,000" or "1e6"."""
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("number", "expected {what}", {"what": what})
+    if isinstance(value, int | float):
+        try:
+            result = float(value)
+        except OverflowError:
+            raise PydanticCustomError("number", "is too large to be a number", {}) from None
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if len(text) > _MAX_TEXT:
+            raise PydanticCustomError("number", "expected {what}", {"what": what})
+        if _MONEY_RE.match(text):
+            result = float(text.replace(",", ""))
+        elif _NUMBER_RE.match(text):
+            result = float(text)
+        else:
+            raise PydanticCustomError("number", "expected {what}", {"what": what})
+    else:
+        raise PydanticCustomError("number", "expected {what}", {"what": what})
+    if not math.isfinite(result):
+        # text such as 1e400 overflows to infinity; a float NaN or inf can only come from Python
+        message = (
+            "is too large to be a number" if isinstance(value, str) else "must be a finite number"
+        )
+        raise PydanticCustomError("number", message, {})
+    return result
+
+
+def _non_negative(value: Any, what: str) -> float:
+    result = number(value, what)
+    if result < 0:
+        raise PydanticCustomError("negative", "must not be negative", {})
+    return result
+
+
+def money(value: Any) -> float:
+    """An amount of money, not negative."""
+    return _non_negative(value, MONEY_WORDS)
+
+
+def count(value: Any) -> float:
+    """A count (heads, units, hours), not negative, not necessarily whole."""
+    return _non_negative(value, "a number")
+
+
+def rate(value: Any) -> float:
+    """A rate as a fraction: 0.28, or "28%" read as 0.28."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return number(value.strip()[:-1], RATE_WORDS) / 100
+    return number(value, RATE_WORDS)
+
+
+def whole(value: Any) -> int:
+    """A whole number: 3, 3.0 or "3"."""
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("whole", "expected a whole number", {})
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _WHOLE_RE.fullmatch(value):
+        return int(value)
+    raise PydanticCustomError("whole", "expected a whole number", {})
+
+
+def twelve(value: Any) -> Any:
+    """A seasonality list has one factor per calendar month."""
+    if isinstance(value, list) and len(value) != 12:
+        raise PydanticCustomError(
+            "twelve",
+            "needs 12 numbers, one per calendar month from January to December (got {n})",
+            {"n": len(value)},
+        )
+    return value
+
+
+def twelve_ones() -> list[float]:
+    """The default seasonality: every month alike."""
+    return [1.0] * 12
+
+
+_PARSERS = {"rate": rate, "number": count}
+
+
+class Bounded:
+    """A rate or a plain number within [low, high] (open ends where asked).
+
+    Parses and checks in one step, so the message can quote the value as written.
+    Its repr is the Python that rebuilds it: compiled.py is written from it.
+    """
+
+    def __init__(
+        self, what: str, low: float, high: float, low_open: bool = False, high_open: bool = False
+    ) -> None:
+        self.what, self.low, self.high = what, low, high
+        self.low_open, self.high_open = low_open, high_open
+        self.parse = _PARSERS[what]
+
+    def __repr__(self) -> str:
+        return (
+            f"values.Bounded({self.what!r}, {_source(self.low)}, {_source(self.high)}, "
+            f"{self.low_open}, {self.high_open})"
+        )
+
+    def span(self) -> str:
+        low, high = self.low, self.high
+        lo, hi = f"{low:g}", f"{high:g}"
+        words = (
+            f"above {lo} and at most {hi}"
+            if self.low_open
+            else f"from {lo} to below {hi}"
+            if self.high_open
+            else f"from {lo} to {hi}"
+        )
+        if self.what != "rate":
+            return words
+        lo_pct, hi_pct = f"{low * 100:g}%", f"{high * 100:g}%"
+        if self.low_open:
+            return f"{words}, that is above {lo_pct} and up to {hi_pct}"
+        if self.high_open:
+            return f"{words}, that is {lo_pct} to below {hi_pct}"
+        return f"{words}, that is {lo_pct} to {hi_pct}"
+
+    def __call__(self, value: Any) -> float:
+        result = float(self.parse(value))
+        low, high = self.low, self.high
+        too_low = result <= low if self.low_open else result < low
+        too_high = result >= high if self.high_open else result > high
+        if too_low or too_high:
+            hint = ""
+            percent_given = isinstance(value, str) and value.strip().endswith("%")
+            if (
+                self.what == "rate"
+                and too_high
+                and not percent_given
+                and result > 1
+                and low <= result / 100 <= high
+            ):
+                hint = f'; did you mean {result / 100:g} or "{result:g}%"?'
+            got = value.strip() if isinstance(value, str) else f"{result:g}"
+            raise PydanticCustomError(
+                "range",
+                "must be {span} (got {got}){hint}",
+                {"span": self.span(), "got": got, "hint": hint},
+            )
+        return result
+
+
+class WholeIn:
+    """A whole number in [low, high] (no upper end when high is None)."""
+
+    def __init__(self, low: int, high: int | None = None) -> None:
+        self.low, self.high = low, high
+
+    def __repr__(self) -> str:
+        return f"values.WholeIn({self.low!r}, {self.high!r})"
+
+    def __call__(self, value: int) -> int:
+        if value < self.low or (self.high is not None and value > self.high):
+            span = (
+                f"from {self.low} to {self.high}"
+                if self.high is not None
+                else f"{self.low} or more"
+            )
+            raise PydanticCustomError(
+                "whole_range", "must be a whole number {span}", {"span": span}
+            )
+        return value
+
+
+def _source(x: float) -> str:
+    """A float as Python source, infinities included."""
+    if math.isinf(x):
+        return "math.inf" if x > 0 else "-math.inf"
+    return repr(float(x))
