@@ -33,7 +33,7 @@ def commands() -> list[str]:
 
 def test_readme_starts_with_the_two_setup_commands() -> None:
     first, second = blocks("bash")[:2]
-    assert first.startswith("python3 -m venv .venv && .venv/bin/pip install -e . && ")
+    assert first.startswith("python3 -m venv .venv && .venv/bin/pip install . && ")
     assert "outsourcecalc compare examples/" in first
     assert second.strip() == (
         "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/pytest"
