@@ -287,7 +287,7 @@ def _source(node: Any, indent: str) -> str:
     if node is None or isinstance(node, bool | int):
         return repr(node)
     if isinstance(node, float):
-        return repr(node) if math.isfinite(node) else ("math.inf" if node > 0 else "-math.inf")
+        return values.float_source(node)
     if isinstance(node, values.Bounded | values.WholeIn):
         return repr(node)
     if node is list:

@@ -330,9 +330,9 @@ def model_of(path: InputPath) -> type[BaseModel]:
 
 def model_of_target(target: str) -> type[BaseModel]:
     """The model of an "in_house" or a "vendor" file."""
-    from .models import InHouse, Vendor
+    from .models import FILE_MODELS
 
-    return InHouse if target == "in_house" else Vendor
+    return FILE_MODELS[target]
 
 
 def path_bounds(path: InputPath, option: str) -> Bounds:

@@ -136,7 +136,7 @@ class Bounded:
 
     def __repr__(self) -> str:
         return (
-            f"values.Bounded({self.what!r}, {_source(self.low)}, {_source(self.high)}, "
+            f"values.Bounded({self.what!r}, {float_source(self.low)}, {float_source(self.high)}, "
             f"{self.low_open}, {self.high_open})"
         )
 
@@ -206,7 +206,7 @@ class WholeIn:
         return value
 
 
-def _source(x: float) -> str:
+def float_source(x: float) -> str:
     """A float as Python source, infinities included."""
     if math.isinf(x):
         return "math.inf" if x > 0 else "-math.inf"
