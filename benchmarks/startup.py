@@ -98,7 +98,7 @@ def main() -> int:
 def engine_times(runs: int) -> tuple[float, float]:
     """The engine's share: one evaluation with and without the break-even volume search."""
     from outsourcecalc import load
-    from outsourcecalc.engine import ALL_METRICS, evaluate_batch
+    from outsourcecalc.engine.model import ALL_METRICS, evaluate_batch
 
     case = load(FILES[0], FILES[1:])
     evaluate_batch(case, ALL_METRICS)  # warm up

@@ -24,9 +24,9 @@ from typing import Any
 import pytest
 from conftest import Invoke, example_args
 
-from outsourcecalc import baseline
-from outsourcecalc.engine import RESULT_KEYS
+from outsourcecalc.engine.model import RESULT_KEYS
 from outsourcecalc.errors import InputError
+from outsourcecalc.scenarios import baseline
 
 OFFSHORE = "Bayanihan BPO (Manila)"
 ONSHORE = "Heartland Contact Solutions (onshore)"

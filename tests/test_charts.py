@@ -20,10 +20,10 @@ import pytest
 from conftest import EXAMPLES, ROOT, Invoke, example_args
 
 import outsourcecalc
+from outsourcecalc.engine.results import Comparison
 from outsourcecalc.errors import UsageError
 from outsourcecalc.render import charts
 from outsourcecalc.render.format import money_short
-from outsourcecalc.results import Comparison
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from outsourcecalc.cli import app
 from outsourcecalc.errors import InputError
-from outsourcecalc.loader import load_text, parse_scalar
+from outsourcecalc.inputs.loader import load_text, parse_scalar
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_VENDOR = str(ROOT / "tests/data/invalid/good_vendor.yaml")

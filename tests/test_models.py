@@ -16,10 +16,10 @@ import pytest
 from pydantic import BaseModel
 from pydantic_core import SchemaValidator
 
-from outsourcecalc import compiled, models, records
 from outsourcecalc.errors import InputError
-from outsourcecalc.loader import load_file
-from outsourcecalc.validate import model_from, validator
+from outsourcecalc.inputs import compiled, models, records
+from outsourcecalc.inputs.loader import load_file
+from outsourcecalc.inputs.validate import model_from, validator
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*/*.yaml"))
@@ -43,10 +43,10 @@ def test_compiled_is_what_the_models_compile_to_today() -> None:
     if pydantic_core.__version__ != compiled.PYDANTIC_CORE_VERSION:
         pytest.skip(
             f"compiled for pydantic-core {compiled.PYDANTIC_CORE_VERSION}, this is "
-            f"{pydantic_core.__version__}: run python -m outsourcecalc.models"
+            f"{pydantic_core.__version__}: run python -m outsourcecalc.inputs.models"
         )
-    text = (ROOT / "src" / "outsourcecalc" / "compiled.py").read_text(encoding="utf-8")
-    assert text == models.compiled_source(), "run: python -m outsourcecalc.models"
+    text = (ROOT / "src" / "outsourcecalc" / "inputs" / "compiled.py").read_text(encoding="utf-8")
+    assert text == models.compiled_source(), "run: python -m outsourcecalc.inputs.models"
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -125,7 +125,7 @@ def test_compare_reads_files_without_pydantic_models() -> None:
         "sys.argv = ['outsourcecalc', 'compare', *sys.argv[1:], '--format', 'json']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "assert 'pydantic.main' not in sys.modules, 'pydantic models were loaded'\n"
-        "assert 'outsourcecalc.models' not in sys.modules\n"
+        "assert 'outsourcecalc.inputs.models' not in sys.modules\n"
     )
     ex = ROOT / "examples" / "contact_center"
     files = [str(ex / n) for n in ("in_house.yaml", "vendor_onshore.yaml")]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from outsourcecalc.errors import UsageError
-from outsourcecalc.output import write_atomically
+from outsourcecalc.render.output import write_atomically
 
 
 def test_written_file_follows_the_umask(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ from strategies import cases
 from test_reference_self import double_money
 
 import outsourcecalc
+from outsourcecalc.engine.results import Comparison
 from outsourcecalc.errors import InputError
-from outsourcecalc.results import Comparison
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HALF_CENT = 0.005

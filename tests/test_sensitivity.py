@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import outsourcecalc
 from outsourcecalc.cli import app
-from outsourcecalc.sensitivity import sensitivity
+from outsourcecalc.scenarios.sensitivity import sensitivity
 
 EX = Path(__file__).resolve().parent.parent / "examples"
 CC = EX / "contact_center"

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 import outsourcecalc
 from outsourcecalc.cli import app
-from outsourcecalc.simulate import (
+from outsourcecalc.scenarios.simulate import (
     histogram,
     parse_distribution,
     percentile_never,

@@ -21,10 +21,10 @@ from typer.testing import CliRunner
 
 import outsourcecalc
 from outsourcecalc.cli import app
-from outsourcecalc.engine import RESULT_KEYS
+from outsourcecalc.engine.model import RESULT_KEYS
 from outsourcecalc.errors import InputError
-from outsourcecalc.scenarios import numeric_inputs
-from outsourcecalc.sweep import Grid, build_axes, parse_vary, run_sweep, shard_range
+from outsourcecalc.inputs.paths import numeric_inputs
+from outsourcecalc.scenarios.sweep import Grid, build_axes, parse_vary, run_sweep, shard_range
 
 EX = Path(__file__).resolve().parent.parent / "examples"
 CC = EX / "contact_center"

@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from strategies import cases
 
 from outsourcecalc import case_from_dicts, evaluate, load
-from outsourcecalc.engine import RESULT_KEYS
-from outsourcecalc.results import MONEY_KEYS
+from outsourcecalc.engine.model import RESULT_KEYS
+from outsourcecalc.engine.results import MONEY_KEYS
 
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("xlsxwriter")

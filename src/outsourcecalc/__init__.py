@@ -1,10 +1,10 @@
 """outsourcecalc: make-or-buy cost calculator, in house against vendor quotes."""
 
 from .api import case_from_dicts, evaluate, load
-from .case import Case
-from .engine import evaluate_batch
+from .engine.model import evaluate_batch
+from .engine.results import Comparison
 from .errors import InputError, Problem
-from .results import Comparison
+from .inputs.case import Case
 
 __all__ = [
     "Case",

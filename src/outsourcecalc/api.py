@@ -18,13 +18,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .case import Case
-from .engine import ALL_METRICS, evaluate_batch
+from .engine.model import ALL_METRICS, evaluate_batch
+from .engine.results import Comparison
 from .errors import InputError, Problem
-from .loader import Document, load_file
-from .results import Comparison
-from .scenarios import apply_sets, every_vendor_hint
-from .validate import build_case
+from .inputs.case import Case
+from .inputs.loader import Document, load_file
+from .inputs.paths import apply_sets, every_vendor_hint
+from .inputs.validate import build_case
 
 
 def analysis_sets(

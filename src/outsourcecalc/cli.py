@@ -19,11 +19,11 @@ import typer
 from typer.core import TyperGroup
 
 from .api import evaluate, load
-from .case import Case
+from .engine.results import Comparison
 from .errors import InputError, Problem, UsageError
-from .gates import Gate, parse_gate
-from .output import check_target, write_atomically
-from .results import Comparison
+from .inputs.case import Case
+from .render.output import check_target, write_atomically
+from .scenarios.gates import Gate, parse_gate
 
 
 class _Group(TyperGroup):
@@ -176,7 +176,7 @@ def render_comparison(
 
 def _shown(metric: str, value: float | None) -> str:
     """A result in a gate message: money to the cent, 'never' for a null payback."""
-    from .results import rounded
+    from .engine.results import rounded
 
     if value is None:
         return "never" if "payback" in metric else "null"
@@ -232,7 +232,7 @@ def compare(
     gates = [parse_gate(text) for text in fail_if or []]
     previous = None
     if baseline is not None:
-        from . import baseline as baseline_diff
+        from .scenarios import baseline as baseline_diff
 
         previous = baseline_diff.read(baseline)
     if chart is not None:  # matplotlib is only imported when a chart is asked for
@@ -274,8 +274,8 @@ def validate(
     ],
 ) -> None:
     """Check files on their own (in-house or vendor, told by `kind` or by content)."""
-    from .loader import load_file
-    from .validate import file_kind, model_from
+    from .inputs.loader import load_file
+    from .inputs.validate import file_kind, model_from
 
     problems: list[Problem] = []
     for path in files:
@@ -312,7 +312,7 @@ def schema(
     output: OutputOpt = None,
 ) -> None:
     """Print the JSON Schema of a file kind (for editors' YAML language servers)."""
-    from .models import InHouse, Vendor
+    from .inputs.models import InHouse, Vendor
 
     model = InHouse if kind is SchemaKind.in_house else Vendor
     data = model.model_json_schema()
@@ -407,7 +407,7 @@ def sweep(
 ) -> None:
     """Evaluate every combination of --vary values: rows per point, or a --summary."""
     from .render import sweep as render
-    from .sweep import Grid, build_axes, display_grid, run_sweep, shard_range
+    from .scenarios.sweep import Grid, build_axes, display_grid, run_sweep, shard_range
 
     gates = [parse_gate(text) for text in fail_if or []]
     shard_range(1, shard)  # a malformed --shard fails before any work
@@ -534,8 +534,8 @@ def sensitivity(
 ) -> None:
     """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
     from .render import sensitivity as render
-    from .sensitivity import sensitivity as run_sensitivity
-    from .sweep import parse_share
+    from .scenarios.sensitivity import sensitivity as run_sensitivity
+    from .scenarios.sweep import parse_share
 
     if chart is not None:
         from .render.charts import check_chart_path
@@ -602,7 +602,7 @@ def simulate_command(
     """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
     from .api import analysis_sets
     from .render import simulate as render
-    from .simulate import (
+    from .scenarios.simulate import (
         check_not_set,
         gate_counts,
         load_uncertainty,

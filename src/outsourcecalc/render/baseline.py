@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..baseline import ADDED, IN_HOUSE, REMOVED, UNCHANGED, Change
-from ..results import MONEY_KEYS, Comparison
+from ..engine.results import MONEY_KEYS, Comparison
+from ..scenarios.baseline import ADDED, IN_HOUSE, REMOVED, UNCHANGED, Change
 from .format import LABELS, metric, money, months, number, percent
 from .json import dumps
 

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..engine import IN_HOUSE_PARTS, VENDOR_PARTS
+from ..engine.model import IN_HOUSE_PARTS, VENDOR_PARTS
+from ..engine.results import Comparison
 from ..errors import UsageError
-from ..output import write_atomically
-from ..results import Comparison
 from .format import LABELS, currency_symbol, money, money_short, months, percent
+from .output import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from ..engine import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
-from ..results import Comparison, cents, rounded
+from ..engine.model import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
+from ..engine.results import Comparison, cents, rounded
 
 
 def render(result: Comparison, monthly: bool = False) -> str:

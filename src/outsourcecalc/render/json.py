@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..results import Comparison
+from ..engine.results import Comparison
 
 
 def dumps(data: Any) -> str:

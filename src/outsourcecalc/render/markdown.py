@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..engine import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
-from ..results import Comparison
+from ..engine.model import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
+from ..engine.results import Comparison
 from .format import LABELS, metric, money
 from .table import facts
 from .words import result_cell, verdict

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..results import cents, fine
-from ..sensitivity import InputSwing, VendorSensitivity
+from ..engine.results import cents, fine
+from ..scenarios.sensitivity import InputSwing, VendorSensitivity
 from .format import money
 from .json import dumps
 

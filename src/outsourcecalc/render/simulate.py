@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..results import cents, fine
-from ..simulate import GateCount, InputDraws, Simulation, VendorOutcome
+from ..engine.results import cents, fine
+from ..scenarios.simulate import GateCount, InputDraws, Simulation, VendorOutcome
 from .format import money, money_short, months, percent
 from .json import dumps
 

@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..results import cents, fine
-from ..sweep import SweepRun, VendorSummary, row_dicts
-from ..sweep import rows_csv as sweep_rows_csv
+from ..engine.results import cents, fine
+from ..scenarios.sweep import SweepRun, VendorSummary, row_dicts
+from ..scenarios.sweep import rows_csv as sweep_rows_csv
 from .format import LABELS, metric, money, money_short, months, percent
 from .json import dumps
 

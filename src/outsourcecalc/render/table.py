@@ -6,8 +6,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..engine import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
-from ..results import Comparison, VendorSummary
+from ..engine.model import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
+from ..engine.results import Comparison, VendorSummary
 from .format import LABELS, metric, money, number
 from .words import result_cell, verdict
 

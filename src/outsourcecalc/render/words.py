@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..results import Comparison, VendorSummary
+from ..engine.results import Comparison, VendorSummary
 from .format import metric, money, number, percent
 
 

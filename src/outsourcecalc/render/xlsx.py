@@ -19,8 +19,7 @@ import numpy as np
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 
-from ..case import Case
-from ..engine import (
+from ..engine.model import (
     HALF_CENT,
     IN_HOUSE_PARTS,
     VENDOR_PARTS,
@@ -32,9 +31,10 @@ from ..engine import (
     sign_changes,
     vendor_streams,
 )
-from ..loader import Document, Loc
-from ..records import Charge, Vendor
-from ..results import Comparison
+from ..engine.results import Comparison
+from ..inputs.case import Case
+from ..inputs.loader import Document, Loc
+from ..inputs.records import Charge, Vendor
 from .format import LABELS
 
 # Fixed so that the same inputs give byte-identical files (the zip entries of an

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pydantic_core import SchemaValidator, ValidationError
 
+from ..errors import InputError, Problem
 from .case import Case
-from .errors import InputError, Problem
 from .loader import INVALID, Document, Loc, format_loc
 from .records import InHouse, Vendor
 

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .case import Case
-from .engine import HALF_CENT, RESULT_KEYS, evaluate_batch
-from .errors import UsageError
+from ..engine.model import HALF_CENT, RESULT_KEYS, evaluate_batch
+from ..errors import UsageError
+from ..inputs.case import Case
+from ..inputs.paths import InputPath, parse_path, resolve_values, split_assignment, with_values
 from .gates import Gate
-from .scenarios import InputPath, parse_path, resolve_values, split_assignment, with_values
 
 DEFAULT_MAX_POINTS = 5_000_000
 ROW_KEYS = tuple(k for k in RESULT_KEYS if k != "break_even_volume")
@@ -372,7 +372,7 @@ def _text(values: NDArray[np.float64], key: str) -> list[str]:
 
 def row_dicts(run: SweepRun) -> list[dict[str, Any]]:
     """Rows as dicts (JSON): nulls as None, money in cents."""
-    from .results import rounded
+    from ..engine.results import rounded
 
     out = []
     for chunk in run.chunks:

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from .case import Case
-from .engine import HALF_CENT, evaluate_batch
-from .errors import InputError, UsageError
-from .scenarios import (
+from ..engine.model import HALF_CENT, evaluate_batch
+from ..errors import InputError, UsageError
+from ..inputs.case import Case
+from ..inputs.paths import (
     InputPath,
     numeric_inputs,
     parse_path,

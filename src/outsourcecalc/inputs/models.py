@@ -5,7 +5,7 @@ money as 42000 or "42,000". Unknown keys are errors, so a typo never drops a cos
 
 These models are the one statement of the input format: `outsourcecalc schema`
 prints their JSON Schema, and the validators that read the files are compiled
-from them (compiled.py, written by `python -m outsourcecalc.models`). Validation
+from them (compiled.py, written by `python -m outsourcecalc.inputs.models`). Validation
 produces the plain objects of records.py, whose checks and parsers (values.py)
 these models name.
 """
@@ -248,7 +248,7 @@ def compiled_source() -> str:
     lines = [
         '"""pydantic-core schemas of the input files, compiled from models.py. Do not edit.',
         "",
-        "Written by `python -m outsourcecalc.models`; tests/test_models.py checks it is",
+        "Written by `python -m outsourcecalc.inputs.models`; tests/test_models.py checks it is",
         "current. Validating with these needs no pydantic model machinery, which would cost",
         "a cold `compare` more than all its other work (validate.py falls back to the",
         "models themselves under any other pydantic-core version).",
@@ -293,7 +293,10 @@ def _source(node: Any, indent: str) -> str:
     if node is list:
         return "list"
     module = getattr(node, "__module__", "")
-    short = {"outsourcecalc.records": "records", "outsourcecalc.values": "values"}.get(module)
+    short = {
+        "outsourcecalc.inputs.records": "records",
+        "outsourcecalc.inputs.values": "values",
+    }.get(module)
     if short is not None and "<" not in node.__qualname__:
         return f"{short}.{node.__qualname__}"
     raise ValueError(f"cannot compile {node!r}: name it in records.py or values.py")

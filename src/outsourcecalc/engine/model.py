@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .case import Case
-from .records import Charge, InHouse, Role, Vendor
+from ..inputs.case import Case
+from ..inputs.records import Charge, InHouse, Role, Vendor
 
 Array = NDArray[np.float64]
 HALF_CENT = 0.005  # amounts closer to zero than this count as zero (SPEC section 1)

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .engine import RESULT_KEYS
-from .errors import InputError, Problem
-from .loader import read_text_file
-from .results import SCHEMA_VERSION, rounded
+from ..engine.model import RESULT_KEYS
+from ..engine.results import SCHEMA_VERSION, rounded
+from ..errors import InputError, Problem
+from ..inputs.loader import read_text_file
 
 IN_HOUSE = "in-house"
 IN_HOUSE_KEYS = ("tco", "npv")

@@ -24,12 +24,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .case import Case
-from .engine import HALF_CENT, RESULT_KEYS, evaluate_batch
-from .errors import InputError, Problem, UsageError
-from .gates import Gate
-from .loader import load_file
-from .scenarios import (
+from ..engine.model import HALF_CENT, RESULT_KEYS, evaluate_batch
+from ..errors import InputError, Problem, UsageError
+from ..inputs.case import Case
+from ..inputs.loader import load_file
+from ..inputs.paths import (
     Bounds,
     InputPath,
     check_path,
@@ -39,6 +38,7 @@ from .scenarios import (
     split_assignment,
     with_values,
 )
+from .gates import Gate
 
 Array = NDArray[np.float64]
 

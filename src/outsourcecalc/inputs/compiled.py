@@ -1,6 +1,6 @@
 """pydantic-core schemas of the input files, compiled from models.py. Do not edit.
 
-Written by `python -m outsourcecalc.models`; tests/test_models.py checks it is
+Written by `python -m outsourcecalc.inputs.models`; tests/test_models.py checks it is
 current. Validating with these needs no pydantic model machinery, which would cost
 a cold `compare` more than all its other work (validate.py falls back to the
 models themselves under any other pydantic-core version).

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 import numpy as np
 
+from ..errors import InputError, Problem, UsageError
 from .case import Case
-from .errors import InputError, Problem, UsageError
 from .loader import Document, Loc, format_loc, parse_scalar
 from .records import Record
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import RESULT_KEYS
-from .errors import UsageError
+from ..engine.model import RESULT_KEYS
+from ..errors import UsageError
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import RESULT_KEYS, Evaluation
+from .model import RESULT_KEYS, Evaluation
 
 MONEY_KEYS = frozenset({"tco", "npv", "savings", "npv_savings", "investment"})
 SCHEMA_VERSION = 1

@@ -1,0 +1,1 @@
+"""The cost model: pure arithmetic over a batch of scenarios, and its results."""

@@ -1,0 +1,1 @@
+"""Reading inputs: YAML with positions, the models, validation, input paths."""

@@ -1,0 +1,1 @@
+"""Many scenarios at once: sweeps, sensitivity, Monte Carlo, baselines, gates."""
