@@ -17,9 +17,9 @@ from numpy.typing import NDArray
 
 from ..inputs.case import Case
 from ..inputs.records import Charge, InHouse, Role, Vendor
+from ..rules import HALF_CENT, is_zero, wins
 
 Array = NDArray[np.float64]
-HALF_CENT = 0.005  # amounts closer to zero than this count as zero (SPEC section 1)
 
 ALL_METRICS = frozenset(
     {"irr", "break_even_volume", "breakdown", "monthly", "discounted_payback_months"}
@@ -151,9 +151,6 @@ class InHouseStreams:
     parts: dict[str, Any] = field(default_factory=dict)  # breakdown, when asked for
 
 
-IN_HOUSE_PARTS = ("salaries", "benefits", "hiring", "overheads", "variable", "one_time")
-
-
 def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseStreams:
     """IH(m) and its avoidable part (SPEC section 2); with `detail`, each component too.
 
@@ -232,16 +229,6 @@ def _add(terms: Any) -> Any:
 
 
 # --------------------------------------------------------------------- vendor
-
-VENDOR_PARTS = (
-    "fees",
-    "sla_credits",
-    "governance",
-    "risk_reserve",
-    "retained_staff",
-    "remaining_in_house",
-    "transition",
-)
 
 
 @dataclass
@@ -478,9 +465,9 @@ def _vendor_result(
     # cost_factor is a number or an (S, 1) column: flatten it to match the (S,) NPVs
     fee_npv = t.discounted(vs.fees) * np.reshape(vendor.cost_factor, -1) * np.ones(S)
     with np.errstate(divide="ignore", invalid="ignore"):
-        savings_pct = np.where(np.abs(ih_tco) < HALF_CENT, np.nan, savings / ih_tco)
-        roi = np.where(np.abs(investment) < HALF_CENT, np.nan, savings / investment)
-        price_change = np.where(np.abs(fee_npv) < HALF_CENT, np.nan, npv_savings / fee_npv)
+        savings_pct = np.where(is_zero(ih_tco), np.nan, savings / ih_tco)
+        roi = np.where(is_zero(investment), np.nan, savings / investment)
+        price_change = np.where(is_zero(fee_npv), np.nan, npv_savings / fee_npv)
 
     nothing = np.full(S, np.nan)
     result = VendorResult(
@@ -518,7 +505,7 @@ def recommend(vendors: list[VendorResult], size: int) -> NDArray[np.int64]:
     if not vendors:
         return np.full(size, -1)
     npv = np.stack([v.npv_savings for v in vendors])
-    npv = np.where(npv >= HALF_CENT, npv, -np.inf)
+    npv = np.where(wins(npv), npv, -np.inf)
     best = np.argmax(npv, axis=0)
     return np.where(np.isfinite(npv.max(axis=0)), best, -1)
 
@@ -547,7 +534,7 @@ def payback(savings: Array) -> Array:
 
 def sign_changes(savings: Array) -> NDArray[np.int64]:
     """How often the sign flips along the nonzero (>= half a cent) monthly savings."""
-    sign = np.where(np.abs(savings) < HALF_CENT, 0, np.sign(savings)).astype(np.int8)
+    sign = np.where(is_zero(savings), 0, np.sign(savings)).astype(np.int8)
     S, M = sign.shape
     index = np.where(sign != 0, np.arange(M), -1)
     last_seen = np.maximum.accumulate(index, axis=1)
@@ -569,7 +556,7 @@ def irr(savings: Array) -> Array:
     ok = sign_changes(savings) == 1
     if not ok.any():
         return out
-    s = np.where(np.abs(savings[ok]) < HALF_CENT, 0.0, savings[ok])
+    s = np.where(is_zero(savings[ok]), 0.0, savings[ok])
     m = np.arange(M, dtype=float)
     nonzero = s != 0
     first = np.argmax(nonzero, axis=1).astype(float)[:, None]
@@ -648,12 +635,12 @@ def break_even_volume(case: Case, vendor_index: int) -> float:
         np.concatenate([np.linspace(0, top, 201), _kinks(case, vendor_index, today, top)])
     )
     values = npv_savings_at_volumes(case, vendor_index, grid)
-    if abs(values[0]) < HALF_CENT:
+    if is_zero(values[0]):
         return 0.0
     start_sign = np.sign(values[0])
     for refinement in range(3):
         crossed = np.sign(values) != start_sign  # at or beyond zero
-        touching = np.abs(values) < HALF_CENT
+        touching = is_zero(values)
         if not (crossed | touching).any():
             return float("nan")
         first = int(np.argmax(crossed | touching))

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from ..rules import MONEY_KEYS
 from .model import RESULT_KEYS, Evaluation
 
-MONEY_KEYS = frozenset({"tco", "npv", "savings", "npv_savings", "investment"})
 SCHEMA_VERSION = 1
 
 

@@ -15,12 +15,9 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-_MONEY_RE = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-# one way to split the digits only: a nested or ambiguous pattern backtracks for
-# minutes on a long string of digits
-_NUMBER_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+from ..rules import is_percent, parse_number
+
 _WHOLE_RE = re.compile(r"\s*\d{1,9}\s*")
-_MAX_TEXT = 100  # longer text is not a number anyone typed
 
 MONEY_WORDS = 'an amount of money such as 42000 or "42,000"'
 RATE_WORDS = 'a rate such as 0.28 or "28%"'
@@ -44,15 +41,10 @@ def number(value: Any, what: str = "a number") -> float:
         except OverflowError:
             raise PydanticCustomError("number", "is too large to be a number", {}) from None
     elif isinstance(value, str):
-        text = value.strip().replace(" ", "")
-        if len(text) > _MAX_TEXT:
-            raise PydanticCustomError("number", "expected {what}", {"what": what})
-        if _MONEY_RE.match(text):
-            result = float(text.replace(",", ""))
-        elif _NUMBER_RE.match(text):
-            result = float(text)
-        else:
-            raise PydanticCustomError("number", "expected {what}", {"what": what})
+        try:
+            result = parse_number(value)
+        except ValueError:
+            raise PydanticCustomError("number", "expected {what}", {"what": what}) from None
     else:
         raise PydanticCustomError("number", "expected {what}", {"what": what})
     if not math.isfinite(result):
@@ -83,7 +75,7 @@ def count(value: Any) -> float:
 
 def rate(value: Any) -> float:
     """A rate as a fraction: 0.28, or "28%" read as 0.28."""
-    if isinstance(value, str) and value.strip().endswith("%"):
+    if is_percent(value):
         return number(value.strip()[:-1], RATE_WORDS) / 100
     return number(value, RATE_WORDS)
 
@@ -166,7 +158,7 @@ class Bounded:
         too_high = result >= high if self.high_open else result > high
         if too_low or too_high:
             hint = ""
-            percent_given = isinstance(value, str) and value.strip().endswith("%")
+            percent_given = is_percent(value)
             if (
                 self.what == "rate"
                 and too_high

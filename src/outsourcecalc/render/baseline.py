@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.results import MONEY_KEYS, Comparison
+from ..engine.results import Comparison
+from ..rules import MONEY_KEYS
 from ..scenarios.baseline import ADDED, IN_HOUSE, REMOVED, UNCHANGED, Change
 from .format import LABELS, metric, money, months, number, percent
 from .json import dumps

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..engine.model import IN_HOUSE_PARTS, VENDOR_PARTS
 from ..engine.results import Comparison
 from ..errors import UsageError
+from ..rules import HALF_CENT, IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, wins
 from .format import LABELS, currency_symbol, money, money_short, months, percent
 from .output import write_atomically
 
@@ -375,7 +375,7 @@ def _breakdown_panel(ax: Axes, result: Comparison) -> list[Any]:
         up, down = 0.0, 0.0
         for key in keys:
             amount = parts.get(key, 0.0)
-            if abs(amount) < 0.005:
+            if is_zero(amount):
                 continue
             color, hatch = SEGMENTS[key]
             ax.barh(
@@ -551,7 +551,7 @@ def histogram_chart(
     if values.size == 0:
         raise ValueError("histogram_chart needs at least one sample")
     if share_positive is None:
-        share_positive = float(np.mean(values >= 0.005))
+        share_positive = float(np.mean(wins(values)))
     title = (
         f"{vendor_name}: outsourcing wins in {percent(share_positive, 0)} of {values.size:,} trials"
     )
@@ -562,10 +562,10 @@ def histogram_chart(
         edges = _bin_edges(values)
         counts, _ = np.histogram(values, edges)
         left = edges[:-1]
-        wins = left >= 0
+        saves = left >= 0
         for mask, color, label in (
-            (~wins, VERMILLION, "in house cheaper"),
-            (wins, BLUE, "outsourcing cheaper"),
+            (~saves, VERMILLION, "in house cheaper"),
+            (saves, BLUE, "outsourcing cheaper"),
         ):
             if counts[mask].sum() > 0:
                 ax.bar(
@@ -656,12 +656,12 @@ def heatmap_chart(
         _money_axis(bar.ax.yaxis, currency)
         if z.size <= 150:
             _annotate_cells(ax, xs, ys, z, norm, cmap, currency)
-        crosses = float(z.min()) < -0.005 and float(z.max()) > 0.005
+        crosses = float(z.min()) <= -HALF_CENT and wins(float(z.max()))
         if crosses and xs.size >= 2 and ys.size >= 2:
             contour = ax.contour(xs, ys, z, levels=[0.0], colors=BLACK, linewidths=2.5)
             ax.clabel(contour, fmt={0.0: "break-even"}, fontsize=13)
             note = "Each cell: NPV savings at that pair of values; black line: break-even"
-        elif float(z.min()) >= -0.005:
+        elif float(z.min()) > -HALF_CENT:
             note = "Outsourcing saves money everywhere on this grid (no break-even)"
         else:
             note = "Outsourcing costs money everywhere on this grid (no break-even)"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from ..engine.model import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
+from ..engine.model import RESULT_KEYS
 from ..engine.results import Comparison, cents, rounded
+from ..rules import IN_HOUSE_BREAKDOWN, VENDOR_PARTS
 
 
 def render(result: Comparison, monthly: bool = False) -> str:
-    parts = [*IN_HOUSE_PARTS[:2], "paid_time_off", *IN_HOUSE_PARTS[2:], *VENDOR_PARTS]
+    parts = [*IN_HOUSE_BREAKDOWN, *VENDOR_PARTS]
     header = ["option", "name", *RESULT_KEYS, *parts]
     if monthly:
         header += [f"month_{m}" for m in range(result.horizon_months + 1)]

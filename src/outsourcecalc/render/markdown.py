@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ..engine.model import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
+from ..engine.model import RESULT_KEYS
 from ..engine.results import Comparison
+from ..rules import IN_HOUSE_BREAKDOWN, VENDOR_PARTS
 from .format import LABELS, metric, money
 from .table import facts
 from .words import result_cell, verdict
@@ -55,7 +56,7 @@ def render(result: Comparison, monthly: bool = False) -> str:
     ih = result.in_house.breakdown
     rows = [
         [_label(k), money(ih.get(k), cur), *("" for _ in result.vendors)]
-        for k in (*IN_HOUSE_PARTS[:2], "paid_time_off", *IN_HOUSE_PARTS[2:])
+        for k in IN_HOUSE_BREAKDOWN
     ]
     rows += [
         [LABELS[k], "", *(money(v.breakdown.get(k), cur) for v in result.vendors)]

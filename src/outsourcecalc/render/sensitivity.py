@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.results import cents, fine
+from ..rules import wins
 from ..scenarios.sensitivity import InputSwing, VendorSensitivity
 from .format import money
 from .json import dumps
@@ -76,7 +77,7 @@ def flip_sentence(r: InputSwing, base_npv: float, currency: str) -> str:
     if r.flip_value is None:
         return f"{r.path}: no flip between 0 and 10 times today's value"
     direction = "falls below" if r.flip_value < r.base else "rises above"
-    verb = "stops" if base_npv >= 0.005 else "starts"
+    verb = "stops" if wins(base_npv) else "starts"
     return f"outsourcing {verb} paying if {r.path} {direction} {_value(r.flip_value)}"
 
 

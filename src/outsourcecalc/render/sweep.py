@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.results import cents, fine
+from ..rules import wins
 from ..scenarios.sweep import SweepRun, VendorSummary, row_dicts
 from ..scenarios.sweep import rows_csv as sweep_rows_csv
 from .format import LABELS, metric, money, money_short, months, percent
@@ -180,7 +181,7 @@ def flip_grid(
         table.add_column(_num(float(x)), justify="right", overflow="fold")
     for y, row in zip(y_values, grid, strict=True):
         cells = [
-            Text(money_short(float(v), "", figures=3), style="green" if v >= 0.005 else "red")
+            Text(money_short(float(v), "", figures=3), style="green" if wins(v) else "red")
             for v in row
         ]
         table.add_row(_num(float(y)), *cells)

@@ -6,8 +6,9 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.model import IN_HOUSE_PARTS, RESULT_KEYS, VENDOR_PARTS
+from ..engine.model import RESULT_KEYS
 from ..engine.results import Comparison, VendorSummary
+from ..rules import IN_HOUSE_BREAKDOWN, VENDOR_PARTS
 from .format import LABELS, metric, money, number
 from .words import result_cell, verdict
 
@@ -54,7 +55,7 @@ def breakdown_table(result: Comparison, vendors: list[VendorSummary], part: str 
     )
     _columns(table, vendors)
     ih = result.in_house.breakdown
-    for key in (*IN_HOUSE_PARTS[:2], "paid_time_off", *IN_HOUSE_PARTS[2:]):
+    for key in IN_HOUSE_BREAKDOWN:
         table.add_row(LABELS[key], money(ih.get(key), cur), *("" for _ in vendors))
     for key in VENDOR_PARTS:
         table.add_row(LABELS[key], "", *(money(v.breakdown.get(key), cur) for v in vendors))

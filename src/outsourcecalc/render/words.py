@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..engine.results import Comparison, VendorSummary
+from ..rules import is_zero
 from .format import metric, money, number, percent
 
 
@@ -58,7 +59,7 @@ def break_even_volume(result: Comparison, v: VendorSummary) -> str:
     if volume is None:
         return "—"
     figure = number(volume, result.unit)
-    if today is None or npv is None or today >= volume or abs(npv) < 0.005:
+    if today is None or npv is None or today >= volume or is_zero(npv):
         return f"changes at {figure}"
     return f"pays up to {figure}" if npv > 0 else f"pays from {figure}"
 

@@ -20,9 +20,6 @@ import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 
 from ..engine.model import (
-    HALF_CENT,
-    IN_HOUSE_PARTS,
-    VENDOR_PARTS,
     InHouseStreams,
     Timeline,
     VendorStreams,
@@ -35,6 +32,7 @@ from ..engine.results import Comparison
 from ..inputs.case import Case
 from ..inputs.loader import Document, Loc
 from ..inputs.records import Charge, Vendor
+from ..rules import HALF_CENT, IN_HOUSE_PARTS, VENDOR_PARTS, is_zero
 from .format import LABELS
 
 # Fixed so that the same inputs give byte-identical files (the zip entries of an
@@ -954,7 +952,7 @@ def _charge(j: int, charge: Charge) -> str:
 
 def _helpers(savings: Any, discounted: Any) -> list[_Col]:
     """Helper columns (grouped, folded): sign changes for IRR, months below 0 for payback."""
-    clean = np.where(np.abs(savings) < HALF_CENT, 0.0, savings)
+    clean = np.where(is_zero(savings), 0.0, savings)
     sign = np.sign(clean)
     last_sign, flips, seen = [], [], 0.0
     for x in sign:

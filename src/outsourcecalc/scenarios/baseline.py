@@ -22,11 +22,11 @@ from ..engine.model import RESULT_KEYS
 from ..engine.results import SCHEMA_VERSION, rounded
 from ..errors import InputError, Problem
 from ..inputs.loader import read_text_file
+from ..rules import MONEY_KEYS
 
 IN_HOUSE = "in-house"
 IN_HOUSE_KEYS = ("tco", "npv")
 # results that are always a number; the other keys of SPEC section 4 may be null
-ALWAYS_NUMBER = frozenset({"tco", "npv", "savings", "npv_savings", "investment"})
 # settings of the run: a row when they differ, since they change what every number means
 SETTINGS = ("currency", "horizon_months", "discount_rate")
 MAX_BYTES = 50_000_000
@@ -151,9 +151,9 @@ def _option_problems(
         yield Problem(name, f"must be text ({_got(option, 'name')})", f"{where}.name")
     for key in keys:
         x = option.get(key)
-        if _is_number(x) or (x is None and key in option and key not in ALWAYS_NUMBER):
+        if _is_number(x) or (x is None and key in option and key not in MONEY_KEYS):
             continue
-        kind = "a number" if key in ALWAYS_NUMBER else "a number or null"
+        kind = "a number" if key in MONEY_KEYS else "a number or null"
         yield Problem(name, f"must be {kind} ({_got(option, key)})", f"{where}.{key}")
 
 

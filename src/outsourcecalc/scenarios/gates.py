@@ -19,6 +19,7 @@ import numpy as np
 
 from ..engine.model import RESULT_KEYS
 from ..errors import UsageError
+from ..rules import NULL_IS_NEVER, never_as_infinity, parse_rate
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
@@ -29,7 +30,6 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
     ">": operator.gt,
 }
 _GATE = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$")
-_INFINITE_WHEN_NULL = frozenset({"payback_months", "discounted_payback_months"})
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Gate:
 
     def holds(self, value: float | None) -> bool:
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            if self.metric not in _INFINITE_WHEN_NULL:
+            if self.metric not in NULL_IS_NEVER:
                 return False
             value = math.inf
         return bool(_OPS[self.op](value, self.threshold))
@@ -63,10 +63,7 @@ def parse_gate(text: str, option: str = "--fail-if") -> Gate:
             f"{option} {text}", f"unknown metric {metric!r}; one of: {', '.join(RESULT_KEYS)}"
         )
     try:
-        if raw.endswith("%"):
-            threshold = float(raw[:-1].replace(",", "")) / 100
-        else:
-            threshold = float(raw.replace(",", ""))
+        threshold = parse_rate(raw)
     except ValueError:
         raise UsageError.option(f"{option} {text}", f"not a number: {raw!r}") from None
     if not math.isfinite(threshold):
@@ -77,6 +74,6 @@ def parse_gate(text: str, option: str = "--fail-if") -> Gate:
 def holds_many(gate: Gate, values: Any) -> Any:
     """`gate.holds` for an array of values (NaN is null), as a boolean array."""
     v = np.asarray(values, dtype=float)
-    if gate.metric in _INFINITE_WHEN_NULL:
-        return _OPS[gate.op](np.where(np.isnan(v), np.inf, v), gate.threshold)
+    if gate.metric in NULL_IS_NEVER:
+        return _OPS[gate.op](never_as_infinity(v), gate.threshold)
     return ~np.isnan(v) & _OPS[gate.op](np.nan_to_num(v), gate.threshold)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.model import HALF_CENT, evaluate_batch
+from ..engine.model import evaluate_batch
 from ..errors import InputError, UsageError
 from ..inputs.case import Case
 from ..inputs.paths import (
@@ -26,6 +26,7 @@ from ..inputs.paths import (
     resolve_values,
     with_values,
 )
+from ..rules import is_zero
 
 SCAN_POINTS = 201
 FLIP_RANGE = 10.0  # flip values are looked for between 0 and 10 times today's value
@@ -212,7 +213,7 @@ def _nearest_crossing(
 ) -> float | tuple[float, float] | None:
     """A grid value where npv_savings is zero, the bracket of a sign change, or None;
     of several, the one nearest `base`."""
-    zero = np.abs(values) < HALF_CENT
+    zero = is_zero(values)
     flips = np.sign(values[:-1]) * np.sign(values[1:]) < 0
     candidates: list[tuple[float, float | tuple[float, float]]] = []
     for i in np.flatnonzero(zero):

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.model import HALF_CENT, RESULT_KEYS, evaluate_batch
+from ..engine.model import RESULT_KEYS, evaluate_batch
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
 from ..inputs.loader import load_file
@@ -38,6 +38,7 @@ from ..inputs.paths import (
     split_assignment,
     with_values,
 )
+from ..rules import HALF_CENT, never_as_infinity, parse_rate, wins
 from .gates import Gate
 
 Array = NDArray[np.float64]
@@ -189,7 +190,7 @@ def parse_distribution(text: str) -> Distribution:
 
 def _parameter(dist: str, name: str, text: str) -> float:
     try:
-        number = float(text[:-1].strip()) / 100 if text.endswith("%") else float(text)
+        number = parse_rate(text)
     except ValueError:
         raise ValueError(
             f"{dist}: {name} is not a number: {text!r} (write 42000, 0.05 or 5%)"
@@ -588,7 +589,7 @@ def _outcome(name: str, per_key: dict[str, Array], extra: Sequence[str]) -> Vend
         npv_savings=npv,
         payback_months=payback,
         extra={k: per_key[k] for k in extra},
-        p_win=float(np.mean(npv >= HALF_CENT)),
+        p_win=float(np.mean(wins(npv))),
         npv=Spread(
             mean=float(np.mean(npv)),
             sd=float(np.std(npv)),
@@ -608,7 +609,7 @@ def _outcome(name: str, per_key: dict[str, Array], extra: Sequence[str]) -> Vend
 def percentile_never(values: Array, q: float) -> float | None:
     """numpy's linear percentile, where NaN (never pays back) counts as +infinity; None when
     the percentile touches a never."""
-    v = np.sort(np.where(np.isnan(values), np.inf, values))
+    v = np.sort(never_as_infinity(values))
     position = (q / 100) * (len(v) - 1)  # as numpy computes it, to the last bit
     lo = math.floor(position)
     t = position - lo

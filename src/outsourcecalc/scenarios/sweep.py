@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.model import HALF_CENT, RESULT_KEYS, evaluate_batch
+from ..engine.model import RESULT_KEYS, evaluate_batch
 from ..errors import UsageError
 from ..inputs.case import Case
 from ..inputs.paths import InputPath, parse_path, resolve_values, split_assignment, with_values
+from ..rules import never_as_infinity, parse_rate, wins
 from .gates import Gate
 
 DEFAULT_MAX_POINTS = 5_000_000
@@ -93,13 +94,10 @@ def parse_share(text: str, option: str) -> float:
 
 
 def _number(text: str, where: str) -> float:
-    text = text.strip().replace(",", "").replace("_", "")
     try:
-        if text.endswith("%"):
-            return float(text[:-1]) / 100
-        return float(text)
+        return parse_rate(text)
     except ValueError:
-        raise UsageError.option(where, f"not a number: {text!r}") from None
+        raise UsageError.option(where, f"not a number: {text.strip()!r}") from None
 
 
 def _scalar(text: str) -> Any:
@@ -233,7 +231,7 @@ class VendorSummary:
 
 def _spread(values: NDArray[np.float64], never_is_infinite: bool = False) -> Spread:
     """min / median / max; for payback a null (never) counts as later than any month."""
-    v = np.where(np.isnan(values), np.inf, values) if never_is_infinite else values
+    v = never_as_infinity(values) if never_is_infinite else values
     if not len(v):
         return Spread(None, None, None)
     low, mid, high = float(np.min(v)), float(np.median(v)), float(np.max(v))
@@ -253,7 +251,7 @@ def summarize(
             VendorSummary(
                 name=name,
                 points=len(n),
-                share_winning=float(np.mean(n >= HALF_CENT)) if len(n) else 0.0,
+                share_winning=float(np.mean(wins(n))) if len(n) else 0.0,
                 npv_savings=_spread(n),
                 payback_months=_spread(p, never_is_infinite=True),
                 worst=grid.point(start + int(np.argmin(n))) if len(n) else {},
