@@ -9,7 +9,9 @@ each placed at its line, so that a typo can never silently change a cost.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,11 +97,13 @@ def read_text_file(path: str | Path, what: str, expected: str) -> str:
     `what` names the file in messages ("baseline file"), `expected` what it should be."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = _read_at_most(Path(path), MAX_BYTES + 1, expected)
     except FileNotFoundError:
         raise InputError.single(name, f"{what} not found") from None
     except IsADirectoryError:
         raise InputError.single(name, f"is a directory, expected {expected}") from None
+    except _NotRegular as exc:
+        raise InputError.single(name, str(exc)) from None
     except OSError as exc:
         raise InputError.single(name, f"cannot read {what} ({exc.strerror})") from None
     if len(raw) > MAX_BYTES:
@@ -108,6 +112,39 @@ def read_text_file(path: str | Path, what: str, expected: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _not_utf8(name, raw, exc.start) from None
+
+
+class _NotRegular(OSError):
+    """The path is a device, a pipe or a socket: no file to read."""
+
+
+def _read_at_most(path: Path, limit: int, expected: str) -> bytes:
+    """At most `limit` bytes of a regular file.
+
+    The file is opened without blocking, so a FIFO with no writer cannot hang the run,
+    and anything that is not a regular file (/dev/zero, a pipe) is refused before a
+    byte is read: an endless device would otherwise fill the memory.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular(
+                f"is not a regular file (a device, pipe or socket), expected {expected}"
+            )
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size < limit:
+            chunk = os.read(fd, min(1 << 20, limit - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _not_utf8(name: str, raw: bytes, start: int) -> InputError:

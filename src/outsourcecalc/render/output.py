@@ -1,36 +1,103 @@
-"""Writing output files whole or not at all: a failed run never leaves half a file."""
+"""Writing output files whole or not at all, and never over what they must not replace.
+
+- A regular file is written to a temporary file beside it and renamed over it, so a
+  failed run never leaves half a file; an existing file keeps its permissions (salary
+  data written 0600 stays 0600).
+- A symlink is followed: its target is what gets written, atomically.
+- A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is opened and written,
+  never replaced by a regular file.
+- `-` is standard output.
+- An output that is one of the run's input files, by any path or link, is refused
+  before any work.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import UsageError
 
+STDOUT = "-"
 
-def check_target(path: Path, option: str) -> None:
-    """Fail before any work when the file could not be written there."""
-    folder = path.parent if str(path.parent) else Path(".")
+
+def check_target(path: Path, option: str, inputs: Sequence[str | Path] = ()) -> None:
+    """Fail before any work when the file could not, or must not, be written there."""
+    if str(path) == STDOUT:
+        return
+    where = f"{option} {path}"
+    real = Path(os.path.realpath(path))
+    folder = real.parent
     if not folder.is_dir():
-        raise UsageError.option(f"{option} {path}", f"folder {folder} does not exist")
-    if path.is_dir():
-        raise UsageError.option(f"{option} {path}", "is a folder; give a file name")
+        shown = path.parent if str(path.parent) else Path(".")
+        raise UsageError.option(where, f"folder {shown} does not exist")
+    if real.is_dir():
+        raise UsageError.option(where, "is a folder; give a file name")
+    for source in inputs:
+        if _same_file(real, Path(source)):
+            raise UsageError.option(
+                where, f"is the input file {source}; writing there would destroy it"
+            )
 
 
-def write_atomically(path: Path, data: bytes, option: str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
-    check_target(path, option)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+def _same_file(target: Path, source: Path) -> bool:
+    try:
+        return os.path.samefile(target, source)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.realpath(target) == os.path.realpath(source)
+
+
+def write_atomically(
+    path: Path, data: bytes, option: str, inputs: Sequence[str | Path] = ()
+) -> None:
+    """Write `data` to `path` as the module docstring says; OS errors are usage errors."""
+    check_target(path, option, inputs)
+    where = f"{option} {path}"
+    try:
+        if str(path) == STDOUT:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            return
+        real = Path(os.path.realpath(path))
+        try:
+            mode = os.stat(real).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            with open(real, "wb") as handle:  # a device or a pipe: write into it
+                handle.write(data)
+            return
+        _replace(real, data, None if mode is None else stat.S_IMODE(mode))
+    except OSError as exc:
+        raise UsageError.option(where, f"cannot write ({_reason(exc)})") from None
+
+
+def _replace(path: Path, data: bytes, mode: int | None) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; ours are not
+        # mkstemp makes the file private: a new file follows the umask like any other,
+        # a file written again keeps the permissions it had
+        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    return exc.strerror or type(exc).__name__
 
 
 def _umask() -> int:

@@ -1,0 +1,138 @@
+"""Hostile files and paths: outputs onto inputs, links, devices, pipes, endless reads.
+
+Each case is one a CI runner or a careless user hits: the tool must refuse it with a
+message naming the option or file (exit 2 at the command line), never destroy an input
+or a device, never block, never read without a bound.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from outsourcecalc.errors import InputError, UsageError
+from outsourcecalc.inputs import loader
+from outsourcecalc.inputs.loader import load_file, read_text_file
+from outsourcecalc.render.output import check_target, write_atomically
+
+# ------------------------------------------------------------------ writing
+
+
+def test_an_output_that_is_an_input_is_refused_by_any_path(tmp_path: Path) -> None:
+    source = tmp_path / "in_house.yaml"
+    source.write_text("name: x\n")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(source)
+    hard = tmp_path / "hard.yaml"
+    os.link(source, hard)
+    roundabout = tmp_path / "sub" / ".." / "in_house.yaml"
+    (tmp_path / "sub").mkdir()
+    for target in (source, link, hard, roundabout):
+        with pytest.raises(UsageError, match="is the input file"):
+            write_atomically(target, b"table", "--output", inputs=[source])
+    assert source.read_text() == "name: x\n"
+
+
+def test_a_symlink_is_followed_and_its_target_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    write_atomically(link, b"new", "--output")
+    assert link.is_symlink()
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]
+
+
+def test_an_existing_file_keeps_its_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "salaries.csv"
+    target.write_text("old")
+    target.chmod(0o600)
+    write_atomically(target, b"new", "--output")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_bytes() == b"new"
+
+
+def test_a_device_is_written_into_never_replaced() -> None:
+    write_atomically(Path("/dev/null"), b"x" * 1000, "--output")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_full_disk_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="the disk is full"):
+        write_atomically(Path("/dev/full"), b"x", "--output")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_a_fifo_is_written_into(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_atomically(fifo, b"through the pipe", "--output")
+    reader.join(timeout=10)
+    assert got == [b"through the pipe"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_dash_is_standard_output(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    os.chdir(tmp_path)
+    write_atomically(Path("-"), b"to stdout\n", "--output")
+    assert capfd.readouterr().out == "to stdout\n"
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_missing_folder_is_refused_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        check_target(tmp_path / "nope" / "x.json", "--output")
+
+
+# ------------------------------------------------------------------ reading
+
+
+def test_an_endless_device_is_refused_without_reading_it() -> None:
+    started = time.monotonic()
+    with pytest.raises(InputError, match="not a regular file"):
+        load_file("/dev/zero")
+    assert time.monotonic() - started < 5
+
+
+def test_a_link_to_an_endless_device_is_refused(tmp_path: Path) -> None:
+    link = tmp_path / "in_house.yaml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="not a regular file"):
+        load_file(link)
+
+
+def test_a_fifo_with_no_writer_does_not_block(tmp_path: Path) -> None:
+    fifo = tmp_path / "in_house.yaml"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(InputError, match="not a regular file"):
+        load_file(fifo)
+    assert time.monotonic() - started < 5
+
+
+def test_a_large_file_is_read_only_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "MAX_BYTES", 1000)
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * 5000)
+    reads: list[int] = []
+    real_read = os.read
+
+    def counting_read(fd: int, n: int) -> bytes:
+        reads.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(os, "read", counting_read)
+    with pytest.raises(InputError, match="larger than 1,000 bytes"):
+        read_text_file(big, "file", "a YAML file")
+    assert sum(reads) <= 1001
