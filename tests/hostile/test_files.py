@@ -136,3 +136,24 @@ def test_a_large_file_is_read_only_up_to_the_limit(
     with pytest.raises(InputError, match="larger than 1,000 bytes"):
         read_text_file(big, "file", "a YAML file")
     assert sum(reads) <= 1001
+
+
+# ------------------------------------------------------------------ baseline JSON
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nesting is too deep"),
+        ('{"schema_version": ' + "9" * 5000 + "}", "a number of 5,000 digits is not a result"),
+        ('{"schema_version": 1, "currency": "\\ud800"}', "lone surrogate"),
+        ('{"schema_version": true}', "schema_version: must be 1 (got True)"),
+    ],
+)
+def test_a_hostile_baseline_is_an_input_error(text: str, message: str) -> None:
+    from outsourcecalc.scenarios.baseline import loads
+
+    with pytest.raises(InputError) as caught:
+        loads(text, "old.json")
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("old.json:")

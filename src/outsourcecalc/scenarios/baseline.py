@@ -30,6 +30,7 @@ IN_HOUSE_KEYS = ("tco", "npv")
 # settings of the run: a row when they differ, since they change what every number means
 SETTINGS = ("currency", "horizon_months", "discount_rate")
 MAX_BYTES = 50_000_000
+MAX_DIGITS = 30  # no money figure of the contract has more digits
 
 # Status of a row.
 CHANGED, UNCHANGED, ADDED, REMOVED = "changed", "unchanged", "added", "removed"
@@ -76,13 +77,26 @@ def read(path: str | Path) -> dict[str, Any]:
 def loads(text: str, name: str = "<baseline>") -> dict[str, Any]:
     """The same as `read`, from text; `name` is what error messages call the source."""
     try:
-        data = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
+        data = json.loads(
+            text,
+            parse_constant=_no_constant,
+            parse_int=_short_int,
+            object_pairs_hook=_no_duplicates,
+        )
+        # a lone surrogate ("\ud800") is valid JSON but no text: it could not be printed
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
     except json.JSONDecodeError as exc:
         raise InputError.single(
             name, f"not valid JSON: {exc.msg}", "", exc.lineno, exc.colno
         ) from None
     except _BadJSON as exc:
         raise InputError.single(name, f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InputError.single(name, "not valid JSON: nesting is too deep") from None
+    except UnicodeEncodeError:
+        raise InputError.single(
+            name, "not valid text: it holds a lone surrogate escape such as \\ud800"
+        ) from None
     problems = list(_schema_problems(data, name))
     if problems:
         raise InputError(problems)
@@ -95,6 +109,12 @@ class _BadJSON(ValueError):
 
 def _no_constant(text: str) -> Any:
     raise _BadJSON(f"{text} is not a number the contract allows")
+
+
+def _short_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _BadJSON(f"a number of {len(text.lstrip('-')):,} digits is not a result")
+    return int(text)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -117,7 +137,7 @@ def _schema_problems(data: Any, name: str) -> Iterator[Problem]:
         yield Problem(name, f"{hint}, got {_kind(data)} at the top level")
         return
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:  # true is not 1
         got = "missing" if "schema_version" not in data else f"got {version!r}"
         yield Problem(name, f"must be {SCHEMA_VERSION} ({got}); {hint}", "schema_version")
         return
