@@ -33,8 +33,8 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            for problem in exc.problems:
-                typer.echo(str(problem), err=True)
+            for line in exc.lines():
+                typer.echo(line, err=True)
             raise typer.Exit(2) from None
 
 

@@ -43,6 +43,14 @@ class InputError(Exception):
     ) -> InputError:
         return cls([Problem(source, message, field, line, column)])
 
+    def lines(self, most: int = 50) -> list[str]:
+        """The problems as lines for a person: the first `most`, then how many more."""
+        shown = [str(p) for p in self.problems[:most]]
+        rest = len(self.problems) - most
+        if rest > 0:
+            shown.append(f"... and {rest:,} more problem{'s' if rest > 1 else ''}")
+        return shown
+
 
 class UsageError(InputError):
     """A bad command-line option (also exit code 2)."""

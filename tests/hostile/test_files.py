@@ -157,3 +157,47 @@ def test_a_hostile_baseline_is_an_input_error(text: str, message: str) -> None:
         loads(text, "old.json")
     assert message in str(caught.value)
     assert str(caught.value).startswith("old.json:")
+
+
+# ------------------------------------------------------------------ YAML
+
+
+@pytest.mark.parametrize(
+    ("nested", "where"),
+    [
+        ("[" * 50_000 + "]" * 50_000, "2:113"),
+        ("{a: " * 10_000 + "1" + "}" * 10_000, "2:410"),
+        ("\n" + "\n".join("  " * i + f"k{i}:" for i in range(1, 1200)) + " 1", "102:201"),
+    ],
+    ids=["flow-lists", "flow-mappings", "block-mappings"],
+)
+def test_too_deep_nesting_says_where(tmp_path: Path, nested: str, where: str) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("name: x\nseasonality: " + nested + "\n")
+    with pytest.raises(InputError) as caught:
+        load_file(path)
+    assert str(caught.value) == f"{path}:{where}: nesting is too deep (more than 100 levels)"
+
+
+@pytest.mark.parametrize(("encoding", "shown"), [("utf-32", "UTF-32"), ("utf-16", "UTF-16")])
+def test_a_wide_encoding_is_named_right(tmp_path: Path, encoding: str, shown: str) -> None:
+    path = tmp_path / "in_house.yaml"
+    path.write_bytes("name: x\n".encode(encoding))
+    with pytest.raises(InputError) as caught:
+        load_file(path)
+    assert str(caught.value) == f"{path}:1:1: the file is saved as {shown}; save it as UTF-8"
+
+
+def test_a_flood_of_problems_is_cut_to_fifty_lines(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from outsourcecalc.cli import app
+
+    path = tmp_path / "many.yaml"
+    path.write_text("name: x\n" + "".join(f"bad{i}: 1\n" for i in range(5000)))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert len(lines) == 51
+    assert lines[-1].startswith("... and ")
+    assert lines[-1].endswith(" more problems")

@@ -24,6 +24,7 @@ Loc = tuple[str | int, ...]
 
 MAX_NODES = 100_000  # far above any real assumption file; stops alias bombs
 MAX_BYTES = 5_000_000
+MAX_DEPTH = 100  # levels of nesting: far above any real file
 
 _BOOL_WORDS = {"true": True, "false": False}
 _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
@@ -149,10 +150,15 @@ def _read_at_most(path: Path, limit: int, expected: str) -> bytes:
 
 def _not_utf8(name: str, raw: bytes, start: int) -> InputError:
     """Where the first byte that is not UTF-8 sits, and what to do about it."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return InputError.single(
-            name, "the file is saved as UTF-16; save it as UTF-8", line=1, column=1
-        )
+    # UTF-32's little-endian mark starts with UTF-16's: look for the longer one first
+    for marks, encoding in (
+        ((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "UTF-32"),
+        ((b"\xff\xfe", b"\xfe\xff"), "UTF-16"),
+    ):
+        if raw.startswith(marks):
+            return InputError.single(
+                name, f"the file is saved as {encoding}; save it as UTF-8", line=1, column=1
+            )
     line_start = raw.rfind(b"\n", 0, start) + 1
     line = raw.count(b"\n", 0, start) + 1
     column = len(raw[line_start:start].decode("utf-8", "replace")) + 1
@@ -217,7 +223,7 @@ def _parse(text: str, name: str) -> Document:
     except yaml.YAMLError as exc:
         raise InputError.single(name, f"not valid YAML: {exc}") from None
     except RecursionError:
-        raise InputError.single(name, "nesting is too deep") from None
+        raise _too_deep(name, text) from None
     docs = [n for n in nodes if n is not None]
     if not docs:
         raise InputError.single(
@@ -236,8 +242,40 @@ def _parse(text: str, name: str) -> Document:
     try:
         data = builder.build(docs[0], ())
     except RecursionError:
-        raise InputError.single(name, "nesting is too deep") from None
+        raise _too_deep(name, text) from None
     return Document(name, data, builder.positions, builder.problems)
+
+
+_OPENING = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _too_deep(name: str, text: str) -> InputError:
+    """Where the nesting first goes past MAX_DEPTH levels, found by the scanner alone
+    (it does not recurse, unlike the parser that just ran out of stack)."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):  # libyaml stops at 1000
+            if isinstance(token, _OPENING):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = token.start_mark
+                    return InputError.single(
+                        name,
+                        f"nesting is too deep (more than {MAX_DEPTH} levels)",
+                        line=mark.line + 1,
+                        column=mark.column + 1,
+                    )
+            elif isinstance(token, _CLOSING):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return InputError.single(name, "nesting is too deep")
 
 
 _OPENERS = {
