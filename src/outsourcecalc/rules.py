@@ -31,6 +31,9 @@ def wins(npv_savings: Any) -> Any:
     return npv_savings >= HALF_CENT
 
 
+# the recommendation when no vendor saves money (SPEC section 4); no vendor may be so named
+IN_HOUSE = "in-house"
+
 # ----------------------------------------------------------------- never
 
 # results whose null means "never": no payback within the horizon ranks as +infinity

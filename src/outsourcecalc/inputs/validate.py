@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from pydantic_core import SchemaValidator, ValidationError
 
 from ..errors import InputError, Problem
+from ..rules import IN_HOUSE
 from .case import Case
 from .loader import INVALID, Document, Loc, format_loc
 from .records import InHouse, Vendor
@@ -274,6 +275,7 @@ def check_case(case: Case) -> None:
     ih = case.in_house
     horizon = case.horizon_months
     problems: list[Problem] = []
+    first_named: dict[str, str] = {}
     for vendor, doc in zip(case.vendors, case.vendor_docs, strict=True):
 
         def fail(
@@ -284,6 +286,22 @@ def check_case(case: Case) -> None:
             else:
                 problems.append(doc.problem(loc, message))
 
+        # the recommendation and --baseline name options: each name must say which one
+        key = vendor.name.strip().casefold()
+        if key == IN_HOUSE:
+            fail(
+                ("name",),
+                f"{vendor.name!r} is what the recommendation says when no vendor pays; "
+                "give the vendor its own name",
+            )
+        elif key in first_named:
+            fail(
+                ("name",),
+                f"another vendor file ({first_named[key]}) has this name too; "
+                "give each vendor its own name",
+            )
+        else:
+            first_named[key] = doc.path if doc is not None else repr(vendor.name)
         currency = vendor.currency or ih.currency
         if currency != ih.currency and vendor.fx_rate is None:
             fail(
