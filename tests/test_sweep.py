@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from typer.testing import CliRunner
 import outsourcecalc
 from outsourcecalc.cli import app
 from outsourcecalc.engine.model import RESULT_KEYS
-from outsourcecalc.errors import InputError
+from outsourcecalc.errors import InputError, UsageError
 from outsourcecalc.inputs.paths import numeric_inputs
 from outsourcecalc.scenarios.sweep import Grid, build_axes, parse_vary, run_sweep, shard_range
 
@@ -97,10 +98,45 @@ def test_one_point_sweep_equals_compare_on_every_example() -> None:
 
 
 def test_range_includes_stop_and_list_keeps_quoted_money() -> None:
-    assert parse_vary("x=0.05:0.15:0.05")[1] == [0.05, 0.1, 0.15]
-    assert parse_vary("x=10%:30%:10%")[1] == pytest.approx([0.1, 0.2, 0.3])
+    assert list(parse_vary("x=0.05:0.15:0.05")[1]) == [0.05, 0.1, 0.15]
+    assert list(parse_vary("x=10%:30%:10%")[1]) == pytest.approx([0.1, 0.2, 0.3])
     assert parse_vary('x=1,"42,000",5%')[1] == [1, "42,000", "5%"]
-    assert parse_vary("x=40,000:42,000:1,000")[1] == [40000.0, 41000.0, 42000.0]
+    assert list(parse_vary("x=40,000:42,000:1,000")[1]) == [40000.0, 41000.0, 42000.0]
+
+
+def test_vary_lists_and_ranges_follow_spec_section_6() -> None:
+    """0:1:0.1 has 11 points, 1.0 included; STOP off the grid is not; a list with a ';'
+    splits on ';' only, so values keep their thousands separators."""
+    tenths = parse_vary("x=0:1:0.1")[1]
+    assert len(tenths) == 11 and tenths[-1] == 1.0 and tenths[3] == 0.1 * 3
+    assert list(parse_vary("x=0:1:0.3")[1]) == [0.0, 0.3, 0.6, 0.3 * 3]
+    assert parse_vary("x=48,000;52,000")[1] == ["48,000", "52,000"]
+    assert parse_vary("x=48000,52000")[1] == [48000, 52000]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("48,000,52,000", "'000' looks like the digits after a thousands separator"),
+        ("1,052", "'052' looks like the digits after a thousands separator"),
+        ("1:inf:1", "not a number: 'inf'"),
+        ("1:10:nan", "not a number: 'nan'"),
+        ("1:2:1e-320", "the range has more than 100,000,000 values"),
+        ("1:2:0", "STEP must be > 0 (got 0)"),
+    ],
+)
+def test_vary_mistakes_are_usage_errors(spec: str, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_vary(f"x={spec}")
+    assert message in str(caught.value)
+
+
+def test_a_huge_grid_is_refused_before_any_value_is_validated() -> None:
+    case = outsourcecalc.load(CC / "in_house.yaml", [CC / "vendor_offshore.yaml"])
+    started = time.perf_counter()
+    with pytest.raises(UsageError, match="the grid has 99,999,999 points, more than --max-points"):
+        build_axes(case, ["in_house.staff[0].annual_salary=1:99999999:1"])
+    assert time.perf_counter() - started < 5
 
 
 def test_shards_are_contiguous_and_cover_everything() -> None:

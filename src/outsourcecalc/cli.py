@@ -421,7 +421,7 @@ def sweep(
             )
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
-    grid = Grid(build_axes(case, vary))
+    grid = Grid(build_axes(case, vary, max_points=max_points))
     extra = [m.strip() for m in metrics.split(",")] if metrics else []
     run = run_sweep(
         case,

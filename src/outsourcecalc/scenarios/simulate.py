@@ -185,6 +185,11 @@ def parse_distribution(text: str) -> Distribution:
                 f"lognormal: mean must be above 0 (got {shown['mean']}); "
                 "a lognormal variable is always positive"
             )
+        if name == "lognormal" and sd / mean > 1e150:  # sigma^2 = ln(1 + (sd/mean)^2)
+            raise ValueError(
+                f"lognormal: sd ({shown['sd']}) is too large against the mean "
+                f"({shown['mean']}): no draw would be a finite number"
+            )
     return Distribution(name, values, f"{name}({', '.join(raw)})")
 
 
@@ -237,6 +242,8 @@ def parse_uncertain(text: str, option: str = "--uncertain") -> Uncertain:
 def load_uncertainty(path: str | Path) -> list[Uncertain]:
     """An uncertainty file: a YAML mapping of input paths to distribution strings, in order."""
     doc = load_file(path)
+    if doc.problems:  # duplicate keys, merge keys: the same strict reading as input files
+        raise UsageError(doc.problems)
     if not isinstance(doc.data, dict):
         line, column = doc.place(())
         raise UsageError(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,36 +57,85 @@ class Axis:
     values: NDArray[np.float64]
 
 
-def parse_vary(text: str, option: str = "--vary") -> tuple[str, list[Any]]:
-    """`PATH=START:STOP:STEP` (stop included) or `PATH=A,B,C` -> (path, raw values).
+MAX_RANGE_VALUES = 100_000_000  # values on one axis; far beyond any --max-points
+_LEADING_ZERO = re.compile(r"^[-+]?0\d")
 
-    In a list, commas separate values, so write money without thousands
-    separators or quote it ("42,000"); a range's ends may be money or percents.
+
+def parse_vary(text: str, option: str = "--vary") -> tuple[str, Sequence[Any]]:
+    """`PATH=START:STOP:STEP` or `PATH=A,B,C` (SPEC section 6) -> (path, raw values).
+
+    A range includes STOP when it lies on the grid (within 1e-9 of a step). A list
+    splits on commas, or, when it holds a `;`, on semicolons only, so that values may
+    carry thousands separators (`48,000;52,000`). An item such as `000` or `052` is
+    refused: it is most likely a thousands separator read as a list comma.
     """
     path, spec = split_assignment(text, option)
     where = f"{option} {text}"
     if not spec:
         raise UsageError.option(where, "no values after '='")
     if ":" in spec:
-        parts = spec.split(":")
-        if len(parts) != 3:
-            raise UsageError.option(where, "a range is START:STOP:STEP")
-        start, stop, step = (_number(p, where) for p in parts)
-        if step <= 0:
-            raise UsageError.option(where, f"STEP must be > 0 (got {parts[2]})")
-        if stop < start:
-            raise UsageError.option(where, "STOP must not be below START")
-        count = math.floor((stop - start) / step + 1e-9) + 1
-        if count > 100_000_000:
-            raise UsageError.option(where, f"the range has {count:,} values")
-        values = start + step * np.arange(count)
-        if abs(values[-1] - stop) <= 1e-9 * max(1.0, abs(stop)):
-            values[-1] = stop  # the stop is included exactly, not as 0.30000000000000004
-        return path, [float(v) for v in values]
-    items = next(csv.reader([spec], skipinitialspace=True))
+        return path, _range(spec, where)
+    delimiter = ";" if ";" in spec else ","
+    items = next(csv.reader([spec], delimiter=delimiter, skipinitialspace=True))
     if any(not item.strip() for item in items):
         raise UsageError.option(where, "an empty value in the list")
+    for item in items:
+        if delimiter == "," and _LEADING_ZERO.match(item.strip()):
+            raise UsageError.option(
+                where,
+                f"{item.strip()!r} looks like the digits after a thousands separator, "
+                f"read as a list comma; separate the values with ';' "
+                f"(e.g. 48,000;52,000) or write them without separators (48000,52000)",
+            )
     return path, [_scalar(item.strip()) for item in items]
+
+
+class Steps(Sequence[float]):
+    """START, START+STEP, ... as a sequence that holds no values: a range's size is known,
+    and checked against --max-points, before any value exists."""
+
+    def __init__(self, start: float, step: float, count: int, stop: float) -> None:
+        self.start, self.step, self.size, self.stop = start, step, count, stop
+        # STOP lies on the grid: it is the last value exactly, not 0.30000000000000004
+        self.ends_on_stop = abs(start + step * (count - 1) - stop) <= 1e-9 * step
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> float: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[float]: ...
+    def __getitem__(self, index: int | slice) -> float | list[float]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.size))]
+        if index < 0:
+            index += self.size
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        if index == self.size - 1 and self.ends_on_stop:
+            return self.stop
+        return self.start + self.step * index
+
+
+def _range(spec: str, where: str) -> Steps:
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise UsageError.option(where, "a range is START:STOP:STEP")
+    start, stop, step = (_number(p, where) for p in parts)
+    for name, value, raw in (("START", start, parts[0]), ("STOP", stop, parts[1])):
+        if not math.isfinite(value):
+            raise UsageError.option(where, f"{name} must be a finite number (got {raw})")
+    if not step > 0 or not math.isfinite(step):
+        raise UsageError.option(where, f"STEP must be > 0 (got {parts[2]})")
+    if stop < start:
+        raise UsageError.option(where, "STOP must not be below START")
+    steps = (stop - start) / step  # inf when the step is tiny next to the span
+    if not steps < MAX_RANGE_VALUES:
+        raise UsageError.option(
+            where, f"the range has more than {MAX_RANGE_VALUES:,} values; take a larger STEP"
+        )
+    return Steps(start, step, math.floor(steps + 1e-9) + 1, stop)
 
 
 def parse_share(text: str, option: str) -> float:
@@ -113,8 +163,15 @@ def _scalar(text: str) -> Any:
         return text
 
 
-def build_axes(case: Case, varies: Sequence[str], option: str = "--vary") -> list[Axis]:
-    axes = []
+def build_axes(
+    case: Case,
+    varies: Sequence[str],
+    option: str = "--vary",
+    max_points: int = DEFAULT_MAX_POINTS,
+) -> list[Axis]:
+    """Every axis, its values validated as the field's; the grid's size is checked first,
+    so that an axis of a hundred million values is refused before any is validated."""
+    parsed = []
     seen: set[str] = set()
     for text in varies:
         path_text, raw = parse_vary(text, option)
@@ -122,9 +179,17 @@ def build_axes(case: Case, varies: Sequence[str], option: str = "--vary") -> lis
         if path_text in seen:
             raise UsageError.option(f"{option} {text}", "this path is already varied")
         seen.add(path_text)
-        values = resolve_values(case, path, raw, f"{option} {text}")
-        axes.append(Axis(path_text, path, values))
-    return axes
+        parsed.append((text, path_text, path, raw))
+    size = math.prod(len(raw) for *_, raw in parsed)
+    if size > max_points:
+        raise UsageError.option(
+            " ".join(f"{option} {text}" for text, *_ in parsed),
+            f"the grid has {size:,} points, more than --max-points {max_points:,}",
+        )
+    return [
+        Axis(path_text, path, resolve_values(case, path, raw, f"{option} {text}"))
+        for text, path_text, path, raw in parsed
+    ]
 
 
 @dataclass
