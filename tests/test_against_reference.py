@@ -1,4 +1,4 @@
-"""The real engine against the independent reference implementation (tests/reference.py).
+"""The real engine against the independent reference implementation (tests/reference/model.py).
 
 Tolerances: money within 0.01 (the engine's JSON is rounded to cents), rates within 1e-6
 (absolute or relative), paybacks within 0.001 month, break-even volume within
@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import reference as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference import model as ref
 from strategies import cases
 
 import outsourcecalc

@@ -10,9 +10,9 @@ import copy
 from typing import Any
 
 import pytest
-import reference as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference import model as ref
 from strategies import cases
 
 APPROX = {"rel": 1e-12, "abs": 1e-9}

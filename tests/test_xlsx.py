@@ -9,6 +9,7 @@ They skip (with the reason) only where `soffice` is not installed; CI installs i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -30,7 +31,7 @@ from outsourcecalc.engine.model import RESULT_KEYS
 from outsourcecalc.engine.results import MONEY_KEYS
 
 openpyxl = pytest.importorskip("openpyxl")
-pytest.importorskip("xlsxwriter")
+xlsxwriter = pytest.importorskip("xlsxwriter")
 from outsourcecalc.render import xlsx as render_xlsx  # noqa: E402
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -375,6 +376,34 @@ def test_same_inputs_give_identical_bytes(cli: Invoke, tmp_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as z:
         assert "2000-01-01T00:00:00Z" in z.read("docProps/core.xml").decode()
+
+
+# The sha256 of each example's workbook (`export` with all its vendors), recorded with
+# XlsxWriter 3.3.1 before render/xlsx.py became a package: a refactoring of the renderer
+# must not change one byte. Another XlsxWriter writes other bytes for the same workbook;
+# after a deliberate change to the workbook, or under a new XlsxWriter, check the
+# LibreOffice tests above and record the new hashes with their version here.
+PINNED_XLSXWRITER = "3.3.1"
+PINNED_SHA256 = {
+    "contact_center": "83b9f917e0b72676300e82b08b1d0b49714feed6617fa108496c638be492fa60",
+    "it_helpdesk": "8883af1f293169a850061c1a01a1994ef9db53e70fc8df69117d799fcbb68c57",
+    "payroll": "4529c02ffd87c84bd19ad7d544bd979352c5ad728dd8d8ac488e26ce1624f3a2",
+}
+
+
+@pytest.mark.skipif(
+    xlsxwriter.__version__ != PINNED_XLSXWRITER,
+    reason=f"the pinned hashes are of XlsxWriter {PINNED_XLSXWRITER}'s bytes",
+)
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_example_workbooks_are_byte_identical_to_the_pinned_ones(
+    cli: Invoke, tmp_path: Path, example: str
+) -> None:
+    assert set(PINNED_SHA256) == set(EXAMPLES)
+    path = tmp_path / f"{example}.xlsx"
+    result = cli("export", *example_args(example), "--xlsx", path)
+    assert result.exit_code == 0, result.output
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == PINNED_SHA256[example]
 
 
 def test_bad_input_writes_nothing(cli: Invoke, tmp_path: Path) -> None:
