@@ -31,7 +31,7 @@ from ..engine.model import (
 from ..engine.results import Comparison
 from ..inputs.case import Case
 from ..inputs.loader import Document, Loc
-from ..inputs.records import Charge, Vendor
+from ..inputs.models import Charge, Vendor
 from ..rules import HALF_CENT, IN_HOUSE_PARTS, VENDOR_PARTS, is_zero
 from .format import LABELS
 
