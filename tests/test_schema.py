@@ -21,6 +21,7 @@ import math
 import re
 import subprocess
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +234,8 @@ def test_schema_and_validate_accept_every_example(tmp_path: Path, kind: str) -> 
     assert _agree(tmp_path, {kind: paths}) == {p: (True, True) for p in paths}
 
 
-def _text_patterns(kind: str, field: str) -> list[re.Pattern[str]]:
+@cache
+def _text_patterns(kind: models.FileKind, field: str) -> list[re.Pattern[str]]:
     """The string forms the schema allows for a field (Python's re reads these patterns as
     ECMAScript does: ASCII classes, anchors and a lookahead only)."""
     schema = models.FILE_MODELS[kind].model_json_schema()
