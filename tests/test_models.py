@@ -1,25 +1,27 @@
-"""The models, the plain records they validate into, and the validators compiled from them.
+"""The models are the one statement of the input format, and the one path that reads files.
 
-models.py is the one statement of the input format; records.py and compiled.py follow
-from it. These tests fail when either drifts from it.
+Every example validates into them; their checks across fields run; a batch puts
+arrays into them without validation; every numeric field carries its bound, unit and
+label (models.describe), which `--vary` and `--uncertain` read too.
 """
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
-import typing
 from pathlib import Path
+from typing import get_args, get_origin
 
-import pydantic_core
+import numpy as np
 import pytest
 from pydantic import BaseModel
-from pydantic_core import SchemaValidator
 
 from outsourcecalc.errors import InputError
-from outsourcecalc.inputs import compiled, models, records
+from outsourcecalc.inputs import models
 from outsourcecalc.inputs.loader import load_file
-from outsourcecalc.inputs.validate import model_from, validator
+from outsourcecalc.inputs.paths import parse_path, path_bounds
+from outsourcecalc.inputs.validate import file_kind, model_from
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*/*.yaml"))
@@ -28,51 +30,30 @@ MODELS = [
     for m in vars(models).values()
     if isinstance(m, type) and issubclass(m, BaseModel) and m not in (BaseModel, models.Strict)
 ]
-
-
-def test_every_model_has_a_record_with_the_same_fields() -> None:
-    assert len(MODELS) == 14
-    for model in MODELS:
-        record = getattr(records, model.__name__)
-        assert issubclass(record, records.Record)
-        annotated = typing.get_type_hints(record)
-        assert list(annotated) == list(model.model_fields), model.__name__
-
-
-def test_compiled_is_what_the_models_compile_to_today() -> None:
-    if pydantic_core.__version__ != compiled.PYDANTIC_CORE_VERSION:
-        pytest.skip(
-            f"compiled for pydantic-core {compiled.PYDANTIC_CORE_VERSION}, this is "
-            f"{pydantic_core.__version__}: run python -m outsourcecalc.inputs.models"
-        )
-    text = (ROOT / "src" / "outsourcecalc" / "inputs" / "compiled.py").read_text(encoding="utf-8")
-    assert text == models.compiled_source(), "run: python -m outsourcecalc.inputs.models"
+UNITS = {"money", "rate", "count", "months", "month", "days", "hours", "number", "fx"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_compiled_and_live_schemas_read_the_examples_alike(path: Path) -> None:
+def test_every_example_validates_into_its_model(path: Path) -> None:
     doc = load_file(path)
-    kind = "vendor" if "pricing" in doc.data else "in_house"
-    fast = validator(kind).validate_python(doc.data)
-    live = SchemaValidator(models.record_schema(models.FILE_MODELS[kind])).validate_python(doc.data)
-    assert fast == live
-    # and the records hold what pydantic's own models hold, field for field
-    assert _plain(fast) == models.FILE_MODELS[kind].model_validate(doc.data).model_dump()
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, records.Record):
-        return {k: _plain(v) for k, v in value.fields().items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+    kind = file_kind(doc.data)
+    # what the file says is what the model holds: a salary written "42,000" is 42000.0
+    if kind == "in_house":
+        ih = model_from(doc, "in_house")
+        assert type(ih) is models.InHouse
+        for role, written in zip(ih.staff, doc.data["staff"], strict=True):
+            assert role.annual_salary == float(str(written["annual_salary"]).replace(",", ""))
+    else:
+        assert kind == "vendor"
+        vendor = model_from(doc, "vendor")
+        assert type(vendor) is models.Vendor
+        assert [c.name for c in vendor.pricing] == [c["name"] for c in doc.data["pricing"]]
 
 
 def test_defaults_fill_blocks_the_file_leaves_out() -> None:
-    ih = validator("in_house").validate_python(
+    ih = models.InHouse.model_validate(
         {"name": "x", "staff": [{"role": "a", "headcount": 1, "annual_salary": "42,000"}]}
     )
-    assert isinstance(ih, records.InHouse)
     assert (ih.analysis.horizon_months, ih.analysis.discount_rate, ih.analysis.start_month) == (
         36,
         0.08,
@@ -82,9 +63,10 @@ def test_defaults_fill_blocks_the_file_leaves_out() -> None:
     assert ih.staff[0].annual_salary == 42000.0
     assert ih.staff[0].avoidable is True
     assert ih.variable_costs == [] and ih.workload is None
+    assert ih.total_headcount == 1
 
 
-def test_model_checks_run_on_records(tmp_path: Path) -> None:
+def test_model_checks_run_on_the_models(tmp_path: Path) -> None:
     path = tmp_path / "v.yaml"
     path.write_text(
         "kind: vendor\nname: V\npricing:\n  - name: a\n    monthly: 10\n    per_unit: 2\n"
@@ -98,34 +80,184 @@ def test_model_checks_run_on_records(tmp_path: Path) -> None:
     ]
 
 
-def test_replace_copies_and_leaves_the_original() -> None:
-    tier = (
-        validator("vendor")
-        .validate_python(
-            {
-                "name": "V",
-                "pricing": [
-                    {"name": "a", "tiers": [{"up_to": 10, "per_unit": 1}, {"per_unit": 2}]}
-                ],
-            }
-        )
-        .pricing[0]
-        .tiers[0]
+def _vendor() -> models.Vendor:
+    return models.Vendor.model_validate(
+        {
+            "name": "V",
+            "sla_credit_rate": "2%",
+            "governance_rate": 0.05,
+            "pricing": [
+                {"name": "a", "tiers": [{"up_to": 10, "per_unit": 1}, {"per_unit": 2}]},
+                {"name": "b", "per_fte_month": "3,100", "fte": 4},
+            ],
+        }
     )
+
+
+def test_what_the_engine_reads_from_a_charge_and_a_vendor() -> None:
+    vendor = _vendor()
+    assert [c.form for c in vendor.pricing] == ["tiers", "per_fte_month"]
+    assert [c.uses_volume for c in vendor.pricing] == [True, False]
+    assert vendor.uses_volume
+    assert vendor.cost_factor == pytest.approx(1 - 0.02 + 0.05)
+    assert models.FORMS == ("monthly", "per_fte_month", "per_hour", "per_unit", "tiers")
+
+
+def test_replace_copies_and_leaves_the_original() -> None:
+    tiers = _vendor().pricing[0].tiers
+    assert tiers is not None
+    tier = tiers[0]
     changed = tier.replace(per_unit=3.0)
     assert (tier.per_unit, changed.per_unit, changed.up_to) == (1.0, 3.0, 10.0)
     assert changed != tier and changed == tier.replace(per_unit=3.0)
+    assert repr(changed) == "Tier(up_to=10.0, per_unit=3.0)"
+    assert changed.fields() == {"up_to": 10.0, "per_unit": 3.0}
 
 
-def test_compare_reads_files_without_pydantic_models() -> None:
-    """The cold-start budget (benchmarks/startup.py) depends on this."""
+def test_replace_puts_a_batch_column_in_without_validating_it() -> None:
+    vendor = _vendor()
+    column = np.array([[0.1], [0.2], [0.3]])
+    batch = vendor.replace(scope=column)
+    assert batch.fields()["scope"] is column and vendor.scope == 1.0
+    assert list(batch.fields()) == list(models.Vendor.model_fields)
+    assert batch.pricing is vendor.pricing  # the rest is shared, not copied
+    assert batch == vendor.replace(scope=column)  # the same array: equal
+
+
+def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
+    numeric = 0
+    for model in MODELS:
+        for name in model.model_fields:
+            annotation = models.leaf_annotation(model, (name,))
+            inner = models.unwrap(annotation)
+            if get_origin(inner) is list:  # seasonality: the list is labelled, each entry bound
+                bound = models.bound_of(get_args(inner)[0])
+            else:
+                bound = models.bound_of(annotation)
+            labels = [m for m in models.markers(annotation) if isinstance(m, models.Label)]
+            if inner not in (int, float) and bound is None:
+                assert not labels, (model.__name__, name)
+                continue
+            assert bound is not None, (model.__name__, name)
+            assert bound.whole == (inner is int), (model.__name__, name)
+            assert len(labels) == 1, (model.__name__, name)
+            assert labels[0].unit in UNITS
+            assert labels[0].text and labels[0].text == labels[0].text.strip()
+            numeric += 1
+    assert numeric == 48  # StaffRole's seven count apart from Role's
+
+
+@pytest.mark.parametrize(
+    ("kind", "loc", "label", "unit", "low", "high", "low_open", "high_open", "whole"),
+    [
+        ("in_house", ("staff", 0, "annual_salary"), "annual salary", "money", 0, math.inf, 0, 0, 0),
+        ("in_house", ("staff", 2, "attrition_rate"), "attrition rate", "rate", 0, 5, 0, 0, 0),
+        ("in_house", ("analysis", "horizon_months"), "horizon", "months", 1, 600, 0, 0, 1),
+        ("in_house", ("analysis", "discount_rate"), "discount rate", "rate", 0, 1, 0, 1, 0),
+        ("in_house", ("analysis", "start_month"), "start month", "month", 1, 12, 0, 0, 1),
+        (
+            "in_house",
+            ("workload", "monthly_volume"),
+            "monthly volume",
+            "count",
+            0,
+            math.inf,
+            0,
+            0,
+            0,
+        ),
+        (
+            "in_house",
+            ("workload", "seasonality", 11),
+            "seasonality",
+            "number",
+            0,
+            math.inf,
+            0,
+            0,
+            0,
+        ),
+        ("in_house", ("workload", "growth_rate"), "volume growth rate", "rate", -0.5, 1, 0, 0, 0),
+        ("in_house", ("calendar", "hours_per_day"), "hours per day", "hours", 0, 24, 1, 0, 0),
+        ("in_house", ("one_time", 0, "month"), "month", "month", 0, math.inf, 0, 0, 1),
+        ("vendor", ("fx_rate",), "fx rate", "fx", 0, math.inf, 1, 0, 0),
+        ("vendor", ("scope",), "scope", "rate", 0, 1, 1, 0, 0),
+        (
+            "vendor",
+            ("pricing", 0, "per_fte_month"),
+            "per FTE per month",
+            "money",
+            0,
+            math.inf,
+            0,
+            0,
+            0,
+        ),
+        ("vendor", ("pricing", 0, "tiers", 1, "up_to"), "up to", "count", 0, math.inf, 0, 0, 0),
+        ("vendor", ("retained_staff", 0, "headcount"), "headcount", "count", 0, math.inf, 0, 0, 0),
+        (
+            "vendor",
+            ("transition", "parallel_run_months"),
+            "parallel run",
+            "months",
+            0,
+            math.inf,
+            0,
+            0,
+            1,
+        ),
+    ],
+)
+def test_describe_names_a_field_with_its_unit_and_bounds(
+    kind: models.FileKind,
+    loc: tuple[str | int, ...],
+    label: str,
+    unit: models.Unit,
+    low: float,
+    high: float,
+    low_open: int,
+    high_open: int,
+    whole: int,
+) -> None:
+    assert models.describe(kind, loc) == models.FieldDescription(
+        label, unit, low, high, bool(low_open), bool(high_open), bool(whole)
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "loc"), [("in_house", ("name",)), ("in_house", ("nope",)), ("vendor", ("pricing",))]
+)
+def test_describe_refuses_what_is_not_a_numeric_field(
+    kind: models.FileKind, loc: tuple[str | int, ...]
+) -> None:
+    with pytest.raises(KeyError):
+        models.describe(kind, loc)
+
+
+def test_vary_and_uncertain_read_their_bounds_from_the_markers() -> None:
+    for text in ("analysis.discount_rate", "in_house.calendar.hours_per_day", "vendor[0].scope"):
+        path = parse_path(text)
+        bounds = path_bounds(path, "--vary")
+        described = models.describe(path.target, path.loc)
+        assert (bounds.low, bounds.high, bounds.low_open, bounds.high_open, bounds.whole) == (
+            described.low,
+            described.high,
+            described.low_open,
+            described.high_open,
+            described.whole,
+        )
+
+
+def test_compare_needs_nothing_beyond_the_models() -> None:
+    """One path reads files: the models themselves, with no generated or mirror module."""
     code = (
         "import sys\n"
         "from outsourcecalc.cli import main\n"
         "sys.argv = ['outsourcecalc', 'compare', *sys.argv[1:], '--format', 'json']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "assert 'pydantic.main' not in sys.modules, 'pydantic models were loaded'\n"
-        "assert 'outsourcecalc.inputs.models' not in sys.modules\n"
+        "assert 'outsourcecalc.inputs.models' in sys.modules\n"
+        "gone = {'outsourcecalc.inputs.records', 'outsourcecalc.inputs.compiled'}\n"
+        "assert not gone & set(sys.modules), gone & set(sys.modules)\n"
     )
     ex = ROOT / "examples" / "contact_center"
     files = [str(ex / n) for n in ("in_house.yaml", "vendor_onshore.yaml")]
@@ -133,3 +265,11 @@ def test_compare_reads_files_without_pydantic_models() -> None:
         [sys.executable, "-c", code, *files], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_no_module_under_src_is_generated() -> None:
+    inputs = ROOT / "src" / "outsourcecalc" / "inputs"
+    assert not (inputs / "compiled.py").exists() and not (inputs / "records.py").exists()
+    for path in (ROOT / "src").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "Do not edit" not in text and "generated" not in text.lower(), path

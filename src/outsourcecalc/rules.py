@@ -66,12 +66,32 @@ IN_HOUSE_BREAKDOWN = (*IN_HOUSE_PARTS[:2], "paid_time_off", *IN_HOUSE_PARTS[2:])
 
 # ----------------------------------------------------------------- numbers as text
 
-# Digits with thousands separators grouped by three ("42,000.50"), or a plain decimal,
-# its digits perhaps grouped by underscores, with an optional exponent ("42_000", "4.2e4";
-# where commas separate values, as in `--vary` lists and distributions, underscores group).
-# One way to split the digits only: an ambiguous pattern backtracks for minutes on a
-# long string of digits.
-NUMBER_PATTERN = r"[-+]?(\d{1,3}(,\d{3})+(\.\d+)?|(\d+(_\d+)*(\.\d*)?|\.\d+)([eE][-+]?\d+)?)"
+
+def _digits(d: str) -> str:
+    """The unsigned number pattern, its mantissa's digits matched by `d`.
+
+    Digits with thousands separators grouped by three ("42,000.50"), or a plain decimal,
+    its digits perhaps grouped by underscores, with an optional exponent ("42_000",
+    "4.2e4"; where commas separate values, as in `--vary` lists and distributions,
+    underscores group). One way to split the digits only: an ambiguous pattern
+    backtracks for minutes on a long string of digits.
+    """
+    return rf"({d}{{1,3}}(,{d}{{3}})+(\.{d}+)?|({d}+(_{d}+)*(\.{d}*)?|\.{d}+)([eE][-+]?\d+)?)"
+
+
+def number_pattern(signed: bool = True) -> str:
+    """The text `parse_number` reads (without surrounding blanks), as a regular expression.
+
+    `signed=False`: only what reads as zero or more, as a JSON Schema pattern for a field
+    that must not be negative ("-0" is zero, so it stays).
+    """
+    any_number = _digits(r"\d")
+    if signed:
+        return "[-+]?" + any_number
+    return rf"(\+?{any_number}|-{_digits('0')})"
+
+
+NUMBER_PATTERN = number_pattern()
 _NUMBER = re.compile(NUMBER_PATTERN)
 MAX_TEXT = 100  # longer text is not a number anyone typed
 

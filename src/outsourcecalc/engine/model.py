@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..inputs.case import Case
-from ..inputs.records import Charge, InHouse, Role, Vendor
+from ..inputs.models import Charge, InHouse, Role, Vendor
 from ..rules import HALF_CENT, is_zero, wins
 
 Array = NDArray[np.float64]

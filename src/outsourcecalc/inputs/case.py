@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .loader import Document
-from .records import InHouse, Record, Vendor
+from .models import InHouse, Strict, Vendor
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _take(obj: Any, index: int) -> Any:
     """`obj` with every per-scenario (S, 1) column replaced by its value for `index`."""
     if isinstance(obj, np.ndarray):
         return obj.reshape(-1)[index].item()
-    if isinstance(obj, Record):
+    if isinstance(obj, Strict):
         updates = {}
         for name, value in obj.fields().items():
             taken = _take(value, index)

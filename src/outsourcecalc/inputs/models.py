@@ -1,82 +1,163 @@
-"""The input files as pydantic models: every field, default and bound of SPEC sections 2-3.
+"""The input files as pydantic models: every field, default, bound, unit and label of SPEC
+sections 2-3, stated once.
 
 Numbers come in as people write them in spreadsheets: a rate as 0.28 or "28%",
 money as 42000 or "42,000". Unknown keys are errors, so a typo never drops a cost.
 
-These models are the one statement of the input format: `outsourcecalc schema`
-prints their JSON Schema, and the validators that read the files are compiled
-from them (compiled.py, written by `python -m outsourcecalc.inputs.models`). Validation
-produces the plain objects of records.py, whose checks and parsers (values.py)
-these models name.
+A numeric field carries two markers in its `Annotated` type: how it is read and
+bounded (`Money`, `Count`, `Rate(...)`, `Number(...)`, `Whole(...)`) and what it is
+called (`Label("annual salary", "money")`). Validation, the JSON Schema
+(`outsourcecalc schema`), the bounds of `--vary` and `--uncertain`, and every
+label shown for an input (`describe`) all read them from here.
+
+In a batch (sweeps, simulations) a numeric field of a validated model may hold a
+numpy array of shape (S, 1), one value per scenario: `replace` puts it there.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import UnionType
+from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    WithJsonSchema,
-    model_validator,
-)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError, core_schema
 
-from . import records, values
+from ..rules import MAX_TEXT, number_pattern
+from . import values
+from .values import at
 
-_NUMBER_SCHEMA: dict[str, Any] = {"type": "number", "minimum": 0}
-_MONEY_SCHEMA: dict[str, Any] = {
-    "anyOf": [
-        {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*\+?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*$"},
-    ]
-}
-_PERCENT_SCHEMA = {"type": "string", "pattern": r"^\s*[-+]?(\d+\.?\d*|\.\d+)\s*%\s*$"}
+# ------------------------------------------------------------------ markers
 
-Money = Annotated[float, BeforeValidator(values.money), WithJsonSchema(_MONEY_SCHEMA)]
-Count = Annotated[float, BeforeValidator(values.count), WithJsonSchema(_NUMBER_SCHEMA)]
+Unit = Literal["money", "rate", "count", "months", "month", "days", "hours", "number", "fx"]
+
+_JsonSchema = dict[str, Any]
+_Handler = Callable[[Any], Any]
 
 
-def _bounded(what: str, low: float, high: float, low_open: bool, high_open: bool) -> Any:
-    number: dict[str, Any] = {"type": "number"}
-    if math.isfinite(low):
-        number["exclusiveMinimum" if low_open else "minimum"] = low
-    if math.isfinite(high):
-        number["exclusiveMaximum" if high_open else "maximum"] = high
-    schema = {"anyOf": [number, _PERCENT_SCHEMA]} if what == "rate" else number
-    check = values.Bounded(what, low, high, low_open, high_open)
-    return Annotated[float, BeforeValidator(check), WithJsonSchema(schema)]
+def _text(signed: bool, suffix: str = "") -> _JsonSchema:
+    """A number written as text, exactly as rules.parse_number reads it (blanks around it,
+    at most MAX_TEXT characters of number), perhaps followed by `suffix` ("%")."""
+    end = rf"\s*{suffix}\s*$" if suffix else r"\s*$"
+    number = number_pattern(signed)
+    return {"type": "string", "pattern": rf"^\s*(?=\S{{1,{MAX_TEXT}}}{end}){number}{end}"}
 
 
-def Rate(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Any:
-    """A rate field within [low, high], given as 0.28 or "28%"."""
-    return _bounded("rate", low, high, low_open, high_open)
+class Bound:
+    """How a numeric field is read and which values it takes: [low, high], ends open or not.
+
+    Subclasses are the markers written in a field's `Annotated` type.
+    """
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+    whole: bool = False
+
+    def _number(self) -> _JsonSchema:
+        out: _JsonSchema = {"type": "integer" if self.whole else "number"}
+        if math.isfinite(self.low):
+            out["exclusiveMinimum" if self.low_open else "minimum"] = self.low
+        if math.isfinite(self.high):
+            out["exclusiveMaximum" if self.high_open else "maximum"] = self.high
+        return out
+
+    def _strings(self) -> list[_JsonSchema]:
+        # text cannot state a bound: above 0 or below 1 is left to validation
+        signed = self.low < 0
+        return [_text(signed)]
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: _Handler) -> _JsonSchema:
+        return {"anyOf": [self._number(), *self._strings()]}
 
 
-def Number(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Any:
-    """A plain number within [low, high] (days, hours, an exchange rate)."""
-    return _bounded("number", low, high, low_open, high_open)
+@dataclass(frozen=True)
+class Amount(Bound):
+    """Not negative, with no upper bound: money ("42,000") or a count (heads, units, hours)."""
+
+    what: Literal["money", "number"]
+    low = 0.0
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: _Handler) -> Any:
+        parse = values.money if self.what == "money" else values.count
+        return core_schema.no_info_before_validator_function(parse, handler(source))
 
 
-def Whole(low: int, high: int | None = None) -> Any:
-    """A whole number in [low, high]."""
-    schema: dict[str, Any] = {"type": "integer", "minimum": low}
-    if high is not None:
-        schema["maximum"] = high
-    return Annotated[
-        int,
-        BeforeValidator(values.whole),
-        AfterValidator(values.WholeIn(low, high)),
-        WithJsonSchema(schema),
-    ]
+Money = Annotated[float, Amount("money")]
+Count = Annotated[float, Amount("number")]
 
 
-GrowthRate = Rate(-0.5, 1.0)
-ShareRate = Rate(0.0, 1.0)
+@dataclass(frozen=True)
+class Range(Bound):
+    """A rate (0.28 or "28%") or a plain number within [low, high], ends open where asked."""
+
+    what: Literal["rate", "number"]
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: _Handler) -> Any:
+        check = values.Bounded(self.what, self.low, self.high, self.low_open, self.high_open)
+        return core_schema.no_info_before_validator_function(check, handler(source))
+
+    def _strings(self) -> list[_JsonSchema]:
+        strings = super()._strings()
+        if self.what == "rate":
+            strings.append(_text(self.low < 0, "%"))
+        return strings
+
+
+def Rate(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Range:
+    """A rate within [low, high], given as 0.28 or "28%"."""
+    return Range("rate", low, high, low_open, high_open)
+
+
+def Number(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Range:
+    """A plain number within [low, high] (days, hours, an exchange rate), not negative."""
+    return Range("number", low, high, low_open, high_open)
+
+
+_WHOLE_TEXT: _JsonSchema = {"type": "string", "pattern": values.WHOLE_PATTERN}
+
+
+@dataclass(frozen=True)
+class Whole(Bound):
+    """A whole number in [low, high] (no upper end when high is None): 3, 3.0 or "3"."""
+
+    low: float
+    high: float = math.inf
+    whole = True
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: _Handler) -> Any:
+        high = None if math.isinf(self.high) else int(self.high)
+        return core_schema.no_info_after_validator_function(
+            values.WholeIn(int(self.low), high),
+            core_schema.no_info_before_validator_function(values.whole, handler(source)),
+        )
+
+    def _strings(self) -> list[_JsonSchema]:
+        return [_WHOLE_TEXT]
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a field is called where people read it ("annual salary") and what it counts."""
+
+    text: str
+    unit: Unit
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: _Handler) -> _JsonSchema:
+        out: _JsonSchema = handler(schema)
+        out.setdefault("description", f"{self.text} ({self.unit})")
+        return out
+
+
+GrowthRate = Annotated[float, Rate(-0.5, 1.0)]
+ShareRate = Annotated[float, Rate(0.0, 1.0)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD")]
 Name = Annotated[str, Field(min_length=1)]
 # A block the file may leave out: its fields' defaults. Validated like a written block,
@@ -84,32 +165,52 @@ Name = Annotated[str, Field(min_length=1)]
 ALL_DEFAULTS: Any = Field(default={}, validate_default=True)
 
 
+# ------------------------------------------------------------------ the models
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=False)
+    """Every model: unknown keys are errors; built when first used, not on import."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=False, defer_build=True)
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed, unvalidated (a batch puts (S, 1) arrays here);
+        this one is left as it is."""
+        return self.model_copy(update=changes)
+
+    def fields(self) -> dict[str, Any]:
+        """Field name to value, in the order of the model."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
 
 
 class Analysis(Strict):
-    horizon_months: Whole(1, 600) = 36  # type: ignore[valid-type]
-    discount_rate: Rate(0.0, 1.0, high_open=True) = 0.08  # type: ignore[valid-type]
-    start_month: Whole(1, 12) = 1  # type: ignore[valid-type]
+    horizon_months: Annotated[int, Whole(1, 600), Label("horizon", "months")] = 36
+    discount_rate: Annotated[
+        float, Rate(0.0, 1.0, high_open=True), Label("discount rate", "rate")
+    ] = 0.08
+    start_month: Annotated[int, Whole(1, 12), Label("start month", "month")] = 1
 
 
 class Calendar(Strict):
-    working_days_per_year: Number(0, 366, low_open=True) = 260  # type: ignore[valid-type]
-    hours_per_day: Number(0, 24, low_open=True) = 8  # type: ignore[valid-type]
+    working_days_per_year: Annotated[
+        float, Number(0, 366, low_open=True), Label("working days per year", "days")
+    ] = 260
+    hours_per_day: Annotated[
+        float, Number(0, 24, low_open=True), Label("hours per day", "hours")
+    ] = 8
 
 
 class Role(Strict):
     """A staff role. Retained roles of a vendor file use the same fields but `avoidable`."""
 
     role: Name
-    headcount: Count
-    annual_salary: Money
-    benefits_rate: Rate(0.0, 2.0) = 0.0  # type: ignore[valid-type]
-    benefits_per_head_annual: Money = 0.0
-    time_off_days: Number(0, 366) = 0.0  # type: ignore[valid-type]
-    attrition_rate: Rate(0.0, 5.0) = 0.0  # type: ignore[valid-type]
-    cost_per_hire: Money = 0.0
+    headcount: Annotated[Count, Label("headcount", "count")]
+    annual_salary: Annotated[Money, Label("annual salary", "money")]
+    benefits_rate: Annotated[float, Rate(0.0, 2.0), Label("benefits rate", "rate")] = 0.0
+    benefits_per_head_annual: Annotated[Money, Label("benefits per head per year", "money")] = 0.0
+    time_off_days: Annotated[float, Number(0, 366), Label("time off", "days")] = 0.0
+    attrition_rate: Annotated[float, Rate(0.0, 5.0), Label("attrition rate", "rate")] = 0.0
+    cost_per_hire: Annotated[Money, Label("cost per hire", "money")] = 0.0
 
 
 class StaffRole(Role):
@@ -118,36 +219,54 @@ class StaffRole(Role):
 
 class Workload(Strict):
     unit: Name = "unit"
-    monthly_volume: Count
+    monthly_volume: Annotated[Count, Label("monthly volume", "count")]
     # values.twelve says what the list is for before the generic length check would
     seasonality: Annotated[
         list[Count],
         Field(min_length=12, max_length=12),
         BeforeValidator(values.twelve),
+        Label("seasonality", "number"),
     ] = Field(default_factory=values.twelve_ones)
-    growth_rate: GrowthRate = 0.0  # type: ignore[valid-type]
+    growth_rate: Annotated[GrowthRate, Label("volume growth rate", "rate")] = 0.0
 
 
 class VariableCost(Strict):
     name: Name
-    per_unit: Money
+    per_unit: Annotated[Money, Label("cost per unit", "money")]
     avoidable: bool = True
 
 
 class Overhead(Strict):
     name: Name
-    monthly: Money | None = None
-    annual: Money | None = None
-    per_head_monthly: Money | None = None
+    monthly: Annotated[Money | None, Label("per month", "money")] = None
+    annual: Annotated[Money | None, Label("per year", "money")] = None
+    per_head_monthly: Annotated[Money | None, Label("per head per month", "money")] = None
     avoidable: bool = True
 
-    _checked = model_validator(mode="after")(records.Overhead.checked)
+    @model_validator(mode="after")
+    def _one_amount(self) -> Self:
+        """Exactly one of the three ways to give the amount."""
+        given = [
+            k for k in ("monthly", "annual", "per_head_monthly") if getattr(self, k) is not None
+        ]
+        if not given:
+            raise PydanticCustomError(
+                "one_of", "give the amount as one of monthly, annual or per_head_monthly", {}
+            )
+        if len(given) > 1:
+            raise PydanticCustomError(
+                "one_of",
+                "give only one of monthly, annual or per_head_monthly "
+                "(this overhead has {got}: counting both would double the cost)",
+                {"got": " and ".join(given), **at(given[1])},
+            )
+        return self
 
 
 class OneTime(Strict):
     name: Name
-    amount: Money
-    month: Whole(0) = 0  # type: ignore[valid-type]
+    amount: Annotated[Money, Label("amount", "money")]
+    month: Annotated[int, Whole(0), Label("month", "month")] = 0
     avoidable: bool = True
 
 
@@ -157,47 +276,159 @@ class InHouse(Strict):
     currency: Currency = "USD"
     analysis: Analysis = ALL_DEFAULTS
     calendar: Calendar = ALL_DEFAULTS
-    salary_growth: GrowthRate = 0.0  # type: ignore[valid-type]
-    inflation: GrowthRate = 0.0  # type: ignore[valid-type]
+    salary_growth: Annotated[GrowthRate, Label("salary growth", "rate")] = 0.0
+    inflation: Annotated[GrowthRate, Label("inflation", "rate")] = 0.0
     staff: Annotated[list[StaffRole], Field(min_length=1)]
     workload: Workload | None = None
     variable_costs: list[VariableCost] = Field(default_factory=list)
     overheads: list[Overhead] = Field(default_factory=list)
     one_time: list[OneTime] = Field(default_factory=list)
 
-    _checked = model_validator(mode="after")(records.InHouse.checked)
+    @model_validator(mode="after")
+    def _working_time(self) -> Self:
+        """Variable costs need a workload; time off leaves some working time."""
+        if self.variable_costs and self.workload is None:
+            raise PydanticCustomError(
+                "needs_workload",
+                "variable costs are per unit of workload: add a workload with its monthly_volume",
+                at("variable_costs"),
+            )
+        days = self.calendar.working_days_per_year
+        for i, role in enumerate(self.staff):
+            if role.time_off_days >= days:
+                raise PydanticCustomError(
+                    "time_off",
+                    "must be below working_days_per_year ({days}), or no working time is "
+                    "left for {role} (got {off})",
+                    {
+                        "role": role.role,
+                        "off": f"{role.time_off_days:g}",
+                        "days": f"{days:g}",
+                        **at("staff", i, "time_off_days"),
+                    },
+                )
+        return self
+
+    @property
+    def total_headcount(self) -> float:
+        return sum(role.headcount for role in self.staff)
 
 
 class Tier(Strict):
-    up_to: Count | None = None
-    per_unit: Money
+    up_to: Annotated[Count | None, Label("up to", "count")] = None
+    per_unit: Annotated[Money, Label("price per unit", "money")]
+
+
+# a charge's pricing forms, in the order its messages name them
+FORMS = ("monthly", "per_fte_month", "per_hour", "per_unit", "tiers")
 
 
 class Charge(Strict):
     """One line of a vendor's quote: exactly one pricing form."""
 
     name: Name
-    monthly: Money | None = None
-    per_fte_month: Money | None = None
-    fte: Count | None = None
-    per_hour: Money | None = None
-    hours_per_month: Count | None = None
-    per_unit: Money | None = None
+    monthly: Annotated[Money | None, Label("per month", "money")] = None
+    per_fte_month: Annotated[Money | None, Label("per FTE per month", "money")] = None
+    fte: Annotated[Count | None, Label("FTE", "count")] = None
+    per_hour: Annotated[Money | None, Label("per hour", "money")] = None
+    hours_per_month: Annotated[Count | None, Label("hours per month", "hours")] = None
+    per_unit: Annotated[Money | None, Label("per unit", "money")] = None
     tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
     tier_mode: Literal["graduated", "volume"] | None = None
 
-    _checked = model_validator(mode="after")(records.Charge.checked)
+    @model_validator(mode="after")
+    def _one_form(self) -> Self:
+        """One pricing form, the fields that go with it and no others, tiers in order."""
+        forms = [k for k in FORMS if getattr(self, k) is not None]
+        if not forms:
+            raise PydanticCustomError(
+                "one_of",
+                "give the price as one of monthly, per_fte_month (with fte), per_hour, "
+                "per_unit or tiers",
+                {},
+            )
+        if len(forms) > 1:
+            raise PydanticCustomError(
+                "one_of",
+                "give only one of monthly, per_fte_month, per_hour, per_unit or tiers "
+                "(this charge has {got}); put each price in a charge of its own",
+                {"got": " and ".join(forms), **at(forms[1])},
+            )
+        form = forms[0]
+        if form == "per_fte_month" and self.fte is None:
+            raise PydanticCustomError(
+                "fte",
+                "needs fte next to it: the number of FTE the vendor bills each month",
+                at("per_fte_month"),
+            )
+        for extra, owner in (
+            ("fte", "per_fte_month"),
+            ("hours_per_month", "per_hour"),
+            ("tier_mode", "tiers"),
+        ):
+            if getattr(self, extra) is not None and form != owner:
+                raise PydanticCustomError(
+                    "stray",
+                    "only goes with {owner}, and this charge is priced {form}",
+                    {"owner": owner, "form": form, **at(extra)},
+                )
+        if self.tiers is not None:
+            _check_tiers(self.tiers)
+        return self
+
+    @property
+    def form(self) -> str:
+        for key in FORMS:
+            if getattr(self, key) is not None:
+                return key
+        raise AssertionError("validated charge has a form")
+
+    @property
+    def uses_volume(self) -> bool:
+        return self.per_unit is not None or self.tiers is not None
+
+
+def _check_tiers(tiers: list[Tier]) -> None:
+    """Only the last tier is open-ended, and each band ends above the one before."""
+    previous: float | None = None
+    for i, tier in enumerate(tiers):
+        last = i == len(tiers) - 1
+        if tier.up_to is None and not last:
+            raise PydanticCustomError(
+                "tiers",
+                "needs up_to, where this band ends: only the last tier is open-ended",
+                at("tiers", i),
+            )
+        if tier.up_to is not None and last:
+            raise PydanticCustomError(
+                "tiers",
+                "the last tier must have no up_to: it prices every unit above the band before it",
+                at("tiers", i, "up_to"),
+            )
+        if tier.up_to is not None:
+            if previous is not None and tier.up_to <= previous:
+                raise PydanticCustomError(
+                    "tiers",
+                    "must be above the previous tier's up_to ({previous}): up_to is where a "
+                    "band ends, counted from zero, not the band's width (got {got})",
+                    {
+                        "previous": f"{previous:g}",
+                        "got": f"{tier.up_to:g}",
+                        **at("tiers", i, "up_to"),
+                    },
+                )
+            previous = tier.up_to
 
 
 class TransitionCost(Strict):
     name: Name
-    amount: Money
+    amount: Annotated[Money, Label("amount", "money")]
     currency: Currency | None = None
-    month: Whole(0) = 0  # type: ignore[valid-type]
+    month: Annotated[int, Whole(0), Label("month", "month")] = 0
 
 
 class Transition(Strict):
-    parallel_run_months: Whole(0) = 0  # type: ignore[valid-type]
+    parallel_run_months: Annotated[int, Whole(0), Label("parallel run", "months")] = 0
     costs: list[TransitionCost] = Field(default_factory=list)
 
 
@@ -205,106 +436,123 @@ class Vendor(Strict):
     kind: Literal["vendor"] = "vendor"
     name: Name
     currency: Currency | None = None
-    fx_rate: Number(0, math.inf, low_open=True) | None = None  # type: ignore[valid-type]
-    scope: Rate(0.0, 1.0, low_open=True) = 1.0  # type: ignore[valid-type]
-    annual_escalation: GrowthRate = 0.0  # type: ignore[valid-type]
-    minimum_monthly_fee: Money = 0.0
+    fx_rate: Annotated[
+        Annotated[float, Number(0, math.inf, low_open=True)] | None, Label("fx rate", "fx")
+    ] = None
+    scope: Annotated[float, Rate(0.0, 1.0, low_open=True), Label("scope", "rate")] = 1.0
+    annual_escalation: Annotated[GrowthRate, Label("annual escalation", "rate")] = 0.0
+    minimum_monthly_fee: Annotated[Money, Label("minimum monthly fee", "money")] = 0.0
     pricing: Annotated[list[Charge], Field(min_length=1)]
-    sla_credit_rate: ShareRate = 0.0  # type: ignore[valid-type]
-    governance_rate: ShareRate = 0.0  # type: ignore[valid-type]
-    risk_contingency_rate: ShareRate = 0.0  # type: ignore[valid-type]
+    sla_credit_rate: Annotated[ShareRate, Label("SLA credit rate", "rate")] = 0.0
+    governance_rate: Annotated[ShareRate, Label("governance rate", "rate")] = 0.0
+    risk_contingency_rate: Annotated[ShareRate, Label("risk contingency rate", "rate")] = 0.0
     retained_staff: list[Role] = Field(default_factory=list)
     transition: Transition = ALL_DEFAULTS
 
+    @property
+    def uses_volume(self) -> bool:
+        return any(charge.uses_volume for charge in self.pricing)
 
-# ------------------------------------------------ the validators compiled ahead of time
-
-FILE_MODELS: dict[str, type[BaseModel]] = {"in_house": InHouse, "vendor": Vendor}
-_DROP = ("metadata", "ref", "serialization")  # JSON Schema hooks and ids: not for validating
-
-
-def record_schema(model: type[BaseModel]) -> Any:
-    """pydantic-core's schema of `model`, validating into the plain classes of records.py."""
-
-    def convert(node: Any) -> Any:
-        if isinstance(node, dict):
-            if node.get("type") in ("definitions", "definition-ref"):
-                raise NotImplementedError("shared definitions: compile them, or inline the model")
-            out = {k: convert(v) for k, v in node.items() if k not in _DROP}
-            if node.get("type") == "model":
-                out["cls"] = getattr(records, node["cls"].__name__)
-            return out
-        if isinstance(node, list):
-            return [convert(v) for v in node]
-        return node
-
-    return convert(model.__pydantic_core_schema__)
+    @property
+    def cost_factor(self) -> float:
+        """What each unit of fees costs once credits, governance and the risk reserve apply."""
+        return 1 - self.sla_credit_rate + self.governance_rate + self.risk_contingency_rate
 
 
-def compiled_source() -> str:
-    """The text of compiled.py: both file schemas as Python, for this pydantic-core."""
-    import pydantic_core
-
-    lines = [
-        '"""pydantic-core schemas of the input files, compiled from models.py. Do not edit.',
-        "",
-        "Written by `python -m outsourcecalc.inputs.models`; tests/test_models.py checks it is",
-        "current. Validating with these needs no pydantic model machinery, which would cost",
-        "a cold `compare` more than all its other work (validate.py falls back to the",
-        "models themselves under any other pydantic-core version).",
-        '"""',
-        "",
-        "import math",
-        "from typing import Any",
-        "",
-        "from . import records, values",
-        "",
-        f"PYDANTIC_CORE_VERSION = {json.dumps(pydantic_core.__version__)}",
-    ]
-    for kind, model in FILE_MODELS.items():
-        lines += ["", f"{kind.upper()}: Any = {_source(record_schema(model), '')}"]
-    return "\n".join(lines) + "\n"
+FileKind = Literal["in_house", "vendor"]
+FILE_MODELS: dict[FileKind, type[InHouse] | type[Vendor]] = {"in_house": InHouse, "vendor": Vendor}
 
 
-def _source(node: Any, indent: str) -> str:
-    """`node` as Python source: literals as such, classes and functions by the name
-    they have in records.py or values.py (anything else cannot be compiled)."""
-    inner = indent + "    "
-    if isinstance(node, dict):
-        if not node:
-            return "{}"
-        items = [
-            f"{inner}{_source(key, inner)}: {_source(value, inner)}," for key, value in node.items()
-        ]
-        return "{\n" + "\n".join(items) + f"\n{indent}}}"
-    if isinstance(node, list):
-        if not node:
-            return "[]"
-        items = [f"{inner}{_source(value, inner)}," for value in node]
-        return "[\n" + "\n".join(items) + f"\n{indent}]"
-    if isinstance(node, str):
-        return json.dumps(node)  # the quotes ruff format writes, and valid Python
-    if node is None or isinstance(node, bool | int):
-        return repr(node)
-    if isinstance(node, float):
-        return values.float_source(node)
-    if isinstance(node, values.Bounded | values.WholeIn):
-        return repr(node)
-    if node is list:
-        return "list"
-    module = getattr(node, "__module__", "")
-    short = {
-        "outsourcecalc.inputs.records": "records",
-        "outsourcecalc.inputs.values": "values",
-    }.get(module)
-    if short is not None and "<" not in node.__qualname__:
-        return f"{short}.{node.__qualname__}"
-    raise ValueError(f"cannot compile {node!r}: name it in records.py or values.py")
+# ------------------------------------------------------------------ reading the markers
 
 
-if __name__ == "__main__":
-    from pathlib import Path
+def leaf_annotation(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
+    """The type of the field at `loc` inside `model`, with its markers (KeyError if none)."""
+    current: Any = model
+    for part in loc:
+        current = unwrap(current)
+        if isinstance(part, int):
+            args = get_args(current)
+            if get_origin(current) is not list or not args:
+                raise KeyError(part)
+            current = args[0]
+        else:
+            if not (isinstance(current, type) and issubclass(current, BaseModel)):
+                raise KeyError(part)
+            info = current.model_fields[part]
+            current = (
+                Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            )
+    return current
 
-    target = Path(__file__).with_name("compiled.py")
-    target.write_text(compiled_source(), encoding="utf-8")
-    print(f"wrote {target}")
+
+def unwrap(annotation: Any) -> Any:
+    """Strip Annotated and Optional to reach a model class, a list type or a scalar type."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if get_origin(annotation) in (Union, UnionType) and len(args) == 1:
+            annotation = args[0]
+            continue
+        return annotation
+
+
+def markers(annotation: Any) -> list[Any]:
+    """Every `Annotated` marker on `annotation`, through Optional, the outermost first."""
+    found: list[Any] = []
+    while True:
+        if get_origin(annotation) is Annotated:
+            found += annotation.__metadata__
+            annotation = get_args(annotation)[0]
+            continue
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if get_origin(annotation) in (Union, UnionType) and len(args) == 1:
+            annotation = args[0]
+            continue
+        return found
+
+
+def bound_of(annotation: Any) -> Bound | None:
+    """How a numeric field is read and bounded, or None when it is not a number."""
+    return next((m for m in markers(annotation) if isinstance(m, Bound)), None)
+
+
+@dataclass(frozen=True)
+class FieldDescription:
+    """A numeric input as people read it: "annual salary" in money, at least 0."""
+
+    label: str
+    unit: Unit
+    low: float
+    high: float
+    low_open: bool
+    high_open: bool
+    whole: bool
+
+
+def describe(kind: FileKind, loc: tuple[str | int, ...]) -> FieldDescription:
+    """Label, unit and bounds of the numeric field at `loc` in a `kind` file.
+
+    `describe("in_house", ("staff", 0, "annual_salary")).label` is "annual salary".
+    KeyError when `loc` names no numeric field.
+    """
+    model = FILE_MODELS[kind]
+    label: Label | None = None
+    for depth in range(1, len(loc) + 1):
+        # the field's own label, or (for an entry of a list) the list's
+        own = [m for m in markers(leaf_annotation(model, loc[:depth])) if isinstance(m, Label)]
+        label = own[0] if own else label
+    bound = bound_of(leaf_annotation(model, loc))
+    if bound is None or label is None:
+        raise KeyError(f"not a numeric field: {loc}")
+    return FieldDescription(
+        label.text,
+        label.unit,
+        bound.low,
+        bound.high,
+        bound.low_open,
+        bound.high_open,
+        bound.whole,
+    )

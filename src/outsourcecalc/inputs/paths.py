@@ -13,18 +13,15 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from types import UnionType
-from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
+from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from ..errors import InputError, Problem, UsageError
 from .case import Case
 from .loader import Document, Loc, format_loc, parse_scalar
-from .records import Record
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
+from .models import FILE_MODELS, FileKind, Strict, bound_of, leaf_annotation, unwrap
 
 _SEGMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$")
 
@@ -34,7 +31,7 @@ class InputPath:
     """A parsed path: which file(s) it addresses and where inside them."""
 
     text: str
-    target: str  # "in_house" or "vendor"
+    target: FileKind
     vendor_index: int | None  # None: every vendor
     loc: Loc
 
@@ -101,7 +98,7 @@ def check_path(path: InputPath, docs: Sequence[Document], option: str) -> None:
         )
 
 
-def write(doc: Document, loc: Loc, value: Any, source: str, target: str | None = None) -> Any:
+def write(doc: Document, loc: Loc, value: Any, source: str, target: FileKind | None = None) -> Any:
     """Put `value` at `loc` in the document's data; return what was there (for undo).
 
     A mapping or list the file leaves out is created on the way: a list from the
@@ -122,7 +119,7 @@ def _write(
     loc: Loc,
     value: Any,
     source: str,
-    target: str | None,
+    target: FileKind | None,
     created: list[tuple[dict[str, Any], str]],
 ) -> Any:
     node = doc.data
@@ -162,17 +159,17 @@ def _write(
     return old
 
 
-def _default_container(target: str | None, loc: Loc, is_list: bool) -> Any:
+def _default_container(target: FileKind | None, loc: Loc, is_list: bool) -> Any:
     """What a missing mapping or list starts as: the field's default list, else empty."""
     if is_list and target is not None:
         model = model_of_target(target)
         try:
-            parent = _unwrap(leaf_annotation(model, loc[:-1])) if loc[:-1] else model
+            parent = unwrap(leaf_annotation(model, loc[:-1])) if loc[:-1] else model
             info = parent.model_fields[str(loc[-1])]
         except (KeyError, AttributeError):
             return []
         if info.default_factory is not None:
-            default = info.default_factory()  # type: ignore[call-arg]
+            default = info.get_default(call_default_factory=True)
             return list(default) if isinstance(default, list) else []
     return [] if is_list else {}
 
@@ -233,7 +230,7 @@ def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
     if not loc:
         return value
     head, rest = loc[0], loc[1:]
-    if isinstance(obj, Record) and isinstance(head, str):
+    if isinstance(obj, Strict) and isinstance(head, str):
         current = getattr(obj, head)
         if current is None and rest:
             raise UsageError.option(text, f"{head} is not in the file, so it cannot vary")
@@ -248,44 +245,9 @@ def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
 # ------------------------------------------------ fields, bounds, validation
 
 
-def leaf_annotation(model: type[BaseModel], loc: Loc) -> Any:
-    """The type (with its validators) of the field at `loc` inside `model`."""
-    from pydantic import BaseModel
-
-    current: Any = model
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(part, int):
-            args = getattr(current, "__args__", ())
-            if getattr(current, "__origin__", None) is not list or not args:
-                raise KeyError(part)
-            current = args[0]
-        else:
-            if not (isinstance(current, type) and issubclass(current, BaseModel)):
-                raise KeyError(part)
-            info = current.model_fields[part]
-            current = (
-                Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-            )
-    return current
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Annotated and Optional to reach a model class or a list type."""
-    while True:
-        if get_origin(annotation) is Annotated:
-            annotation = get_args(annotation)[0]
-            continue
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if get_origin(annotation) in (Union, UnionType) and len(args) == 1:
-            annotation = args[0]
-            continue
-        return annotation
-
-
 @dataclass(frozen=True)
 class Bounds:
-    """The valid range of a numeric field, read from its JSON Schema."""
+    """The valid range of a numeric field, as its marker in models.py states it."""
 
     low: float = -math.inf
     high: float = math.inf
@@ -307,20 +269,10 @@ class Bounds:
 
 def bounds_of(annotation: Any) -> Bounds | None:
     """Bounds of a numeric field, or None when it is not a number."""
-    from pydantic import TypeAdapter
-
-    schema = TypeAdapter(annotation).json_schema()
-    options = schema.get("anyOf", [schema])
-    for option in options:
-        if option.get("type") in ("number", "integer"):
-            low, low_open = option.get("minimum", -math.inf), False
-            if "exclusiveMinimum" in option:
-                low, low_open = option["exclusiveMinimum"], True
-            high, high_open = option.get("maximum", math.inf), False
-            if "exclusiveMaximum" in option:
-                high, high_open = option["exclusiveMaximum"], True
-            return Bounds(low, high, low_open, high_open, option["type"] == "integer")
-    return None
+    bound = bound_of(annotation)
+    if bound is None:
+        return None
+    return Bounds(bound.low, bound.high, bound.low_open, bound.high_open, bound.whole)
 
 
 def model_of(path: InputPath) -> type[BaseModel]:
@@ -328,10 +280,8 @@ def model_of(path: InputPath) -> type[BaseModel]:
     return model_of_target(path.target)
 
 
-def model_of_target(target: str) -> type[BaseModel]:
+def model_of_target(target: FileKind) -> type[BaseModel]:
     """The model of an "in_house" or a "vendor" file."""
-    from .models import FILE_MODELS
-
     return FILE_MODELS[target]
 
 
@@ -435,7 +385,11 @@ def numeric_inputs(case: Case, vendor_index: int) -> list[tuple[InputPath, float
     """Every numeric input (not whole-number fields such as months) of the in-house file
     and of one vendor, with today's value: what sensitivity moves."""
     out: list[tuple[InputPath, float]] = []
-    for target, model in (("in_house", case.in_house), ("vendor", case.vendors[vendor_index])):
+    files: tuple[tuple[FileKind, Strict], ...] = (
+        ("in_house", case.in_house),
+        ("vendor", case.vendors[vendor_index]),
+    )
+    for target, model in files:
         for loc, value in _numeric_leaves(model, ()):
             if target == "in_house" and loc[:1] == ("analysis",):
                 text = format_loc(loc)
@@ -447,7 +401,7 @@ def numeric_inputs(case: Case, vendor_index: int) -> list[tuple[InputPath, float
 
 
 def _numeric_leaves(obj: Any, loc: Loc) -> Iterable[tuple[Loc, float]]:
-    if isinstance(obj, Record):
+    if isinstance(obj, Strict):
         for name, value in obj.fields().items():
             yield from _numeric_leaves(value, (*loc, name))
     elif isinstance(obj, list):

@@ -9,21 +9,15 @@ workload, transition currencies, parallel run within the horizon).
 from __future__ import annotations
 
 import difflib
-from functools import cache
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import Any, Literal, overload
 
-from pydantic_core import SchemaValidator, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem
 from ..rules import IN_HOUSE
 from .case import Case
 from .loader import INVALID, Document, Loc, format_loc
-from .records import InHouse, Vendor
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
-
-FileKind = Literal["in_house", "vendor"]
+from .models import FILE_MODELS, FileKind, InHouse, Vendor
 
 _MESSAGES = {
     "missing": "required field is missing",
@@ -48,26 +42,6 @@ _MESSAGES = {
 _NOUNS = {"staff": "role", "pricing": "charge", "tiers": "tier"}
 
 
-@cache
-def validator(kind: FileKind) -> SchemaValidator:
-    """pydantic-core's validator for one kind of file, validating into records.py.
-
-    Compiled from models.py ahead of time (compiled.py), or from the models now when
-    this pydantic-core is not the one it was compiled for: the same checks either way.
-    """
-    import pydantic_core
-
-    from . import compiled
-
-    if pydantic_core.__version__ == compiled.PYDANTIC_CORE_VERSION:
-        schema = compiled.IN_HOUSE if kind == "in_house" else compiled.VENDOR
-    else:
-        from .models import FILE_MODELS, record_schema
-
-        schema = record_schema(FILE_MODELS[kind])
-    return SchemaValidator(schema)
-
-
 @overload
 def model_from(doc: Document, kind: Literal["in_house"]) -> InHouse: ...
 @overload
@@ -78,12 +52,10 @@ def model_from(doc: Document, kind: FileKind) -> InHouse | Vendor:
     problems = list(doc.problems)
     if problems and not isinstance(doc.data, dict):
         raise InputError(problems)
+    model = FILE_MODELS[kind]
     try:
-        result: InHouse | Vendor = validator(kind).validate_python(doc.data)
+        result = model.model_validate(doc.data)
     except ValidationError as exc:
-        from .models import FILE_MODELS  # the field names, for did-you-mean
-
-        model = FILE_MODELS[kind]
         errors = [err for err in exc.errors() if err["input"] is not INVALID]
         problems += [_problem(doc, err, model) for err in _without_typo_echoes(errors, model)]
         raise InputError(_dedupe(problems)) from None
@@ -184,8 +156,6 @@ def _closest(model: type[BaseModel], loc: Loc) -> str | None:
 
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
-    from pydantic import BaseModel
-
     current: Any = model
     for part in loc:
         if isinstance(part, int):
@@ -202,8 +172,6 @@ def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
 
 
 def _inner_model(annotation: Any) -> Any:
-    from pydantic import BaseModel
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():

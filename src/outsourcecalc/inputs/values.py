@@ -1,10 +1,8 @@
 """How each input value is read: money as 42000 or "42,000", rates as 0.28 or "28%", bounds.
 
-These are the field validators of the models (models.py). They live apart from
-the models, with no pydantic import, because the validators compiled ahead of
-time (compiled.py) call them too: a plain `compare` never loads pydantic's model
-machinery. A failure is a PydanticCustomError, which pydantic-core reports at
-the field it came from.
+These are the field validators of the models (models.py), which name them in the
+markers of each field. A failure is a PydanticCustomError, which pydantic-core
+reports at the field it came from.
 """
 
 from __future__ import annotations
@@ -17,7 +15,9 @@ from pydantic_core import PydanticCustomError
 
 from ..rules import is_percent, parse_number
 
-_WHOLE_RE = re.compile(r"\s*\d{1,9}\s*")
+# a whole number as text: what `whole` reads, and the JSON Schema's pattern for it
+WHOLE_PATTERN = r"^\s*\d{1,9}\s*$"
+_WHOLE_RE = re.compile(WHOLE_PATTERN)
 
 MONEY_WORDS = 'an amount of money such as 42000 or "42,000"'
 RATE_WORDS = 'a rate such as 0.28 or "28%"'
@@ -116,7 +116,6 @@ class Bounded:
     """A rate or a plain number within [low, high] (open ends where asked).
 
     Parses and checks in one step, so the message can quote the value as written.
-    Its repr is the Python that rebuilds it: compiled.py is written from it.
     """
 
     def __init__(
@@ -125,12 +124,6 @@ class Bounded:
         self.what, self.low, self.high = what, low, high
         self.low_open, self.high_open = low_open, high_open
         self.parse = _PARSERS[what]
-
-    def __repr__(self) -> str:
-        return (
-            f"values.Bounded({self.what!r}, {float_source(self.low)}, {float_source(self.high)}, "
-            f"{self.low_open}, {self.high_open})"
-        )
 
     def span(self) -> str:
         low, high = self.low, self.high
@@ -182,9 +175,6 @@ class WholeIn:
     def __init__(self, low: int, high: int | None = None) -> None:
         self.low, self.high = low, high
 
-    def __repr__(self) -> str:
-        return f"values.WholeIn({self.low!r}, {self.high!r})"
-
     def __call__(self, value: int) -> int:
         if value < self.low or (self.high is not None and value > self.high):
             span = (
@@ -196,10 +186,3 @@ class WholeIn:
                 "whole_range", "must be a whole number {span}", {"span": span}
             )
         return value
-
-
-def float_source(x: float) -> str:
-    """A float as Python source, infinities included."""
-    if math.isinf(x):
-        return "math.inf" if x > 0 else "-math.inf"
-    return repr(float(x))

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ...inputs.loader import Document, Loc
-from ...inputs.records import Charge, Vendor
+from ...inputs.models import Charge, Vendor
 from .book import MONTH_NAMES, Book
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 
 from ...engine.model import raw_fees
-from ...inputs.records import Charge, Vendor
+from ...inputs.models import Charge, Vendor
 from ...rules import IN_HOUSE_PARTS, is_zero
 from ..format import LABELS
 from .book import HALF, MONTH_NAMES, Book, months_below
