@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .rules import escape_controls
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -22,7 +24,7 @@ class Problem:
             if self.column is not None:
                 place += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
-        return f"{place}:{field} {self.message}"
+        return escape_controls(f"{place}:{field} {self.message}")
 
 
 class InputError(Exception):

@@ -117,3 +117,18 @@ def parse_rate(text: str) -> float:
     if is_percent(text):
         return parse_number(text.strip()[:-1]) / 100
     return parse_number(text)
+
+
+# ----------------------------------------------------------------- text that is safe to show
+
+# C0 and C1 control characters (escape sequences, line breaks, tabs) and the bidi marks
+# and overrides that reorder text. JSON Schema's regular expressions read these escapes
+# as Python's do, so the schema states the same class.
+CONTROL_CLASS = r"\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROL = re.compile(f"[{CONTROL_CLASS}]")
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character written as an escape (\\x1b, \\u202e):
+    what a message echoes from a command line or a file cannot act on the terminal."""
+    return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from outsourcecalc.cli import app
@@ -40,3 +42,35 @@ def test_two_vendors_of_one_name_are_refused(tmp_path: Path) -> None:
         f"{second}:10:1: name: another vendor file ({first}) has this name too; "
         "give each vendor its own name\n"
     )
+
+
+HOSTILE_NAMES = {
+    "escapes": "Ops\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil.example\x1b\\clickme\x9b31m",
+    "bidi-override": "Acme\u202egnp.exe",
+    "newline": "Acme\n# Injected heading",
+    "tab": "\tAcme",
+}
+
+
+def _no_controls(text: str) -> bool:
+    return not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text) and (
+        "\u202e" not in text
+    )
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
+def test_a_name_with_control_characters_is_refused_and_never_echoed_raw(
+    tmp_path: Path, name: str
+) -> None:
+    vendor = tmp_path / "vendor.yaml"
+    text = ONSHORE.read_text(encoding="utf-8")
+    vendor.write_text(text.replace("name: Heartland", f"name: {json.dumps(name)}  # was", 1))
+    for args in (
+        ["compare", str(IN_HOUSE), str(vendor), "-f", "json"],
+        ["validate", str(vendor)],
+        ["compare", str(IN_HOUSE), str(ONSHORE), "--set", f"vendor.name={json.dumps(name)}"],
+    ):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "must be plain text" in result.output or "control character" in result.output
+        assert _no_controls(result.output), repr(result.output)

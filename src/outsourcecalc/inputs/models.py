@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 from ..rules import MAX_TEXT, number_pattern
@@ -159,7 +167,12 @@ class Label:
 GrowthRate = Annotated[float, Rate(-0.5, 1.0)]
 ShareRate = Annotated[float, Rate(0.0, 1.0)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD")]
-Name = Annotated[str, Field(min_length=1)]
+Name = Annotated[
+    str,
+    Field(min_length=1),
+    AfterValidator(values.plain_name),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": values.NAME_PATTERN}),
+]
 # A block the file may leave out: its fields' defaults. Validated like a written block,
 # so the default is stated once, on the fields.
 ALL_DEFAULTS: Any = Field(default={}, validate_default=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from ..rules import is_percent, parse_number
+from ..rules import CONTROL, CONTROL_CLASS, is_percent, parse_number
 
 # a whole number as text: what `whole` reads, and the JSON Schema's pattern for it
 WHOLE_PATTERN = r"^\s*\d{1,9}\s*$"
@@ -91,6 +91,25 @@ def whole(value: Any) -> int:
     if isinstance(value, str) and _WHOLE_RE.fullmatch(value):
         return int(value)
     raise PydanticCustomError("whole", "expected a whole number", {})
+
+
+# a name holding a control character can clear a terminal, plant a hidden link or break
+# a Markdown table: names are plain text or an error
+NAME_PATTERN = f"^[^{CONTROL_CLASS}]+$"
+
+
+def plain_name(value: str) -> str:
+    """A name as text only: no control characters, no bidi overrides."""
+    found = CONTROL.search(value)
+    if found is not None:
+        raise PydanticCustomError(
+            "control_character",
+            "must be plain text: it holds the control character {code} at position "
+            "{position} (an escape sequence, a line break, a tab or a text-direction mark); "
+            "remove it",
+            {"code": f"U+{ord(found.group()):04X}", "position": found.start() + 1},
+        )
+    return value
 
 
 def twelve(value: Any) -> Any:
