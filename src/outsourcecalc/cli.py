@@ -474,10 +474,10 @@ def sweep(
         )  # fmt: skip
     exit_if_broken(
         [
-            f"fail-if {count.gate.text}: holds for {count.vendor} at {count.points:,} of "
+            f"fail-if {count.gate.text}: holds for {count.vendor} at {count.held:,} of "
             f"{run.stop - run.start:,} points"
             for count in run.gates
-            if count.points
+            if count.held
         ]
     )
 

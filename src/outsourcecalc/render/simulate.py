@@ -15,7 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.results import cents, fine
-from ..scenarios.simulate import GateCount, InputDraws, Simulation, VendorOutcome
+from ..scenarios.gates import GateCount
+from ..scenarios.simulate import InputDraws, Simulation, VendorOutcome
 from .format import money, money_short, months, percent
 from .json import dumps
 
@@ -274,8 +275,8 @@ def render(sim: Simulation, fmt: str) -> str:
 def gate_lines(counts: Sequence[GateCount], trials: int) -> list[str]:
     """'fail-if npv_savings<0: holds for Acme in 312 of 10,000 trials (3.1%)', per broken gate."""
     return [
-        f"fail-if {c.gate.text}: holds for {c.vendor} in {c.trials:,} of {trials:,} trials "
-        f"({percent(c.trials / trials)})"
+        f"fail-if {c.gate.text}: holds for {c.vendor} in {c.held:,} of {trials:,} trials "
+        f"({percent(c.held / trials)})"
         for c in counts
-        if c.trials
+        if c.held
     ]

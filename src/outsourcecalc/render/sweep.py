@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..engine.results import cents, fine
 from ..rules import wins
-from ..scenarios.sweep import SweepRun, VendorSummary, row_dicts
+from ..scenarios.sweep import SweepRun, SweepVendorSummary, row_dicts
 from ..scenarios.sweep import rows_csv as sweep_rows_csv
 from .format import LABELS, metric, money, money_short, months, percent
 from .json import dumps
@@ -76,7 +76,7 @@ def summary_csv(run: SweepRun) -> str:
     return out.getvalue()
 
 
-def _summary_lines(v: VendorSummary, currency: str) -> list[tuple[str, str]]:
+def _summary_lines(v: SweepVendorSummary, currency: str) -> list[tuple[str, str]]:
     n, p = v.npv_savings, v.payback_months
     return [
         ("Points evaluated", f"{v.points:,}"),

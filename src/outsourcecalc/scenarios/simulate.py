@@ -39,7 +39,7 @@ from ..inputs.paths import (
     with_values,
 )
 from ..rules import HALF_CENT, never_as_infinity, parse_rate, wins
-from .gates import Gate
+from .gates import Gate, GateCount
 
 Array = NDArray[np.float64]
 
@@ -303,7 +303,9 @@ class InputDraws:
 
 
 @dataclass
-class Spread:
+class Statistics:
+    """The statistics of one vendor's npv_savings over the trials."""
+
     mean: float
     sd: float
     min: float
@@ -328,7 +330,7 @@ class VendorOutcome:
     payback_months: Array  # (trials,), NaN = never pays back within the horizon
     extra: dict[str, Array]  # other result keys asked for (by --fail-if)
     p_win: float
-    npv: Spread
+    npv: Statistics
     p_payback: float
     payback_p50: float | None  # None: the percentile lands on "never"
     payback_p95: float | None
@@ -590,7 +592,7 @@ def _outcome(name: str, per_key: dict[str, Array], extra: Sequence[str]) -> Vend
         payback_months=payback,
         extra={k: per_key[k] for k in extra},
         p_win=float(np.mean(wins(npv))),
-        npv=Spread(
+        npv=Statistics(
             mean=float(np.mean(npv)),
             sd=float(np.std(npv)),
             min=float(np.min(npv)),
@@ -664,13 +666,6 @@ def _draw_notes(d: InputDraws, trials: int) -> list[str]:
 
 
 # ------------------------------------------------------------------ gates and --set
-
-
-@dataclass
-class GateCount:
-    gate: Gate
-    vendor: str
-    trials: int  # how many trials broke it
 
 
 def gate_counts(sim: Simulation, gates: Sequence[Gate]) -> list[GateCount]:

@@ -22,7 +22,7 @@ from ..errors import UsageError
 from ..inputs.case import Case
 from ..inputs.paths import InputPath, parse_path, resolve_values, split_assignment, with_values
 from ..rules import never_as_infinity, parse_rate, wins
-from .gates import Gate
+from .gates import Gate, GateCount
 
 DEFAULT_MAX_POINTS = 5_000_000
 ROW_KEYS = tuple(k for k in RESULT_KEYS if k != "break_even_volume")
@@ -219,7 +219,9 @@ class Spread:
 
 
 @dataclass
-class VendorSummary:
+class SweepVendorSummary:
+    """One vendor over the points of a sweep: how often outsourcing wins, and the spread."""
+
     name: str
     points: int
     share_winning: float
@@ -244,11 +246,11 @@ def summarize(
     start: int,
     npv: list[NDArray[np.float64]],
     payback: list[NDArray[np.float64]],
-) -> list[VendorSummary]:
+) -> list[SweepVendorSummary]:
     out = []
     for name, n, p in zip(names, npv, payback, strict=True):
         out.append(
-            VendorSummary(
+            SweepVendorSummary(
                 name=name,
                 points=len(n),
                 share_winning=float(np.mean(wins(n))) if len(n) else 0.0,
@@ -262,13 +264,6 @@ def summarize(
 
 
 @dataclass
-class GateCount:
-    gate: Gate
-    vendor: str
-    points: int = 0
-
-
-@dataclass
 class SweepRun:
     """What a sweep produced: the grid, its slice, rows or a summary, and broken gates."""
 
@@ -278,7 +273,7 @@ class SweepRun:
     vendor_names: list[str]
     keys: tuple[str, ...]
     chunks: list[Chunk] = field(default_factory=list)
-    summary: list[VendorSummary] = field(default_factory=list)
+    summary: list[SweepVendorSummary] = field(default_factory=list)
     gates: list[GateCount] = field(default_factory=list)
 
 
@@ -322,7 +317,7 @@ def run_sweep(
     for chunk in evaluate_grid(case, grid, start, stop, metrics, keys):
         for count in run.gates:
             values = chunk.vendors[names.index(count.vendor)][count.gate.metric]
-            count.points += int(np.count_nonzero(count.gate.holds_many(values)))
+            count.held += int(np.count_nonzero(count.gate.holds_many(values)))
         if summary:
             for i, res in enumerate(chunk.vendors):
                 npv[i].append(res["npv_savings"])
