@@ -162,3 +162,19 @@ def test_every_result_has_a_renderer_of_one_shape(case: outsourcecalc.Case) -> N
         assert json.loads(renderer.render(result, "json")) == result.to_dict()
         for name in ("render", "draw"):
             assert callable(getattr(renderer, name))
+
+
+def test_the_notebook_in_docs_api_runs(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/api.md's blocks run in order, in one namespace, as cells of a notebook."""
+    import importlib.util
+    import re
+
+    text = (in_repo / "docs" / "api.md").read_text(encoding="utf-8")
+    cells = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(cells) >= 6
+    namespace: dict[str, Any] = {}
+    for cell in cells:
+        if "to_pandas" in cell and importlib.util.find_spec("pandas") is None:
+            continue  # the one cell that needs pandas
+        exec(compile(cell, "docs/api.md", "exec"), namespace)
+    assert "outsourcing wins in" in capsys.readouterr().out

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -249,8 +249,7 @@ def simulate(
         seed,
         metrics={g.metric for g in gates},
     )
-    sim.gates = scenario.gate_counts(sim, gates)
-    return sim
+    return replace(sim, gates=scenario.gate_counts(sim, gates))
 
 
 def diff(
