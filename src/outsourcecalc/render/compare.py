@@ -8,7 +8,6 @@ one row per option (the in-house baseline first), for spreadsheets and scripts.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,6 +87,8 @@ def facts(result: Comparison) -> list[str]:
 
 
 def render_csv(result: Comparison, monthly: bool = False) -> str:
+    import csv  # here: the table view, which a cold `compare` draws, needs no csv
+
     parts = [*IN_HOUSE_BREAKDOWN, *VENDOR_PARTS]
     header = ["option", "name", *RESULT_KEYS, *parts]
     if monthly:
