@@ -24,6 +24,7 @@ from outsourcecalc.engine.results import Comparison
 from outsourcecalc.errors import UsageError
 from outsourcecalc.render import charts
 from outsourcecalc.render.format import money_short
+from outsourcecalc.scenarios.sensitivity import InputSwing, VendorSensitivity
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -209,47 +210,32 @@ def test_compare_without_chart_never_imports_matplotlib(tmp_path: Path) -> None:
 # -- scenario charts ----------------------------------------------------------
 
 TORNADO_ROWS = [
-    {
-        "path": "in_house.staff[0].annual_salary",
-        "low": 37800.0,
-        "high": 46200.0,
-        "npv_savings_low": -120_000.0,
-        "npv_savings_high": 180_000.0,
-        "swing": 300_000.0,
-        "flip_value": 40100.0,
-    },
-    {
-        "path": "vendor.pricing[0].per_fte_month",
-        "low": 85500.0,
-        "high": 104500.0,
-        "npv_savings_low": 160_000.0,
-        "npv_savings_high": -90_000.0,
-        "swing": 250_000.0,
-        "flip_value": 99000.0,
-    },
-    {
-        "path": "analysis.discount_rate",
-        "low": 0.05,
-        "high": 0.12,
-        "npv_savings_low": 40_000.0,
-        "npv_savings_high": 15_000.0,
-        "swing": 25_000.0,
-        "flip_value": None,
-    },
+    # path, base, low, high, npv_savings_low, npv_savings_high, flip_value
+    InputSwing(
+        "in_house.staff[0].annual_salary", 42000.0, 37800.0, 46200.0, -120_000.0, 180_000.0, 40100.0
+    ),
+    InputSwing(
+        "vendor.pricing[0].per_fte_month", 95000.0, 85500.0, 104500.0, 160_000.0, -90_000.0, 99000.0
+    ),
+    InputSwing("analysis.discount_rate", 0.08, 0.05, 0.12, 40_000.0, 15_000.0, None),
 ]
+
+
+def tornado(rows: list[InputSwing], name: str = "Acme BPO") -> VendorSensitivity:
+    return VendorSensitivity(name, base_npv_savings=30_000.0, inputs=rows)
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
 def test_tornado_chart(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"tornado{suffix}"
-    charts.tornado_chart(TORNADO_ROWS, "USD", "Acme BPO", path, base_npv_savings=30_000.0)
+    charts.tornado_chart(tornado(TORNADO_ROWS), "USD", path)
     if suffix == ".png":
         check_png(path)
         return
     title, text = svg_texts(path)
     assert title == "Acme BPO: what moves NPV savings most"
     for row in TORNADO_ROWS:
-        assert str(row["path"]) in text
+        assert row.path in text
     for value in ("37,800", "46,200", "85,500", "104,500", "5%", "12%"):
         assert value in text  # the low and high input values at the ends of the bars
     assert "break-even at 40,100" in text  # where the decision flips
@@ -259,12 +245,12 @@ def test_tornado_chart(tmp_path: Path, suffix: str) -> None:
 
 
 def test_tornado_draws_the_15_largest_swings(tmp_path: Path) -> None:
-    rows = [
-        {**TORNADO_ROWS[0], "path": f"in_house.staff[{i}].headcount", "swing": float(i)}
+    rows = [  # input i swings npv_savings by i
+        InputSwing(f"in_house.staff[{i}].headcount", 10.0, 9.0, 11.0, 0.0, float(i), None)
         for i in range(20)
     ]
     path = tmp_path / "tornado.svg"
-    charts.tornado_chart(rows, "USD", "V", path, 30_000.0)
+    charts.tornado_chart(tornado(rows, "V"), "USD", path)
     _, text = svg_texts(path)
     assert "the 15 largest swings of 20 inputs" in text
     assert "in_house.staff[19].headcount" in text
@@ -370,7 +356,7 @@ def draw_heatmap(path: Path) -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda p: charts.tornado_chart(TORNADO_ROWS, "USD", "V", p, 0.0),
+        lambda p: charts.tornado_chart(tornado(TORNADO_ROWS), "USD", p),
         lambda p: charts.histogram_chart(npv_samples(), -1, 0, 1, "USD", "V", p),
         draw_heatmap,
     ],

@@ -1,19 +1,84 @@
-"""outsourcecalc: make-or-buy cost calculator, in house against vendor quotes."""
+"""outsourcecalc: make-or-buy cost calculator, in house against vendor quotes.
 
-from .api import case_from_dicts, evaluate, load
+The whole tool as a library (docs/api.md):
+
+    case = outsourcecalc.load("in_house.yaml", ["vendor.yaml"])
+    outsourcecalc.compare(case)          # Comparison
+    outsourcecalc.sweep(case, [...])     # Sweep: .rows(), .to_pandas()
+    outsourcecalc.sensitivity(case)      # Sensitivity
+    outsourcecalc.simulate(case, {...})  # Simulation
+    outsourcecalc.diff(case, "old.json") # BaselineDiff
+
+Every result's `.to_dict()` is what the command's `--format json` prints.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .api import (
+    Workbook,
+    case_from_dicts,
+    compare,
+    diff,
+    evaluate,
+    export_xlsx,
+    load,
+    sensitivity,
+    simulate,
+    sweep,
+    validate_files,
+)
+from .checks import Validation
 from .engine.model import evaluate_batch
 from .engine.results import Comparison
-from .errors import InputError, Problem
+from .errors import InputError, Problem, UsageError
 from .inputs.case import Case
 
+if TYPE_CHECKING:
+    from .scenarios.baseline import BaselineDiff
+    from .scenarios.sensitivity import Sensitivity
+    from .scenarios.simulate import Simulation
+    from .scenarios.sweep import Sweep
+
 __all__ = [
+    "BaselineDiff",
     "Case",
     "Comparison",
     "InputError",
     "Problem",
+    "Sensitivity",
+    "Simulation",
+    "Sweep",
+    "UsageError",
+    "Validation",
+    "Workbook",
     "case_from_dicts",
+    "compare",
+    "diff",
     "evaluate",
     "evaluate_batch",
+    "export_xlsx",
     "load",
+    "sensitivity",
+    "simulate",
+    "sweep",
+    "validate_files",
 ]
 __version__ = "0.1.0"
+
+# The scenario modules load on first use: a cold `compare` does not pay for them.
+_LAZY = {
+    "BaselineDiff": "scenarios.baseline",
+    "Sensitivity": "scenarios.sensitivity",
+    "Simulation": "scenarios.simulate",
+    "Sweep": "scenarios.sweep",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

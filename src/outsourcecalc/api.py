@@ -1,30 +1,61 @@
-"""The pipeline in one place: files -> documents -> models -> case -> engine -> results.
+"""The library: the whole tool as functions, the pipeline in one place.
 
-    load_file (loader)  ->  --set applied (scenarios)  ->  validated (validate)
-        ->  Case  ->  evaluate_batch (engine)  ->  Comparison (results)  ->  render
+    load_file (loader)  ->  --set applied (paths)  ->  validated (validate)
+        ->  Case  ->  evaluate_batch (engine)  ->  a result  ->  render
 
-Everything the command line does goes through these functions, so a Python
-caller gets the same answers in three lines:
+`load` gives a Case; `compare`, `sweep`, `sensitivity`, `simulate` and `diff`
+evaluate it and return a typed result whose `.to_dict()` is what the command's
+`--format json` prints; `validate_files` and `export_xlsx` do what `validate`
+and `export` do. The command line is these calls and a renderer (cli.py):
 
     case = outsourcecalc.load("in_house.yaml", ["vendor.yaml"])
-    result = outsourcecalc.evaluate(case)
+    result = outsourcecalc.compare(case)
     print(result.vendors[0]["npv_savings"])
+
+Bad input raises InputError (UsageError for options), every problem with its place.
+See docs/api.md.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .checks import Validation, validate_files
 from .engine.model import ALL_METRICS, evaluate_batch
 from .engine.results import Comparison
-from .errors import InputError, Problem
+from .errors import InputError, Problem, UsageError
 from .inputs.case import Case
 from .inputs.loader import Document, load_file
 from .inputs.paths import apply_sets, every_vendor_hint
 from .inputs.validate import build_case
+from .render.output import check_target, write_atomically
+
+if TYPE_CHECKING:  # the scenario modules are imported by the call that needs them
+    from collections.abc import Callable
+
+    from .scenarios.baseline import BaselineDiff
+    from .scenarios.gates import Gate
+    from .scenarios.sensitivity import Sensitivity
+    from .scenarios.simulate import Simulation
+    from .scenarios.sweep import Sweep
+
+__all__ = [
+    "Validation",
+    "Workbook",
+    "compare",
+    "diff",
+    "evaluate",
+    "export_xlsx",
+    "load",
+    "sensitivity",
+    "simulate",
+    "sweep",
+    "validate_files",
+]
 
 
 def analysis_sets(
@@ -121,6 +152,159 @@ def case_from_dicts(
     )
 
 
-def evaluate(case: Case) -> Comparison:
-    """Every result of the contract for one comparison."""
+def compare(case: Case) -> Comparison:
+    """Every result of the contract for one comparison: `outsourcecalc compare`."""
     return Comparison.from_evaluation(evaluate_batch(case, ALL_METRICS))
+
+
+evaluate = compare  # the name the library used first
+
+
+def gates_of(fail_if: Sequence[str | Gate]) -> list[Gate]:
+    """`--fail-if` conditions ("npv_savings<0"), parsed; Gate objects pass as they are."""
+    from .scenarios.gates import parse_gate
+
+    return [parse_gate(g) if isinstance(g, str) else g for g in fail_if]
+
+
+def sweep(
+    case: Case,
+    vary: str | Sequence[str],
+    *,
+    summary: bool = False,
+    metrics: Sequence[str] = (),
+    shard: str | None = None,
+    max_points: int | None = None,
+    fail_if: Sequence[str | Gate] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> Sweep:
+    """Evaluate every combination of the varied inputs: `outsourcecalc sweep`.
+
+    `vary`: "PATH=START:STOP:STEP" (stop included) or "PATH=A,B,C", one per input;
+    `summary`: keep per-vendor statistics instead of the rows; `metrics`: extra
+    results per row ("break_even_volume", slow); `shard`: "K/N", only the K-th of N
+    slices; `fail_if`: gates whose points are counted; `progress(done, total)`.
+    """
+    from .scenarios import sweep as scenario
+
+    most = scenario.DEFAULT_MAX_POINTS if max_points is None else max_points
+    axes = scenario.build_axes(case, [vary] if isinstance(vary, str) else vary, max_points=most)
+    run = scenario.run_sweep(
+        case,
+        scenario.Grid(axes),
+        shard=shard,
+        summary=summary,
+        extra_metrics=metrics,
+        gates=gates_of(fail_if),
+        max_points=most,
+        progress=progress,
+    )
+    return scenario.Sweep(case, run, summarized=summary, shard=shard)
+
+
+def sensitivity(case: Case, delta: float | str = 0.10, only: Sequence[str] = ()) -> Sensitivity:
+    """Move each numeric input (or those in `only`) down and up by `delta` (0.1 or "10%"),
+    rank the inputs by the swing in npv_savings, with the value where each flips the
+    decision: `outsourcecalc sensitivity`."""
+    from .scenarios.sensitivity import Sensitivity
+    from .scenarios.sensitivity import sensitivity as run_sensitivity
+    from .scenarios.sweep import parse_share
+
+    share = parse_share(delta, "--delta") if isinstance(delta, str) else float(delta)
+    return Sensitivity(share, case.currency, run_sensitivity(case, share, only))
+
+
+def simulate(
+    case: Case,
+    uncertain: Mapping[str, str] | Sequence[str] = (),
+    *,
+    uncertainty_file: str | Path | None = None,
+    trials: int | None = None,
+    seed: int = 0,
+    fail_if: Sequence[str | Gate] = (),
+) -> Simulation:
+    """Monte Carlo: draw the uncertain inputs `trials` times, evaluate every trial, report
+    the odds that outsourcing wins: `outsourcecalc simulate`.
+
+    `uncertain`: {path: distribution} ({"in_house.staff[0].attrition_rate":
+    "pert(30%, 40%, 60%)"}) or "PATH=DIST" texts; `uncertainty_file`: a YAML file of
+    the same mapping, read first. The same seed gives the same numbers. An input
+    both uncertain and fixed by an option that built the case (`--set`, `--horizon`)
+    is refused.
+    """
+    from .scenarios import simulate as scenario
+
+    specs = scenario.load_uncertainty(uncertainty_file) if uncertainty_file is not None else []
+    if isinstance(uncertain, str):
+        uncertain = [uncertain]
+    if isinstance(uncertain, Mapping):
+        specs += scenario.as_specs(uncertain)
+    else:
+        specs += [scenario.parse_uncertain(text) for text in uncertain]
+    scenario.check_not_set(specs, case)
+    gates = gates_of(fail_if)
+    sim = scenario.simulate(
+        case,
+        specs,
+        scenario.DEFAULT_TRIALS if trials is None else trials,
+        seed,
+        metrics={g.metric for g in gates},
+    )
+    return replace(sim, gates=scenario.gate_counts(sim, gates))
+
+
+def diff(
+    current: Case | Comparison,
+    baseline: str | Path | Mapping[str, Any],
+    *,
+    name: str | None = None,
+) -> BaselineDiff:
+    """What changed against an earlier `compare --format json` result (a file, or its data
+    as a dict): `outsourcecalc compare --baseline FILE`. `name` is what the report calls
+    the baseline (the file's name by default)."""
+    from .scenarios import baseline as scenario
+
+    if isinstance(baseline, str | Path):
+        previous = scenario.read(baseline)
+        source = str(baseline) if name is None else name
+    else:
+        previous = dict(baseline)
+        source = "<baseline>" if name is None else name
+    result = compare(current) if isinstance(current, Case) else current
+    changes = scenario.diff(previous, result.to_dict())
+    return scenario.BaselineDiff(result, changes, source)
+
+
+@dataclass
+class Workbook:
+    """What `outsourcecalc.export_xlsx` returns: the workbook written, and its comparison."""
+
+    path: Path
+    comparison: Comparison
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "comparison": self.comparison.to_dict()}
+
+
+def export_xlsx(case: Case, path: str | Path) -> Workbook:
+    """Write the model as a live workbook (Inputs, Monthly, Summary, all formulas), whole or
+    not at all: `outsourcecalc export --xlsx`. Needs the xlsx extra (XlsxWriter)."""
+    target = Path(path)
+    render_xlsx = xlsx_renderer()
+    check_target(target, "--xlsx")
+    comparison = compare(case)
+    write_atomically(target, render_xlsx.render(case, comparison), "--xlsx")
+    return Workbook(target, comparison)
+
+
+def xlsx_renderer() -> Any:
+    """render/xlsx.py, or a UsageError naming the extra to install when XlsxWriter is missing."""
+    try:
+        from .render import xlsx
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] != "xlsxwriter":
+            raise
+        raise UsageError.option(
+            "--xlsx", "writing a workbook needs XlsxWriter: install outsourcecalc[xlsx]"
+        ) from None
+    return xlsx

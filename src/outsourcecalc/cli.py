@@ -1,7 +1,9 @@
-"""The command line: each command is load -> compute -> render -> exit code.
+"""The command line: each command is parse options -> one library call -> emit -> exit code.
 
-Bad input of any kind ends here, in `_Group.invoke`: every problem printed on
-stderr as file:line:col: field: message, exit code 2, no traceback.
+The library (api.py) computes; `emit` writes a result in the format asked for
+through its renderer (render/<command>.py). Bad input of any kind ends here, in
+`_Group.invoke`: every problem printed on stderr as file:line:col: field: message,
+exit code 2, no traceback.
 """
 
 # No `from __future__ import annotations` here: typer reads every command's annotations
@@ -18,12 +20,11 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from .api import evaluate, load
-from .engine.results import Comparison
-from .errors import InputError, Problem, UsageError
+from . import api
+from .errors import InputError, UsageError
 from .inputs.case import Case
+from .render import renderer_for
 from .render.output import check_target, write_atomically
-from .scenarios.gates import Gate, parse_gate
 
 
 class _Group(TyperGroup):
@@ -105,7 +106,7 @@ def load_inputs(
     start_month: int | None,
 ) -> Case:
     """The inputs every computing command shares: the files, --set and the analysis options."""
-    return load(
+    return api.load(
         in_house,
         vendors,
         sets or [],
@@ -132,6 +133,8 @@ def write_output(text: str, output: Path | None) -> None:
 
 def plain_text(text: str) -> str:
     """Terminal output for a file: without the padding rich adds to the right of each line."""
+    if not text:
+        return ""
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
@@ -153,47 +156,29 @@ def draw_tables(draw: Any, output: Path | None) -> str | None:
     return plain_text(buffer.getvalue())
 
 
-def render_comparison(
-    result: Comparison, fmt: Format, monthly: bool, output: Path | None
-) -> str | None:
-    """The text of `result` in `fmt`; None when the table went straight to the terminal."""
-    if fmt is Format.json:
-        from .render import json as render_json
-
-        return render_json.render(result)
-    if fmt is Format.csv:
-        from .render import csv as render_csv
-
-        return render_csv.render(result, monthly)
-    if fmt is Format.markdown:
-        from .render import markdown
-
-        return markdown.render(result, monthly)
-    from .render import table
-
-    return draw_tables(lambda console: table.render(result, console, monthly), output)
+def emit(
+    result: Any, fmt: Format, output: Path | None, chart: Path | None = None, **options: Any
+) -> None:
+    """The one way output leaves: `result` in `fmt` through its renderer, to stdout or
+    atomically to `output` (tables straight to a terminal), then its chart if asked for."""
+    renderer = renderer_for(result)
+    if fmt is Format.table:
+        text = draw_tables(lambda console: renderer.draw(result, console, **options), output)
+    else:
+        text = renderer.render(result, fmt.value, **options)
+    if text is not None:
+        write_output(text, output)
+    if chart is not None:
+        renderer.chart(result, chart)
 
 
-def _shown(metric: str, value: float | None) -> str:
-    """A result in a gate message: money to the cent, 'never' for a null payback."""
-    from .engine.results import rounded
+def check_chart(chart: Path | None) -> None:
+    """A --chart that could not be written fails before any work (matplotlib is only
+    imported when a chart is asked for)."""
+    if chart is not None:
+        from .render.charts import check_chart_path
 
-    if value is None:
-        return "never" if "payback" in metric else "null"
-    return f"{rounded(metric, value):,}"
-
-
-def check_gates(gates: list[Gate], result: Comparison) -> None:
-    """Exit 1, naming each vendor and value, when any gate holds."""
-    broken = []
-    for gate in gates:
-        for v in result.vendors:
-            if gate.holds(v[gate.metric]):
-                broken.append(
-                    f"fail-if {gate.text}: holds for {v.name} "
-                    f"({gate.metric} = {_shown(gate.metric, v[gate.metric])})"
-                )
-    exit_if_broken(broken)
+        check_chart_path(chart)
 
 
 def exit_if_broken(lines: list[str]) -> None:
@@ -229,42 +214,21 @@ def compare(
     ] = None,
 ) -> None:
     """Compare the in-house baseline with one or more vendor quotes."""
-    gates = [parse_gate(text) for text in fail_if or []]
-    previous = None
-    if baseline is not None:
-        from .scenarios import baseline as baseline_diff
+    gates = api.gates_of(fail_if or [])
+    if baseline is not None:  # an unusable baseline fails before any work
+        from .scenarios.baseline import read as read_baseline
 
-        previous = baseline_diff.read(baseline)
-    if chart is not None:  # matplotlib is only imported when a chart is asked for
-        from .render.charts import check_chart_path
-
-        check_chart_path(chart)
+        previous = read_baseline(baseline)
+    check_chart(chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
-    result = evaluate(case)
-    if fmt in (Format.json, Format.csv):
-        print_notes(result.notes)
-    if previous is None:
-        text = render_comparison(result, fmt, monthly, output)
+    if baseline is None:
+        result: Any = api.compare(case)
     else:
-        from .render import baseline as render_baseline
-
-        changes = baseline_diff.diff(previous, result.to_json_dict())
-        if fmt is Format.table:
-            text = draw_tables(
-                lambda console: render_baseline.draw(
-                    result, changes, str(baseline), console, monthly
-                ),
-                output,
-            )
-        else:
-            text = render_baseline.render(result, changes, str(baseline), fmt.value, monthly)
-    if text is not None:
-        write_output(text, output)
-    if chart is not None:
-        from .render.charts import comparison_chart
-
-        comparison_chart(result, chart)
-    check_gates(gates, result)
+        result = api.diff(case, previous, name=str(baseline))
+    if fmt in (Format.json, Format.csv):  # the other formats show them under the tables
+        print_notes(result.notes)
+    emit(result, fmt, output, chart, monthly=monthly)
+    exit_if_broken(renderer_for(result).gate_lines(result, gates))
 
 
 @app.command()
@@ -274,31 +238,10 @@ def validate(
     ],
 ) -> None:
     """Check files on their own (in-house or vendor, told by `kind` or by content)."""
-    from .inputs.loader import load_file
-    from .inputs.validate import file_kind, model_from
-
-    problems: list[Problem] = []
-    for path in files:
-        try:
-            doc = load_file(path)
-            if file_kind(doc.data) == "vendor":
-                vendor = model_from(doc, "vendor")
-                what = f"vendor file, {len(vendor.pricing)} charge(s)"
-                # USD is the default analysis currency; any other quote needs its rate
-                if vendor.currency not in (None, "USD") and vendor.fx_rate is None:
-                    what += (
-                        f"; quoted in {vendor.currency} without fx_rate: fine only if the "
-                        f"in-house file's currency is {vendor.currency}"
-                    )
-            else:
-                ih = model_from(doc, "in_house")
-                what = f"in-house file, {len(ih.staff)} role(s), {ih.total_headcount:g} FTE"
-        except InputError as exc:
-            problems += exc.problems
-            continue
-        typer.echo(f"{path}: ok ({what})")
-    if problems:
-        raise InputError(problems)
+    result = api.validate_files(files)
+    emit(result, Format.table, None)
+    if result.problems:
+        raise InputError(result.problems)
 
 
 class SchemaKind(enum.StrEnum):
@@ -406,80 +349,29 @@ def sweep(
     chart: ChartOpt = None,
 ) -> None:
     """Evaluate every combination of --vary values: rows per point, or a --summary."""
-    from .render import sweep as render
-    from .scenarios.sweep import Grid, build_axes, display_grid, run_sweep, shard_range
+    from .scenarios.sweep import shard_range
 
-    gates = [parse_gate(text) for text in fail_if or []]
+    gates = api.gates_of(fail_if or [])
     shard_range(1, shard)  # a malformed --shard fails before any work
-    if chart is not None:
-        from .render.charts import check_chart_path
-
-        check_chart_path(chart)
-        if len(vary) != 2:
-            raise UsageError.option(
-                f"--chart {chart}", "the sweep chart is a heat map: vary exactly two paths"
-            )
+    check_chart(chart)
+    if chart is not None and len(vary) != 2:
+        raise UsageError.option(
+            f"--chart {chart}", "the sweep chart is a heat map: vary exactly two paths"
+        )
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
-    grid = Grid(build_axes(case, vary, max_points=max_points))
-    extra = [m.strip() for m in metrics.split(",")] if metrics else []
-    run = run_sweep(
+    result = api.sweep(
         case,
-        grid,
-        shard=shard,
+        vary,
         summary=summary,
-        extra_metrics=extra,
-        gates=gates,
+        metrics=[m.strip() for m in metrics.split(",")] if metrics else [],
+        shard=shard,
         max_points=max_points,
+        fail_if=gates,
         progress=_progress_bar(),
     )
-    cur, unit = case.currency, case.in_house.workload.unit if case.in_house.workload else ""
-    text: str | None = None
-    if fmt is Format.json:
-        text = render.summary_json(run) if summary else render.rows_json(run)
-    elif fmt is Format.csv:
-        text = render.summary_csv(run) if summary else render.rows_csv(run, header=run.start == 0)
-    elif fmt is Format.markdown:
-        text = (
-            render.summary_markdown(run, cur) if summary else render.rows_markdown(run, cur, unit)
-        )
-    else:
-        flip = display_grid(case, grid) if len(grid.axes) == 2 and shard is None else None
-
-        def draw(console: Any) -> None:
-            if summary:
-                render.summary_table(run, cur, console)
-            else:
-                render.rows_table(run, cur, unit, console)
-            if flip is not None:
-                thin, matrices = flip
-                for name, matrix in zip(run.vendor_names, matrices, strict=True):
-                    render.flip_grid(
-                        thin.axes[1].text, thin.axes[1].values,
-                        thin.axes[0].text, thin.axes[0].values,
-                        matrix, cur, name, console,
-                    )  # fmt: skip
-
-        text = draw_tables(draw, output)
-    if text is not None:
-        write_output(text, output)
-    if chart is not None:
-        from .render.charts import heatmap_chart
-
-        # a heat map wants a few thousand cells at most, whatever the sweep's size
-        thin, matrices = display_grid(case, grid, rows=60, columns=60)
-        heatmap_chart(
-            thin.axes[1].text, thin.axes[1].values, thin.axes[0].text, thin.axes[0].values,
-            matrices[0], cur, run.vendor_names[0], chart,
-        )  # fmt: skip
-    exit_if_broken(
-        [
-            f"fail-if {count.gate.text}: holds for {count.vendor} at {count.points:,} of "
-            f"{run.stop - run.start:,} points"
-            for count in run.gates
-            if count.points
-        ]
-    )
+    emit(result, fmt, output, chart)
+    exit_if_broken(renderer_for(result).gate_lines(result))
 
 
 @app.command()
@@ -496,19 +388,11 @@ def export(
     set_: SetOpt = None,
 ) -> None:
     """Write the model as a live workbook: Inputs, Monthly and Summary, all formulas."""
-    try:
-        from .render import xlsx as render_xlsx
-    except ImportError as exc:
-        if (exc.name or "").split(".")[0] != "xlsxwriter":
-            raise
-        raise UsageError.option(
-            "--xlsx", "writing a workbook needs XlsxWriter: install outsourcecalc[xlsx]"
-        ) from None
-    check_target(xlsx, "--xlsx")  # before any work
+    api.xlsx_renderer()  # without XlsxWriter, or where the file cannot be written,
+    check_target(xlsx, "--xlsx")  # fail before any work
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
-    data = render_xlsx.render(case, evaluate(case))
-    write_atomically(xlsx, data, "--xlsx")
+    api.export_xlsx(case, xlsx)
     typer.echo(f"wrote {xlsx}", err=True)
 
 
@@ -533,36 +417,14 @@ def sensitivity(
     chart: ChartOpt = None,
 ) -> None:
     """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
-    from .render import sensitivity as render
-    from .scenarios.sensitivity import sensitivity as run_sensitivity
     from .scenarios.sweep import parse_share
 
-    if chart is not None:
-        from .render.charts import check_chart_path
-
-        check_chart_path(chart)
+    check_chart(chart)
     share = parse_share(delta, "--delta")
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
-    results = run_sensitivity(case, share, only or [])
-    if fmt is Format.json:
-        text: str | None = render.render_json(results, share)
-    elif fmt is Format.csv:
-        text = render.render_csv(results)
-    elif fmt is Format.markdown:
-        text = render.render_markdown(results, share, case.currency)
-    else:
-        text = draw_tables(
-            lambda console: render.render_table(results, share, case.currency, console), output
-        )
-    if text is not None:
-        write_output(text, output)
-    if chart is not None:
-        from .render.charts import tornado_chart
-
-        first = results[0]  # the tornado of the first vendor given
-        rows = render.as_dict(results, share)["vendors"][0]["inputs"]
-        tornado_chart(rows, case.currency, first.name, chart, first.base_npv_savings)
+    result = api.sensitivity(case, share, only or [])
+    emit(result, fmt, output, chart)
 
 
 @app.command("simulate")
@@ -600,43 +462,20 @@ def simulate_command(
     chart: ChartOpt = None,
 ) -> None:
     """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
-    from .api import analysis_sets
-    from .render import simulate as render
-    from .scenarios.simulate import (
-        check_not_set,
-        gate_counts,
-        load_uncertainty,
-        parse_uncertain,
-        simulate,
-    )
-
-    gates = [parse_gate(text) for text in fail_if or []]
-    if chart is not None:  # matplotlib is only imported when a chart is asked for
-        from .render.charts import check_chart_path
-
-        check_chart_path(chart)
-    specs = load_uncertainty(uncertainty) if uncertainty is not None else []
-    specs += [parse_uncertain(text) for text in uncertain or []]
-    fixed = analysis_sets(horizon, discount_rate, start_month)
-    check_not_set(specs, [*(("--set", text) for text in set_ or []), *fixed])
+    gates = api.gates_of(fail_if or [])
+    check_chart(chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
-    sim = simulate(case, specs, trials, seed, metrics={g.metric for g in gates})
-    if fmt is Format.table:
-        text = draw_tables(lambda console: render.render_table(sim, console), output)
-    else:
-        text = render.render(sim, fmt.value)
-    if text is not None:
-        write_output(text, output)
-    if chart is not None:
-        from .render import charts
-
-        first = sim.vendors[0]
-        charts.histogram_chart(
-            first.npv_savings, first.npv.p5, first.npv.p50, first.npv.p95,
-            sim.currency, first.name, chart, share_positive=first.p_win,
-        )  # fmt: skip
-    exit_if_broken(render.gate_lines(gate_counts(sim, gates), sim.trials))
+    result = api.simulate(
+        case,
+        uncertain or [],
+        uncertainty_file=uncertainty,
+        trials=trials,
+        seed=seed,
+        fail_if=gates,
+    )
+    emit(result, fmt, output, chart)
+    exit_if_broken(renderer_for(result).gate_lines(result))
 
 
 def _version(value: bool) -> None:

@@ -66,7 +66,7 @@ class VendorSummary:
 
 @dataclass
 class Comparison:
-    """The answer of `compare` for one scenario."""
+    """What `outsourcecalc.compare` returns: every result of the contract for one scenario."""
 
     currency: str
     horizon_months: int
@@ -118,7 +118,12 @@ class Comparison:
         )
 
     def to_json_dict(self) -> dict[str, Any]:
-        """SPEC section 5: money in cents, rates as fractions, null where undefined."""
+        """The same as `to_dict` (the name callers used first)."""
+        return self.to_dict()
+
+    def to_dict(self) -> dict[str, Any]:
+        """SPEC section 5, what `compare --format json` prints: money in cents, rates as
+        fractions, null where undefined."""
         ih = self.in_house
         return {
             "schema_version": SCHEMA_VERSION,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv as _csv
 import io
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -12,9 +14,11 @@ from rich.text import Text
 
 from ..engine.results import Comparison
 from ..rules import MONEY_KEYS
-from ..scenarios.baseline import ADDED, IN_HOUSE, REMOVED, UNCHANGED, Change
-from .format import LABELS, metric, money, months, number, percent
-from .json import dumps
+from ..scenarios.baseline import ADDED, IN_HOUSE, REMOVED, UNCHANGED, BaselineDiff, Change
+from ..scenarios.gates import Gate
+from . import compare
+from .compare import markdown_row
+from .format import LABELS, dumps, metric, money, months, number, percent
 
 CSV_COLUMNS = ("key", "option", "old", "new", "delta", "status")
 _SETTING_LABELS = {
@@ -118,27 +122,23 @@ def tables(rows: list[Change], currency: str) -> list[Table]:
     return out
 
 
-def render_table(rows: list[Change], source: str, result: Comparison, console: Console) -> None:
+def draw_changes(rows: list[Change], source: str, currency: str, console: Console) -> None:
     """The changes under the compare report in the terminal."""
     console.print()
     console.print(Text(f"Changes against {source}", style="bold"))
-    for table in tables(rows, result.currency):
+    for table in tables(rows, currency):
         console.print(table)
     console.print(Text(summary(rows, source), style="bold"))
 
 
 def markdown(rows: list[Change], source: str, result: Comparison) -> str:
     """A section to follow the compare report in a memo or a pull-request comment."""
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
-
     lines = [
         f"### Changes against `{source}`",
         "",
         f"**{summary(rows, source)}**",
         "",
-        line(["Option", "Result", "Before", "After", "Change"]),
+        markdown_row(["Option", "Result", "Before", "After", "Change"]),
         "| --- | --- | ---: | ---: | ---: |",
     ]
     for i, row in enumerate(rows):
@@ -147,16 +147,8 @@ def markdown(rows: list[Change], source: str, result: Comparison) -> str:
         cells = _cells(row, result.currency, result.unit)
         if row.status != UNCHANGED:
             cells[-1] = f"**{cells[-1]}**"
-        lines.append(line([name, *cells]))
+        lines.append(markdown_row([name, *cells]))
     return "\n".join(lines) + "\n"
-
-
-def json(rows: list[Change], source: str, result: Comparison) -> str:
-    """SPEC section 5 unchanged, plus `baseline` (the file) and `changes` (one per row)."""
-    data: dict[str, Any] = result.to_json_dict()
-    data["baseline"] = source
-    data["changes"] = [row.to_json_dict() for row in rows]
-    return dumps(data)
 
 
 def csv(rows: list[Change]) -> str:
@@ -182,25 +174,35 @@ def _cell(x: float | str | None) -> object:
     return "" if x is None else x
 
 
-def render(result: Comparison, rows: list[Change], source: str, fmt: str, monthly: bool) -> str:
+def to_dict(result: BaselineDiff) -> dict[str, Any]:
+    """SPEC section 5 plus `baseline` and `changes` (the result's own `to_dict`)."""
+    return result.to_dict()
+
+
+def render(result: BaselineDiff, fmt: str, monthly: bool = False) -> str:
     """The compare report followed by the changes, as text (json: SPEC JSON plus `changes`;
     csv: the changes only). The table view is `draw`."""
     if fmt == "json":
-        return json(rows, source, result)
+        return dumps(result.to_dict())
     if fmt == "csv":
-        return csv(rows)
+        return csv(result.changes)
     if fmt == "markdown":
-        from . import markdown as render_markdown
-
-        return render_markdown.render(result, monthly) + "\n" + markdown(rows, source, result)
+        report = compare.render_markdown(result.comparison, monthly)
+        return report + "\n" + markdown(result.changes, result.source, result.comparison)
     raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
 
 
-def draw(
-    result: Comparison, rows: list[Change], source: str, console: Console, monthly: bool = False
-) -> None:
+def draw(result: BaselineDiff, console: Console, monthly: bool = False) -> None:
     """The terminal view: the compare report, then one table of changes per option."""
-    from . import table as render_compare_table
+    compare.draw(result.comparison, console, monthly)
+    draw_changes(result.changes, result.source, result.comparison.currency, console)
 
-    render_compare_table.render(result, console, monthly)
-    render_table(rows, source, result, console)
+
+def chart(result: BaselineDiff, path: Path) -> None:
+    """The compare chart of the new result."""
+    compare.chart(result.comparison, path)
+
+
+def gate_lines(result: BaselineDiff, gates: Sequence[Gate]) -> list[str]:
+    """The gates of the new result, as `compare` reports them."""
+    return compare.gate_lines(result.comparison, gates)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from matplotlib.colors import Colormap, Normalize
     from matplotlib.figure import Figure
 
+    from ..scenarios.sensitivity import VendorSensitivity
+
 MISSING = "charts need matplotlib: pip install 'outsourcecalc[charts]'"
 FORMATS = (".png", ".svg")
 
@@ -451,21 +453,16 @@ def _fit_totals(fig: Figure, ax: Axes, totals: Sequence[Any]) -> None:
 TORNADO_MAX_ROWS = 15
 
 
-def tornado_chart(
-    rows: Sequence[Mapping[str, Any]],
-    currency: str,
-    vendor_name: str,
-    path: str | Path,
-    base_npv_savings: float,
-) -> None:
+def tornado_chart(vendor: VendorSensitivity, currency: str, path: str | Path) -> None:
     """How far NPV savings move when each input goes to its low and high value.
 
-    `rows`: dicts with path, low, high, npv_savings_low, npv_savings_high, swing and
-    flip_value (or None), sorted by swing. The 15 largest swings are drawn, largest on top.
+    The 15 largest swings of the vendor's inputs are drawn, largest on top.
     """
     chart_format(path)
-    shown = sorted(rows, key=lambda r: -abs(float(r["swing"])))[:TORNADO_MAX_ROWS]
-    title = f"{vendor_name}: what moves NPV savings most"
+    rows = vendor.inputs
+    base_npv_savings = vendor.base_npv_savings
+    shown = sorted(rows, key=lambda r: -r.swing)[:TORNADO_MAX_ROWS]
+    title = f"{vendor.name}: what moves NPV savings most"
     with _style():
         fig = _figure()
         fig.suptitle(title, x=0.01, ha="left")
@@ -473,8 +470,11 @@ def tornado_chart(
         y = np.arange(len(shown))[::-1]  # the largest swing on top
         ends = [base_npv_savings]
         for i, row in enumerate(shown):
-            for end, color in (("low", BLUE), ("high", ORANGE)):
-                value = float(row[f"npv_savings_{end}"])
+            for end, at, value in (
+                ("low", row.low, row.npv_savings_low),
+                ("high", row.high, row.npv_savings_high),
+            ):
+                color = BLUE if end == "low" else ORANGE
                 ends.append(value)
                 ax.barh(
                     y[i],
@@ -487,7 +487,7 @@ def tornado_chart(
                 )
                 right = value >= base_npv_savings
                 ax.annotate(
-                    input_value(str(row["path"]), float(row[end])),
+                    input_value(row.path, at),
                     xy=(value, y[i]),
                     xytext=(6 if right else -6, 0),
                     textcoords="offset points",
@@ -497,9 +497,9 @@ def tornado_chart(
                 )
         labels = []
         for row in shown:
-            label = str(row["path"])
-            if row.get("flip_value") is not None:
-                label += f"\nbreak-even at {input_value(label, float(row['flip_value']))}"
+            label = row.path
+            if row.flip_value is not None:
+                label += f"\nbreak-even at {input_value(label, row.flip_value)}"
             labels.append(label)
         ax.set_yticks(y, labels)
         ax.set_ylim(-0.7, len(shown) + 0.5)  # room on top for the line labels

@@ -1,6 +1,9 @@
-"""How numbers read in every human-facing format: money, rates, months, labels."""
+"""How numbers read in every format: money, rates, months, labels, and JSON text."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "PHP": "₱"}
 
@@ -32,6 +35,11 @@ LABELS = {
     "remaining_in_house": "Remaining in house",
     "transition": "Transition",
 }
+
+
+def dumps(data: Any) -> str:
+    """JSON text: the same data always gives byte-identical text (SPEC section 5)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def money(x: float | None, currency: str, cents: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -12,53 +13,21 @@ from rich.text import Text
 
 from ..engine.results import cents, fine
 from ..rules import wins
-from ..scenarios.sensitivity import InputSwing, VendorSensitivity
-from .format import money
-from .json import dumps
+from ..scenarios.sensitivity import InputSwing, Sensitivity
+from .format import dumps, money
 
 BAR = 20  # characters on each side of today's value
 SHOWN = 15  # inputs drawn in the terminal; JSON and CSV list them all
 
 
-def as_dict(results: list[VendorSensitivity], delta: float) -> dict[str, Any]:
-    return {
-        "delta": fine(delta),
-        "vendors": [
-            {
-                "name": v.name,
-                "base_npv_savings": cents(v.base_npv_savings),
-                "inputs": [
-                    {
-                        "path": r.path,
-                        "base": r.base,
-                        "low": fine(r.low),
-                        "high": fine(r.high),
-                        "npv_savings_low": cents(r.npv_savings_low),
-                        "npv_savings_high": cents(r.npv_savings_high),
-                        "swing": cents(r.swing),
-                        "flip_value": fine(r.flip_value),
-                    }
-                    for r in v.inputs
-                ],
-                "skipped": v.skipped,
-            }
-            for v in results
-        ],
-    }
-
-
-def render_json(results: list[VendorSensitivity], delta: float) -> str:
-    return dumps(as_dict(results, delta))
-
-
-def render_csv(results: list[VendorSensitivity]) -> str:
+def render_csv(result: Sensitivity) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         ["vendor", "path", "base", "low", "high", "npv_savings_low", "npv_savings_high",
          "swing", "flip_value"]
     )  # fmt: skip
-    for v in results:
+    for v in result.vendors:
         for r in v.inputs:
             writer.writerow(
                 [v.name, r.path, r.base, fine(r.low), fine(r.high), cents(r.npv_savings_low),
@@ -101,10 +70,10 @@ def _tornado(r: InputSwing, base: float, scale: float) -> Text:
     )
 
 
-def render_table(
-    results: list[VendorSensitivity], delta: float, currency: str, console: Console
-) -> None:
-    for v in results:
+def draw(result: Sensitivity, console: Console) -> None:
+    """The terminal view: per vendor, the inputs ranked, a tornado and where the decision flips."""
+    delta, currency = result.delta, result.currency
+    for v in result.vendors:
         shown = v.inputs[:SHOWN]
         scale = max((max(abs(r.npv_savings_low - v.base_npv_savings),
                          abs(r.npv_savings_high - v.base_npv_savings)) for r in shown),
@@ -151,9 +120,10 @@ def render_table(
         console.print()
 
 
-def render_markdown(results: list[VendorSensitivity], delta: float, currency: str) -> str:
+def render_markdown(result: Sensitivity) -> str:
+    delta, currency = result.delta, result.currency
     lines = []
-    for v in results:
+    for v in result.vendors:
         lines += [
             f"### {v.name}: sensitivity (±{delta * 100:g}%)",
             "",
@@ -172,3 +142,26 @@ def render_markdown(results: list[VendorSensitivity], delta: float, currency: st
         lines += [f"- {flip_sentence(r, v.base_npv_savings, currency)}" for r in v.inputs[:3]]
         lines.append("")
     return "\n".join(lines)
+
+
+def to_dict(result: Sensitivity) -> dict[str, Any]:
+    """The JSON of `sensitivity --format json` (the result's own `to_dict`)."""
+    return result.to_dict()
+
+
+def render(result: Sensitivity, fmt: str) -> str:
+    """The text of `result` as json, csv or markdown (the table view is `draw`)."""
+    if fmt == "json":
+        return dumps(result.to_dict())
+    if fmt == "csv":
+        return render_csv(result)
+    if fmt == "markdown":
+        return render_markdown(result)
+    raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
+
+
+def chart(result: Sensitivity, path: Path) -> None:
+    """The tornado of the first vendor given (needs the charts extra)."""
+    from .charts import tornado_chart
+
+    tornado_chart(result.vendors[0], result.currency, path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,68 +14,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.results import cents, fine
-from ..scenarios.simulate import GateCount, InputDraws, Simulation, VendorOutcome
-from .format import money, money_short, months, percent
-from .json import dumps
+from ..scenarios.simulate import Simulation, VendorOutcome
+from .format import dumps, money, money_short, months, percent
 
 BAR = 40  # characters of the longest histogram bar
-
-
-# ------------------------------------------------------------------ JSON
-
-
-def as_dict(sim: Simulation) -> dict[str, Any]:
-    return {
-        "trials": sim.trials,
-        "seed": sim.seed,
-        "currency": sim.currency,
-        "horizon_months": sim.horizon_months,
-        "discount_rate": fine(sim.discount_rate),
-        "uncertain": [_input_dict(d) for d in sim.inputs],
-        "vendors": [_vendor_dict(v) for v in sim.vendors],
-        "notes": list(sim.notes),
-    }
-
-
-def _input_dict(d: InputDraws) -> dict[str, Any]:
-    return {
-        "path": d.path,
-        "distribution": d.distribution.text,
-        "range": d.bounds.describe(),
-        "mean": fine(float(np.mean(d.values))),
-        "min": fine(float(np.min(d.values))),
-        "max": fine(float(np.max(d.values))),
-        "redrawn_below": d.below,
-        "redrawn_above": d.above,
-        "rounded_to_whole": d.rounded,
-    }
-
-
-def _vendor_dict(v: VendorOutcome) -> dict[str, Any]:
-    return {
-        "name": v.name,
-        "p_win": fine(v.p_win),
-        "npv_savings": {
-            "mean": cents(v.npv.mean),
-            "sd": cents(v.npv.sd),
-            "min": cents(v.npv.min),
-            "p5": cents(v.npv.p5),
-            "p50": cents(v.npv.p50),
-            "p95": cents(v.npv.p95),
-            "max": cents(v.npv.max),
-        },
-        "p_payback": fine(v.p_payback),
-        "payback_months": {"p50": fine(v.payback_p50), "p95": fine(v.payback_p95)},
-        "histogram": {
-            "edges": [cents(float(x)) for x in v.histogram.edges],
-            "counts": [int(c) for c in v.histogram.counts],
-        },
-    }
-
-
-def render_json(sim: Simulation) -> str:
-    return dumps(as_dict(sim))
 
 
 # ------------------------------------------------------------------ CSV
@@ -245,7 +187,24 @@ def histogram_lines(v: VendorOutcome, currency: str) -> list[Text]:
     return lines
 
 
-def render_table(sim: Simulation, console: Console) -> None:
+def to_dict(sim: Simulation) -> dict[str, Any]:
+    """The JSON of `simulate --format json` (the result's own `to_dict`)."""
+    return sim.to_dict()
+
+
+def render(sim: Simulation, fmt: str) -> str:
+    """The text of `sim` as json, csv or markdown (the table view is `draw`)."""
+    if fmt == "json":
+        return dumps(sim.to_dict())
+    if fmt == "csv":
+        return render_csv(sim)
+    if fmt == "markdown":
+        return render_markdown(sim)
+    raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
+
+
+def draw(sim: Simulation, console: Console) -> None:
+    """The terminal view: the summary, the uncertain inputs, a histogram per vendor."""
     console.print(summary_table(sim))
     console.print(inputs_table(sim))
     for v in sim.vendors:
@@ -262,20 +221,22 @@ def render_table(sim: Simulation, console: Console) -> None:
         console.print(Text(sentence(v, sim.currency), style="bold"))
 
 
-def render(sim: Simulation, fmt: str) -> str:
-    """The text of `sim` as json, csv or markdown (the table view is `render_table`)."""
-    if fmt == "json":
-        return render_json(sim)
-    if fmt == "csv":
-        return render_csv(sim)
-    return render_markdown(sim)
+def chart(sim: Simulation, path: Path) -> None:
+    """The histogram of the first vendor's NPV savings (needs the charts extra)."""
+    from .charts import histogram_chart
+
+    first = sim.vendors[0]
+    histogram_chart(
+        first.npv_savings, first.npv.p5, first.npv.p50, first.npv.p95,
+        sim.currency, first.name, path, share_positive=first.p_win,
+    )  # fmt: skip
 
 
-def gate_lines(counts: Sequence[GateCount], trials: int) -> list[str]:
+def gate_lines(sim: Simulation) -> list[str]:
     """'fail-if npv_savings<0: holds for Acme in 312 of 10,000 trials (3.1%)', per broken gate."""
     return [
-        f"fail-if {c.gate.text}: holds for {c.vendor} in {c.trials:,} of {trials:,} trials "
-        f"({percent(c.trials / trials)})"
-        for c in counts
-        if c.trials
+        f"fail-if {c.gate.text}: holds for {c.vendor} in {c.held:,} of {sim.trials:,} trials "
+        f"({percent(c.held / sim.trials)})"
+        for c in sim.gates
+        if c.held
     ]

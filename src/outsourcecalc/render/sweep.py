@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,48 +15,14 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.results import cents, fine
-from ..rules import wins
-from ..scenarios.sweep import SweepRun, VendorSummary, row_dicts
-from ..scenarios.sweep import rows_csv as sweep_rows_csv
-from .format import LABELS, metric, money, money_short, months, percent
-from .json import dumps
+from ..rules import MONEY_KEYS, wins
+from ..scenarios.sweep import Sweep, SweepRun, SweepVendorSummary
+from .format import LABELS, dumps, metric, money, money_short, months, percent
 
 TABLE_ROWS = 40  # rows shown by the table/markdown views; csv and json hold them all
 
 
-def _spread(s: Any, money_values: bool) -> dict[str, float | None]:
-    f = cents if money_values else fine
-    return {"min": f(s.min), "median": f(s.median), "max": f(s.max)}
-
-
-def summary_dict(run: SweepRun) -> dict[str, Any]:
-    return {
-        "points": run.stop - run.start,
-        "grid_points": run.grid.size,
-        "paths": [a.text for a in run.grid.axes],
-        "vendors": [
-            {
-                "name": v.name,
-                "points": v.points,
-                "share_winning": fine(v.share_winning),
-                "npv_savings": _spread(v.npv_savings, True),
-                "payback_months": _spread(v.payback_months, False),
-                "worst": v.worst,
-                "best": v.best,
-            }
-            for v in run.summary
-        ],
-    }
-
-
-def summary_json(run: SweepRun) -> str:
-    return dumps(summary_dict(run))
-
-
 def summary_csv(run: SweepRun) -> str:
-    import csv
-    import io
-
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     paths = [a.text for a in run.grid.axes]
@@ -76,7 +46,7 @@ def summary_csv(run: SweepRun) -> str:
     return out.getvalue()
 
 
-def _summary_lines(v: VendorSummary, currency: str) -> list[tuple[str, str]]:
+def _summary_lines(v: SweepVendorSummary, currency: str) -> list[tuple[str, str]]:
     n, p = v.npv_savings, v.payback_months
     return [
         ("Points evaluated", f"{v.points:,}"),
@@ -113,13 +83,9 @@ def summary_table(run: SweepRun, currency: str, console: Console) -> None:
         console.print(table)
 
 
-def rows_json(run: SweepRun) -> str:
-    return dumps({"paths": [a.text for a in run.grid.axes], "rows": row_dicts(run)})
-
-
-def rows_markdown(run: SweepRun, currency: str, unit: str) -> str:
-    rows = row_dicts(run)
-    paths = [a.text for a in run.grid.axes]
+def rows_markdown(result: Sweep) -> str:
+    rows = result.rows()
+    paths, currency, unit = result.paths, result.currency, result.unit
     keys = ["npv_savings", "savings", "roi", "payback_months", "break_even_price_change"]
     header = [*paths, "vendor", *(LABELS[k] for k in keys)]
     lines = [
@@ -135,9 +101,10 @@ def rows_markdown(run: SweepRun, currency: str, unit: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def rows_table(run: SweepRun, currency: str, unit: str, console: Console) -> None:
-    rows = row_dicts(run)[:TABLE_ROWS]
-    paths = [a.text for a in run.grid.axes]
+def rows_table(result: Sweep, console: Console) -> None:
+    run = result.run
+    rows = result.rows()[:TABLE_ROWS]
+    paths, currency, unit = result.paths, result.currency, result.unit
     # what decides, in a width a terminal has; csv and json carry every result
     keys = ["npv_savings", "payback_months", "break_even_price_change"]
     cells = [
@@ -189,5 +156,86 @@ def flip_grid(
 
 
 def rows_csv(run: SweepRun, header: bool = True) -> str:
-    """Every row as CSV (the header only on the first shard, so shards concatenate)."""
-    return sweep_rows_csv(run, header)
+    """One row per point and vendor: the varied paths, `vendor`, then every result key."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if header:
+        writer.writerow([*(a.text for a in run.grid.axes), "vendor", *run.keys])
+    for chunk in run.chunks:
+        index = np.arange(chunk.start, chunk.stop)
+        coords = np.unravel_index(index, run.grid.shape)
+        columns = [_text(a.values[c], "") for a, c in zip(run.grid.axes, coords, strict=True)]
+        results = [[_text(res[k], k) for k in run.keys] for res in chunk.vendors]
+        # point by point, each point's vendors together: any contiguous shards rejoin exactly
+        for i in range(len(index)):
+            point = [col[i] for col in columns]
+            for name, cells in zip(run.vendor_names, results, strict=True):
+                writer.writerow([*point, name, *(c[i] for c in cells)])
+    return out.getvalue()
+
+
+def _text(values: NDArray[np.float64], key: str) -> list[str]:
+    """Cells of a column: money to the cent, other numbers without float noise, null empty."""
+    if key in MONEY_KEYS:
+        return ["" if math.isnan(x) else f"{x:.2f}" for x in values.tolist()]
+    return ["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in values.tolist()]
+
+
+def to_dict(result: Sweep) -> dict[str, Any]:
+    """The JSON of `sweep --format json` (the result's own `to_dict`)."""
+    return result.to_dict()
+
+
+def render(result: Sweep, fmt: str) -> str:
+    """The rows, or the summary, as json, csv or markdown (the table view is `draw`).
+
+    CSV has its header on the first shard only, so that shards concatenate.
+    """
+    run = result.run
+    if fmt == "json":
+        return dumps(result.to_dict())
+    if fmt == "csv":
+        return summary_csv(run) if result.summarized else rows_csv(run, header=run.start == 0)
+    if fmt == "markdown" and result.summarized:
+        return summary_markdown(run, result.currency)
+    if fmt == "markdown":
+        return rows_markdown(result)
+    raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
+
+
+def draw(result: Sweep, console: Console) -> None:
+    """The terminal view: the first rows or the summary; over two whole inputs, the flip grid."""
+    if result.summarized:
+        summary_table(result.run, result.currency, console)
+    else:
+        rows_table(result, console)
+    if len(result.paths) == 2 and result.shard is None:
+        thin, matrices = result.heat_map()
+        for name, matrix in zip(result.run.vendor_names, matrices, strict=True):
+            flip_grid(
+                thin.axes[1].text, thin.axes[1].values,
+                thin.axes[0].text, thin.axes[0].values,
+                matrix, result.currency, name, console,
+            )  # fmt: skip
+
+
+def chart(result: Sweep, path: Path) -> None:
+    """A heat map of the first vendor's NPV savings over the two varied inputs."""
+    from .charts import heatmap_chart
+
+    # a heat map wants a few thousand cells at most, whatever the sweep's size
+    thin, matrices = result.heat_map(rows=60, columns=60)
+    heatmap_chart(
+        thin.axes[1].text, thin.axes[1].values, thin.axes[0].text, thin.axes[0].values,
+        matrices[0], result.currency, result.run.vendor_names[0], path,
+    )  # fmt: skip
+
+
+def gate_lines(result: Sweep) -> list[str]:
+    """'fail-if npv_savings<0: holds for Acme at 12 of 40 points', per broken gate."""
+    return [
+        f"fail-if {count.gate.text}: holds for {count.vendor} at {count.held:,} of "
+        f"{result.points:,} points"
+        for count in result.gates
+        if count.held
+    ]

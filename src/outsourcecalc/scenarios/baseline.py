@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.model import RESULT_KEYS
-from ..engine.results import SCHEMA_VERSION, rounded
+from ..engine.results import SCHEMA_VERSION, Comparison, rounded
 from ..errors import InputError, Problem
 from ..inputs.loader import read_text_file
 from ..rules import MONEY_KEYS
@@ -62,6 +62,27 @@ class Change:
             "delta": self.delta,
             "status": self.status,
         }
+
+
+@dataclass
+class BaselineDiff:
+    """What `outsourcecalc.diff` returns: a comparison and what changed against a baseline."""
+
+    comparison: Comparison
+    changes: list[Change]
+    source: str  # the baseline as the report names it (its file name)
+
+    @property
+    def notes(self) -> list[str]:
+        return self.comparison.notes
+
+    def to_dict(self) -> dict[str, Any]:
+        """SPEC section 5 unchanged, plus `baseline` (the file) and `changes` (one per row):
+        the JSON of `compare --baseline FILE --format json`."""
+        data = self.comparison.to_dict()
+        data["baseline"] = self.source
+        data["changes"] = [row.to_json_dict() for row in self.changes]
+        return data
 
 
 # --------------------------------------------------------------------------- reading

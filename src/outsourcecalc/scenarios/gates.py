@@ -77,3 +77,12 @@ def holds_many(gate: Gate, values: Any) -> Any:
     if gate.metric in NULL_IS_NEVER:
         return _OPS[gate.op](never_as_infinity(v), gate.threshold)
     return ~np.isnan(v) & _OPS[gate.op](np.nan_to_num(v), gate.threshold)
+
+
+@dataclass
+class GateCount:
+    """How often one gate held for one vendor: at how many sweep points or simulation trials."""
+
+    gate: Gate
+    vendor: str
+    held: int = 0

@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..engine.model import evaluate_batch
+from ..engine.results import cents, fine
 from ..errors import InputError, UsageError
 from ..inputs.case import Case
 from ..inputs.paths import (
@@ -53,6 +55,42 @@ class VendorSensitivity:
     base_npv_savings: float
     inputs: list[InputSwing]
     skipped: list[str] = field(default_factory=list)  # inputs a move would make invalid
+
+
+@dataclass
+class Sensitivity:
+    """What `outsourcecalc.sensitivity` returns: per vendor, the inputs by how far they swing."""
+
+    delta: float  # each input moved down and up by this share
+    currency: str
+    vendors: list[VendorSensitivity]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of `sensitivity --format json`: money in cents, values without float noise."""
+        return {
+            "delta": fine(self.delta),
+            "vendors": [
+                {
+                    "name": v.name,
+                    "base_npv_savings": cents(v.base_npv_savings),
+                    "inputs": [
+                        {
+                            "path": r.path,
+                            "base": r.base,
+                            "low": fine(r.low),
+                            "high": fine(r.high),
+                            "npv_savings_low": cents(r.npv_savings_low),
+                            "npv_savings_high": cents(r.npv_savings_high),
+                            "swing": cents(r.swing),
+                            "flip_value": fine(r.flip_value),
+                        }
+                        for r in v.inputs
+                    ],
+                    "skipped": v.skipped,
+                }
+                for v in self.vendors
+            ],
+        }
 
 
 def sensitivity(

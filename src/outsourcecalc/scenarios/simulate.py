@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..engine.model import RESULT_KEYS, evaluate_batch
+from ..engine.results import cents, fine
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
 from ..inputs.loader import load_file
@@ -39,7 +40,7 @@ from ..inputs.paths import (
     with_values,
 )
 from ..rules import HALF_CENT, never_as_infinity, parse_rate, wins
-from .gates import Gate
+from .gates import Gate, GateCount
 
 Array = NDArray[np.float64]
 
@@ -279,7 +280,7 @@ def load_uncertainty(path: str | Path) -> list[Uncertain]:
     return out
 
 
-def _as_specs(uncertain: Mapping[str, str | Distribution] | Sequence[Uncertain]) -> list[Uncertain]:
+def as_specs(uncertain: Mapping[str, str | Distribution] | Sequence[Uncertain]) -> list[Uncertain]:
     if isinstance(uncertain, Mapping):
         out = []
         for path, dist in uncertain.items():
@@ -310,7 +311,9 @@ class InputDraws:
 
 
 @dataclass
-class Spread:
+class Statistics:
+    """The statistics of one vendor's npv_savings over the trials."""
+
     mean: float
     sd: float
     min: float
@@ -335,7 +338,7 @@ class VendorOutcome:
     payback_months: Array  # (trials,), NaN = never pays back within the horizon
     extra: dict[str, Array]  # other result keys asked for (by --fail-if)
     p_win: float
-    npv: Spread
+    npv: Statistics
     p_payback: float
     payback_p50: float | None  # None: the percentile lands on "never"
     payback_p95: float | None
@@ -351,6 +354,8 @@ class VendorOutcome:
 
 @dataclass
 class Simulation:
+    """What `outsourcecalc.simulate` returns: every trial's results and their statistics."""
+
     trials: int
     seed: int
     currency: str
@@ -359,6 +364,56 @@ class Simulation:
     inputs: list[InputDraws]
     vendors: list[VendorOutcome]
     notes: list[str] = field(default_factory=list)
+    gates: list[GateCount] = field(default_factory=list)  # per --fail-if and vendor
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of `simulate --format json`: money in cents, shares as fractions."""
+        return {
+            "trials": self.trials,
+            "seed": self.seed,
+            "currency": self.currency,
+            "horizon_months": self.horizon_months,
+            "discount_rate": fine(self.discount_rate),
+            "uncertain": [_input_dict(d) for d in self.inputs],
+            "vendors": [_vendor_dict(v) for v in self.vendors],
+            "notes": list(self.notes),
+        }
+
+
+def _input_dict(d: InputDraws) -> dict[str, Any]:
+    return {
+        "path": d.path,
+        "distribution": d.distribution.text,
+        "range": d.bounds.describe(),
+        "mean": fine(float(np.mean(d.values))),
+        "min": fine(float(np.min(d.values))),
+        "max": fine(float(np.max(d.values))),
+        "redrawn_below": d.below,
+        "redrawn_above": d.above,
+        "rounded_to_whole": d.rounded,
+    }
+
+
+def _vendor_dict(v: VendorOutcome) -> dict[str, Any]:
+    return {
+        "name": v.name,
+        "p_win": fine(v.p_win),
+        "npv_savings": {
+            "mean": cents(v.npv.mean),
+            "sd": cents(v.npv.sd),
+            "min": cents(v.npv.min),
+            "p5": cents(v.npv.p5),
+            "p50": cents(v.npv.p50),
+            "p95": cents(v.npv.p95),
+            "max": cents(v.npv.max),
+        },
+        "p_payback": fine(v.p_payback),
+        "payback_months": {"p50": fine(v.payback_p50), "p95": fine(v.payback_p95)},
+        "histogram": {
+            "edges": [cents(float(x)) for x in v.histogram.edges],
+            "counts": [int(c) for c in v.histogram.counts],
+        },
+    }
 
 
 # ------------------------------------------------------------------ the run
@@ -385,7 +440,7 @@ def simulate(
     for key in extra:
         if key not in RESULT_KEYS:
             raise UsageError.option(key, f"unknown result key; one of: {', '.join(RESULT_KEYS)}")
-    specs = _as_specs(uncertain)
+    specs = as_specs(uncertain)
     if not specs:
         raise UsageError.option(
             "--uncertain", "give at least one uncertain input (--uncertain or --uncertainty)"
@@ -597,7 +652,7 @@ def _outcome(name: str, per_key: dict[str, Array], extra: Sequence[str]) -> Vend
         payback_months=payback,
         extra={k: per_key[k] for k in extra},
         p_win=float(np.mean(wins(npv))),
-        npv=Spread(
+        npv=Statistics(
             mean=float(np.mean(npv)),
             sd=float(np.std(npv)),
             min=float(np.min(npv)),
@@ -673,13 +728,6 @@ def _draw_notes(d: InputDraws, trials: int) -> list[str]:
 # ------------------------------------------------------------------ gates and --set
 
 
-@dataclass
-class GateCount:
-    gate: Gate
-    vendor: str
-    trials: int  # how many trials broke it
-
-
 def gate_counts(sim: Simulation, gates: Sequence[Gate]) -> list[GateCount]:
     """For each gate and vendor, the number of trials in which the gate holds."""
     return [
@@ -689,25 +737,25 @@ def gate_counts(sim: Simulation, gates: Sequence[Gate]) -> list[GateCount]:
     ]
 
 
-def check_not_set(specs: Sequence[Uncertain], fixed: Sequence[tuple[str, str]]) -> None:
+def check_not_set(specs: Sequence[Uncertain], case: Case) -> None:
     """An input cannot be both uncertain and fixed on the command line.
 
-    `fixed`: (option, PATH=VALUE) pairs, e.g. ("--set", "vendor.scope=0.8") or
-    ("--discount-rate", "analysis.discount_rate=0.1") as `api.analysis_sets` gives them.
+    The case's documents remember every value an option changed and which option it
+    was (`--set vendor.scope=0.8`, `--discount-rate 7%`): a spec naming one of them fails.
     """
-    paths = []
-    for option, text in fixed:
-        raw, value = split_assignment(text, option)
-        shown = f"--set {text}" if option == "--set" else f"{option} {value}"
-        paths.append((parse_path(raw, option), shown))
+    docs = [case.in_house_doc, *case.vendor_docs]
     problems = []
     for spec in specs:
         try:
             path = parse_path(spec.path, spec.option)
         except InputError:
             continue  # reported when the spec is prepared
-        for other, shown in paths:
-            if overlaps(path, other):
-                problems.append(spec.problem(f"also fixed with {shown}; give one of them"))
+        shown: list[str] = []
+        for index in path.files(len(docs) - 1):
+            doc = docs[index] if index < len(docs) else None
+            source = doc.overrides.get(path.loc) if doc is not None else None
+            if source is not None and source not in shown:
+                shown.append(source)
+        problems += [spec.problem(f"also fixed with {s}; give one of them") for s in shown]
     if problems:
         raise UsageError(problems)

@@ -8,7 +8,6 @@ index (the first `--vary` varies slowest), so any slice of points — a chunk, o
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -19,11 +18,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..engine.model import RESULT_KEYS, evaluate_batch
+from ..engine.results import cents, fine, rounded
 from ..errors import UsageError
 from ..inputs.case import Case
 from ..inputs.paths import InputPath, parse_path, resolve_values, split_assignment, with_values
 from ..rules import never_as_infinity, parse_rate, wins
-from .gates import Gate
+from .gates import Gate, GateCount
 
 DEFAULT_MAX_POINTS = 5_000_000
 ROW_KEYS = tuple(k for k in RESULT_KEYS if k != "break_even_volume")
@@ -284,7 +284,9 @@ class Spread:
 
 
 @dataclass
-class VendorSummary:
+class SweepVendorSummary:
+    """One vendor over the points of a sweep: how often outsourcing wins, and the spread."""
+
     name: str
     points: int
     share_winning: float
@@ -309,11 +311,11 @@ def summarize(
     start: int,
     npv: list[NDArray[np.float64]],
     payback: list[NDArray[np.float64]],
-) -> list[VendorSummary]:
+) -> list[SweepVendorSummary]:
     out = []
     for name, n, p in zip(names, npv, payback, strict=True):
         out.append(
-            VendorSummary(
+            SweepVendorSummary(
                 name=name,
                 points=len(n),
                 share_winning=float(np.mean(wins(n))) if len(n) else 0.0,
@@ -327,13 +329,6 @@ def summarize(
 
 
 @dataclass
-class GateCount:
-    gate: Gate
-    vendor: str
-    points: int = 0
-
-
-@dataclass
 class SweepRun:
     """What a sweep produced: the grid, its slice, rows or a summary, and broken gates."""
 
@@ -343,7 +338,7 @@ class SweepRun:
     vendor_names: list[str]
     keys: tuple[str, ...]
     chunks: list[Chunk] = field(default_factory=list)
-    summary: list[VendorSummary] = field(default_factory=list)
+    summary: list[SweepVendorSummary] = field(default_factory=list)
     gates: list[GateCount] = field(default_factory=list)
 
 
@@ -387,7 +382,7 @@ def run_sweep(
     for chunk in evaluate_grid(case, grid, start, stop, metrics, keys):
         for count in run.gates:
             values = chunk.vendors[names.index(count.vendor)][count.gate.metric]
-            count.points += int(np.count_nonzero(count.gate.holds_many(values)))
+            count.held += int(np.count_nonzero(count.gate.holds_many(values)))
         if summary:
             for i, res in enumerate(chunk.vendors):
                 npv[i].append(res["npv_savings"])
@@ -407,36 +402,8 @@ def run_sweep(
     return run
 
 
-def rows_csv(run: SweepRun, header: bool = True) -> str:
-    """One row per point and vendor: the varied paths, `vendor`, then every result key."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if header:
-        writer.writerow([*(a.text for a in run.grid.axes), "vendor", *run.keys])
-    for chunk in run.chunks:
-        index = np.arange(chunk.start, chunk.stop)
-        coords = np.unravel_index(index, run.grid.shape)
-        columns = [_text(a.values[c], "") for a, c in zip(run.grid.axes, coords, strict=True)]
-        results = [[_text(res[k], k) for k in run.keys] for res in chunk.vendors]
-        # point by point, each point's vendors together: any contiguous shards rejoin exactly
-        for i in range(len(index)):
-            point = [col[i] for col in columns]
-            for name, cells in zip(run.vendor_names, results, strict=True):
-                writer.writerow([*point, name, *(c[i] for c in cells)])
-    return out.getvalue()
-
-
-def _text(values: NDArray[np.float64], key: str) -> list[str]:
-    """Cells of a column: money to the cent, other numbers without float noise, null empty."""
-    if key in ("tco", "npv", "savings", "npv_savings", "investment"):
-        return ["" if math.isnan(x) else f"{x:.2f}" for x in values.tolist()]
-    return ["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in values.tolist()]
-
-
 def row_dicts(run: SweepRun) -> list[dict[str, Any]]:
     """Rows as dicts (JSON): nulls as None, money in cents."""
-    from ..engine.results import rounded
-
     out = []
     for chunk in run.chunks:
         for i in range(chunk.stop - chunk.start):
@@ -473,3 +440,93 @@ def display_grid(
         for v in range(len(case.vendors))
     ]
     return thin, [f.reshape(thin.shape) for f in flat]
+
+
+@dataclass
+class Sweep:
+    """What `outsourcecalc.sweep` returns: one row per point and vendor, or a summary per vendor.
+
+    `rows()` gives the rows as dicts, `to_pandas()` as a DataFrame (when pandas is
+    installed), `to_dict()` what `sweep --format json` prints.
+    """
+
+    case: Case
+    run: SweepRun
+    summarized: bool = False  # a summary per vendor was kept instead of the rows
+    shard: str | None = None  # "K/N" when only a slice of the grid was evaluated
+
+    @property
+    def paths(self) -> list[str]:
+        """The varied inputs, as written."""
+        return [a.text for a in self.run.grid.axes]
+
+    @property
+    def points(self) -> int:
+        """Points evaluated (all of the grid, or the shard's slice)."""
+        return self.run.stop - self.run.start
+
+    @property
+    def currency(self) -> str:
+        return self.case.currency
+
+    @property
+    def unit(self) -> str:
+        """What the workload counts (contacts, tickets), or "" without a workload."""
+        return self.case.in_house.workload.unit if self.case.in_house.workload else ""
+
+    @property
+    def summary(self) -> list[SweepVendorSummary]:
+        return self.run.summary
+
+    @property
+    def gates(self) -> list[GateCount]:
+        return self.run.gates
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per point and vendor: the varied paths, `vendor`, then every result
+        (money in cents, None where a result is undefined)."""
+        if self.summarized:
+            raise ValueError("a summary sweep keeps no rows: run it without summary=True")
+        return row_dicts(self.run)
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame; pandas is imported here, only when asked for."""
+        import importlib
+
+        try:
+            pd = importlib.import_module("pandas")  # never imported at module level
+        except ImportError:
+            raise ImportError(
+                "Sweep.to_pandas needs pandas: pip install pandas (or use .rows())"
+            ) from None
+        return pd.DataFrame(self.rows(), columns=[*self.paths, "vendor", *self.run.keys])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of `sweep --format json` (with summary: `sweep --summary --format json`)."""
+        if not self.summarized:
+            return {"paths": self.paths, "rows": self.rows()}
+        return {
+            "points": self.points,
+            "grid_points": self.run.grid.size,
+            "paths": self.paths,
+            "vendors": [
+                {
+                    "name": v.name,
+                    "points": v.points,
+                    "share_winning": fine(v.share_winning),
+                    "npv_savings": _spread_dict(v.npv_savings, cents),
+                    "payback_months": _spread_dict(v.payback_months, fine),
+                    "worst": v.worst,
+                    "best": v.best,
+                }
+                for v in self.run.summary
+            ],
+        }
+
+    def heat_map(self, rows: int = 15, columns: int = 7) -> tuple[Grid, list[NDArray[np.float64]]]:
+        """npv_savings over a thinned copy of a two-input grid: see `display_grid`."""
+        return display_grid(self.case, self.run.grid, rows, columns)
+
+
+def _spread_dict(s: Spread, rounding: Callable[[float | None], float | None]) -> dict[str, Any]:
+    return {"min": rounding(s.min), "median": rounding(s.median), "max": rounding(s.max)}

@@ -1,0 +1,76 @@
+"""Files checked on their own, in-house or vendor (told by `kind` or by content): `validate`.
+
+Every file is read and validated, and every problem of every file is kept, so that
+one run reports them all; a file that passes gets a one-line account of what it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Problem
+
+
+@dataclass
+class FileCheck:
+    """One file that passed: which kind it is and, in words, what it holds."""
+
+    path: str
+    kind: str  # "in_house" or "vendor"
+    summary: str  # "vendor file, 2 charge(s)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "kind": self.kind, "summary": self.summary}
+
+
+@dataclass
+class Validation:
+    """What `outsourcecalc.validate_files` returns: the files that passed and every problem."""
+
+    files: list[FileCheck]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "problems": [str(p) for p in self.problems],
+        }
+
+
+def validate_files(paths: Sequence[str | Path]) -> Validation:
+    """Check each file on its own; problems are collected, not raised."""
+    from .inputs.loader import load_file
+    from .inputs.models import InHouse
+    from .inputs.validate import file_kind, model_from
+
+    # a quote in another currency than the in-house default needs its exchange rate
+    default_currency = InHouse.model_fields["currency"].default
+    files: list[FileCheck] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            doc = load_file(path)
+            if file_kind(doc.data) == "vendor":
+                vendor = model_from(doc, "vendor")
+                kind, what = "vendor", f"vendor file, {len(vendor.pricing)} charge(s)"
+                if vendor.currency not in (None, default_currency) and vendor.fx_rate is None:
+                    what += (
+                        f"; quoted in {vendor.currency} without fx_rate: fine only if the "
+                        f"in-house file's currency is {vendor.currency}"
+                    )
+            else:
+                ih = model_from(doc, "in_house")
+                kind = "in_house"
+                what = f"in-house file, {len(ih.staff)} role(s), {ih.total_headcount:g} FTE"
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        files.append(FileCheck(str(path), kind, what))
+    return Validation(files, problems)

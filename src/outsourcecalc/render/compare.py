@@ -1,0 +1,307 @@
+"""Compare output in every format: the summary side by side, the cost breakdown, the verdict.
+
+The rows of the summary and of the breakdown are built once (`summary_rows`,
+`breakdown_rows`), in the order of rules.IN_HOUSE_BREAKDOWN and VENDOR_PARTS;
+the table and Markdown views only lay them out. JSON is SPEC section 5; CSV has
+one row per option (the in-house baseline first), for spreadsheets and scripts.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..engine.model import RESULT_KEYS
+from ..engine.results import Comparison, VendorSummary, cents, rounded
+from ..rules import IN_HOUSE_BREAKDOWN, NULL_IS_NEVER, VENDOR_PARTS
+from .format import LABELS, dumps, metric, money, number
+from .words import result_cell, verdict
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..scenarios.gates import Gate
+
+# (key, in-house cell, one cell per vendor): a row of the summary or of the breakdown
+Row = tuple[str, str, list[str]]
+TOTAL = "total"  # the key of the breakdown's last row, the TCO
+
+
+def summary_rows(result: Comparison, vendors: Sequence[VendorSummary]) -> list[Row]:
+    """TCO and NPV of every option, then each result only a vendor has."""
+    cur, ih = result.currency, result.in_house
+    rows: list[Row] = [
+        ("tco", money(ih.tco, cur), [metric("tco", v["tco"], cur) for v in vendors]),
+        ("npv", money(ih.npv, cur), [metric("npv", v["npv"], cur) for v in vendors]),
+    ]
+    rows += [(k, "", [result_cell(result, v, k) for v in vendors]) for k in RESULT_KEYS[2:]]
+    return rows
+
+
+def breakdown_rows(result: Comparison, vendors: Sequence[VendorSummary]) -> list[Row]:
+    """The in-house parts, the vendor parts, then the total (TCO) of each option."""
+    cur, ih = result.currency, result.in_house
+    rows: list[Row] = [
+        (k, money(ih.breakdown.get(k), cur), ["" for _ in vendors]) for k in IN_HOUSE_BREAKDOWN
+    ]
+    rows += [(k, "", [money(v.breakdown.get(k), cur) for v in vendors]) for k in VENDOR_PARTS]
+    rows.append((TOTAL, money(ih.tco, cur), [money(v["tco"], cur) for v in vendors]))
+    return rows
+
+
+def monthly_rows(result: Comparison) -> list[list[str]]:
+    """Month, the in-house cost and each vendor's cost, from month 0."""
+    cur = result.currency
+    return [
+        [str(m), money(c, cur), *(money(v.monthly[m], cur) for v in result.vendors)]
+        for m, c in enumerate(result.in_house.monthly)
+    ]
+
+
+def facts(result: Comparison) -> list[str]:
+    """Lines under the tables: cost per productive hour, and notes on the inputs."""
+    ih = result.in_house
+    lines = []
+    if ih.cost_per_productive_hour is not None:
+        lines.append(
+            f"In house costs {money(ih.cost_per_productive_hour, result.currency, cents=True)} "
+            f"per productive hour in the first year; paid time off inside salaries and "
+            f"benefits: {money(ih.breakdown.get('paid_time_off'), result.currency)} "
+            "over the horizon."
+        )
+    if result.volume_today is not None:
+        lines.append(
+            "Break-even volume: the monthly volume where NPV savings change sign, counting up "
+            "from zero (pays up to: outsourcing pays below it; pays from: above it); — when "
+            "there is none up to 100 times today's "
+            f"{number(result.volume_today, result.unit)}."
+        )
+    lines += [f"Note: {note}" for note in result.notes]
+    return lines
+
+
+# ----------------------------------------------------------------- csv
+
+
+def render_csv(result: Comparison, monthly: bool = False) -> str:
+    import csv  # here: the table view, which a cold `compare` draws, needs no csv
+
+    parts = [*IN_HOUSE_BREAKDOWN, *VENDOR_PARTS]
+    header = ["option", "name", *RESULT_KEYS, *parts]
+    if monthly:
+        header += [f"month_{m}" for m in range(result.horizon_months + 1)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    ih = result.in_house
+    row: list[object] = ["in_house", ih.name, cents(ih.tco), cents(ih.npv)]
+    row += [""] * (len(RESULT_KEYS) - 2)
+    row += [_cell(cents(ih.breakdown[p])) if p in ih.breakdown else "" for p in parts]
+    if monthly:
+        row += [cents(x) for x in ih.monthly]
+    writer.writerow(row)
+    for v in result.vendors:
+        row = ["vendor", v.name, *(_cell(rounded(k, v[k])) for k in RESULT_KEYS)]
+        row += [_cell(cents(v.breakdown[p])) if p in v.breakdown else "" for p in parts]
+        if monthly:
+            row += [cents(x) for x in v.monthly]
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _cell(x: float | None) -> object:
+    return "" if x is None else x
+
+
+# ----------------------------------------------------------------- markdown
+
+
+def markdown_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    align = ["---"] + ["---:"] * (len(header) - 1)
+    return [markdown_row(header), "| " + " | ".join(align) + " |", *map(markdown_row, rows)]
+
+
+def _markdown_label(key: str) -> str:
+    """Paid time off is inside salaries and benefits, not added to them."""
+    if key == "paid_time_off":
+        return "(of which paid time off)"
+    return "**Total (TCO)**" if key == TOTAL else LABELS[key]
+
+
+def render_markdown(result: Comparison, monthly: bool = False) -> str:
+    """Markdown tables to paste into a memo or a pull-request comment."""
+    cur = result.currency
+    names = ["", "In house", *(v.name for v in result.vendors)]
+    lines = [
+        f"## {result.in_house.name}: make or buy",
+        "",
+        f"{result.horizon_months} months, {cur}, discount rate {result.discount_rate * 100:g}%.",
+        "",
+        f"**{verdict(result)}**",
+        "",
+    ]
+    rows = [[LABELS[k], ih, *cells] for k, ih, cells in summary_rows(result, result.vendors)]
+    lines += _markdown_table(names, rows)
+    lines += ["", "### Cost breakdown over the horizon", ""]
+    rows = [
+        [_markdown_label(k), ih, *cells] for k, ih, cells in breakdown_rows(result, result.vendors)
+    ]
+    lines += _markdown_table(names, rows)
+    if monthly:
+        lines += ["", "### Month by month", ""]
+        header = ["Month", "In house", *(v.name for v in result.vendors)]
+        lines += _markdown_table(header, monthly_rows(result))
+    extra = facts(result)
+    if extra:
+        lines += ["", *(f"- {line}" for line in extra)]
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------- terminal
+
+
+def _columns(table: Table, vendors: Sequence[VendorSummary]) -> None:
+    # numbers fold onto a second line rather than being cut short with an ellipsis
+    table.add_column("", no_wrap=True)
+    table.add_column("In house", justify="right", overflow="fold")
+    for v in vendors:
+        table.add_column(v.name, justify="right", overflow="fold")
+
+
+def summary_table(result: Comparison, vendors: Sequence[VendorSummary], part: str = "") -> Table:
+    from rich.table import Table
+
+    table = Table(
+        title=(
+            f"{result.in_house.name}: {result.horizon_months} months, {result.currency}, "
+            f"discount rate {result.discount_rate * 100:g}%{part}"
+        ),
+        title_justify="left",
+        header_style="bold",
+    )
+    _columns(table, vendors)
+    for key, ih, cells in summary_rows(result, vendors):
+        table.add_row(LABELS[key], ih, *cells)
+    return table
+
+
+def breakdown_table(result: Comparison, vendors: Sequence[VendorSummary], part: str = "") -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=f"Cost breakdown over the horizon{part}", title_justify="left", header_style="bold"
+    )
+    _columns(table, vendors)
+    for key, ih, cells in breakdown_rows(result, vendors):
+        if key == TOTAL:
+            table.add_row(Text("Total (TCO)", style="bold"), ih, *cells, end_section=True)
+        else:
+            table.add_row(LABELS[key], ih, *cells)
+    return table
+
+
+def vendor_groups(result: Comparison, width: int) -> list[list[VendorSummary]]:
+    """Vendors in groups that fit the width beside the labels and the in-house column,
+    so that no figure is ever cut short."""
+    cur = result.currency
+    labels, in_house = 32, len(money(result.in_house.tco, cur)) + 3
+    room = max(width - labels - in_house, 1)
+    groups: list[list[VendorSummary]] = [[]]
+    used = 0
+    for v in result.vendors:
+        widest = max(len(money(x, cur)) for x in (v["tco"], v["npv"], v["savings"]))
+        need = max(widest, min(len(v.name), 14)) + 3
+        if groups[-1] and used + need > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(v)
+        used += need
+    return groups
+
+
+def monthly_table(result: Comparison) -> Table:
+    from rich.table import Table
+
+    table = Table(title="Month by month", title_justify="left", header_style="bold")
+    table.add_column("Month", justify="right", overflow="fold")
+    table.add_column("In house", justify="right", overflow="fold")
+    for v in result.vendors:
+        table.add_column(v.name, justify="right", overflow="fold")
+    for row in monthly_rows(result):
+        table.add_row(*row)
+    return table
+
+
+def draw(result: Comparison, console: Console, monthly: bool = False) -> None:
+    """The terminal view: summary and breakdown (in groups of vendors that fit), the verdict."""
+    from rich.console import Group
+    from rich.text import Text
+
+    groups = vendor_groups(result, console.width)
+    parts: list[Table | Text] = []
+    shown = 0
+    for group in groups:
+        part = ""
+        if len(groups) > 1:
+            part = f" (vendors {shown + 1}-{shown + len(group)} of {len(result.vendors)})"
+        shown += len(group)
+        parts += [summary_table(result, group, part), breakdown_table(result, group, part)]
+    if monthly:
+        parts.append(monthly_table(result))
+    console.print(Group(*parts))
+    console.print()
+    for line in facts(result):
+        console.print(line, highlight=False)
+    console.print(Text(verdict(result), style="bold"))
+
+
+# ----------------------------------------------------------------- one shape
+
+
+def to_dict(result: Comparison) -> dict[str, Any]:
+    """SPEC section 5 (the result's own `to_dict`)."""
+    return result.to_dict()
+
+
+def render(result: Comparison, fmt: str, monthly: bool = False) -> str:
+    """The text of `result` as json, csv or markdown (the table view is `draw`)."""
+    if fmt == "json":
+        return dumps(result.to_dict())
+    if fmt == "csv":
+        return render_csv(result, monthly)
+    if fmt == "markdown":
+        return render_markdown(result, monthly)
+    raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
+
+
+def chart(result: Comparison, path: Path) -> None:
+    """Cumulative cost and breakdown of every option (needs the charts extra)."""
+    from .charts import comparison_chart
+
+    comparison_chart(result, path)
+
+
+def gate_lines(result: Comparison, gates: Sequence[Gate]) -> list[str]:
+    """'fail-if npv_savings<0: holds for Acme (npv_savings = -1,234.5)', per gate and vendor."""
+    return [
+        f"fail-if {gate.text}: holds for {v.name} "
+        f"({gate.metric} = {_shown(gate.metric, v[gate.metric])})"
+        for gate in gates
+        for v in result.vendors
+        if gate.holds(v[gate.metric])
+    ]
+
+
+def _shown(key: str, value: float | None) -> str:
+    """A result in a gate message: money to the cent, 'never' for a null payback."""
+    if value is None:
+        return "never" if key in NULL_IS_NEVER else "null"
+    return f"{rounded(key, value):,}"
