@@ -13,6 +13,8 @@ import enum
 import gc
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -126,9 +128,31 @@ def print_notes(notes: Any) -> None:
 def write_output(text: str, output: Path | None) -> None:
     """Write all at once: to stdout, or to a file replaced atomically (never half-written)."""
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()  # a full disk or a closed pipe is seen here, not at exit
+        except BrokenPipeError:
+            raise  # click ends the run with exit code 1 and no traceback
+        except OSError as exc:
+            raise UsageError.option("standard output", f"cannot write ({exc.strerror})") from None
         return
     write_atomically(output, text.encode("utf-8"), "--output")
+
+
+def check_outputs(inputs: list[Path | None], **outputs: Path | None) -> None:
+    """Before any work: every output can be written, and none is one of the inputs
+    (`-o in_house.yaml` would replace the file it reads). Keys are the options' names."""
+    given = [path for path in inputs if path is not None]
+    for name, path in outputs.items():
+        if path is None:
+            continue
+        option = "--" + name.replace("_", "-")
+        if name == "chart":
+            from .render.charts import check_chart_path
+
+            check_chart_path(path, option, given)
+        else:
+            check_target(path, option, given)
 
 
 def plain_text(text: str) -> str:
@@ -150,7 +174,11 @@ def draw_tables(draw: Any, output: Path | None) -> str | None:
         return None
     import io
 
-    buffer = io.StringIO()
+    class Buffer(io.StringIO):
+        # rich draws ASCII boxes for a stream that cannot take Unicode (PYTHONIOENCODING=ascii)
+        encoding = "utf-8" if output is not None else (sys.stdout.encoding or "utf-8")
+
+    buffer = Buffer()
     width = 100 if output is not None else Console().width
     draw(Console(file=buffer, width=width, no_color=True, markup=False, emoji=False))
     return plain_text(buffer.getvalue())
@@ -170,15 +198,6 @@ def emit(
         write_output(text, output)
     if chart is not None:
         renderer.chart(result, chart)
-
-
-def check_chart(chart: Path | None) -> None:
-    """A --chart that could not be written fails before any work (matplotlib is only
-    imported when a chart is asked for)."""
-    if chart is not None:
-        from .render.charts import check_chart_path
-
-        check_chart_path(chart)
 
 
 def exit_if_broken(lines: list[str]) -> None:
@@ -215,11 +234,11 @@ def compare(
 ) -> None:
     """Compare the in-house baseline with one or more vendor quotes."""
     gates = api.gates_of(fail_if or [])
+    check_outputs([in_house, *vendors, baseline], output=output, chart=chart)
     if baseline is not None:  # an unusable baseline fails before any work
         from .scenarios.baseline import read as read_baseline
 
         previous = read_baseline(baseline)
-    check_chart(chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     if baseline is None:
         result: Any = api.compare(case)
@@ -257,6 +276,7 @@ def schema(
     """Print the JSON Schema of a file kind (for editors' YAML language servers)."""
     from .inputs.models import InHouse, Vendor
 
+    check_outputs([], output=output)
     model = InHouse if kind is SchemaKind.in_house else Vendor
     data = model.model_json_schema()
     data = {
@@ -273,13 +293,18 @@ def init(
 ) -> None:
     """Write a commented starter pair (in_house.yaml, vendor.yaml) that validates and compares."""
     targets = {name: folder / name for name in ("in_house.yaml", "vendor.yaml")}
-    existing = [str(p) for p in targets.values() if p.exists()]
+    if folder.exists() and not folder.is_dir():
+        raise UsageError.option(f"init {folder}", "is a file; give a folder for the starter files")
+    existing = [str(p) for p in targets.values() if p.exists() or p.is_symlink()]
     if existing:
         raise UsageError.option("init", f"will not overwrite {', '.join(existing)}")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError.option(f"init {folder}", f"cannot create ({exc.strerror})") from None
     for name, target in targets.items():
         text = resources.files("outsourcecalc").joinpath("starter", name).read_text("utf-8")
-        target.write_text(text, encoding="utf-8")
+        write_atomically(target, text.encode("utf-8"), f"init {folder}")
         typer.echo(f"wrote {target}")
     typer.echo(f"next: outsourcecalc compare {targets['in_house.yaml']} {targets['vendor.yaml']}")
 
@@ -294,10 +319,15 @@ VaryOpt = Annotated[
 ]
 
 
-def _progress_bar() -> Any:
-    """A progress callback that shows a bar on stderr after a second, only on a terminal."""
+@contextmanager
+def _progress_bar() -> Iterator[Any]:
+    """A progress callback that shows a bar on stderr after a second, only on a terminal.
+
+    The bar is stopped however the run ends, Ctrl-C included: a bar left running would
+    leave the terminal's cursor hidden."""
     if not sys.stderr.isatty():
-        return None
+        yield None
+        return
     import time
 
     from rich.console import Console
@@ -314,10 +344,12 @@ def _progress_bar() -> Any:
             bar.start()
             state["bar"], state["task"] = bar, bar.add_task("sweep", total=total)
         state["bar"].update(state["task"], completed=done)
-        if done >= total:
-            state["bar"].stop()
 
-    return update
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
 
 
 @app.command()
@@ -353,23 +385,24 @@ def sweep(
 
     gates = api.gates_of(fail_if or [])
     shard_range(1, shard)  # a malformed --shard fails before any work
-    check_chart(chart)
+    check_outputs([in_house, *vendors], output=output, chart=chart)
     if chart is not None and len(vary) != 2:
         raise UsageError.option(
             f"--chart {chart}", "the sweep chart is a heat map: vary exactly two paths"
         )
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
-    result = api.sweep(
-        case,
-        vary,
-        summary=summary,
-        metrics=[m.strip() for m in metrics.split(",")] if metrics else [],
-        shard=shard,
-        max_points=max_points,
-        fail_if=gates,
-        progress=_progress_bar(),
-    )
+    with _progress_bar() as progress:
+        result = api.sweep(
+            case,
+            vary,
+            summary=summary,
+            metrics=[m.strip() for m in metrics.split(",")] if metrics else [],
+            shard=shard,
+            max_points=max_points,
+            fail_if=gates,
+            progress=progress,
+        )
     emit(result, fmt, output, chart)
     exit_if_broken(renderer_for(result).gate_lines(result))
 
@@ -389,7 +422,7 @@ def export(
 ) -> None:
     """Write the model as a live workbook: Inputs, Monthly and Summary, all formulas."""
     api.xlsx_renderer()  # without XlsxWriter, or where the file cannot be written,
-    check_target(xlsx, "--xlsx")  # fail before any work
+    check_outputs([in_house, *vendors], xlsx=xlsx)  # fail before any work
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
     api.export_xlsx(case, xlsx)
@@ -419,7 +452,7 @@ def sensitivity(
     """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
     from .scenarios.sweep import parse_share
 
-    check_chart(chart)
+    check_outputs([in_house, *vendors], output=output, chart=chart)
     share = parse_share(delta, "--delta")
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
@@ -463,7 +496,7 @@ def simulate_command(
 ) -> None:
     """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
     gates = api.gates_of(fail_if or [])
-    check_chart(chart)
+    check_outputs([in_house, *vendors, uncertainty], output=output, chart=chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
     result = api.simulate(
@@ -498,6 +531,11 @@ def _options(
 
 def main() -> None:
     """The console script."""
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe that cannot take a character (PYTHONIOENCODING=ascii, a
+        # non-UTF-8 byte passed in an argument) shows it escaped instead of failing.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     finally:

@@ -187,6 +187,10 @@ def parse_scalar(text: str, source: str) -> Any:
     Problems name the option only: a line and column inside one value mean nothing.
     """
     try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8 on the command line
+        raise InputError.single(source, "is not UTF-8 text; write the value in UTF-8") from None
+    try:
         doc = _parse(text if text.strip() else "''", source)
     except InputError as exc:
         raise InputError([_unplaced(p) for p in exc.problems]) from None

@@ -24,7 +24,7 @@ from ..engine.results import Comparison
 from ..errors import UsageError
 from ..rules import HALF_CENT, IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, wins
 from .format import LABELS, currency_symbol, money, money_short, months, percent
-from .output import write_atomically
+from .output import check_target, write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -133,12 +133,12 @@ def chart_format(path: str | Path, option: str = "--chart") -> str:
     return suffix[1:]
 
 
-def check_chart_path(path: str | Path, option: str = "--chart") -> None:
-    """Everything that can be checked before any work: extension, folder, matplotlib."""
+def check_chart_path(
+    path: str | Path, option: str = "--chart", inputs: Sequence[str | Path] = ()
+) -> None:
+    """Everything that can be checked before any work: extension, target, matplotlib."""
     chart_format(path, option)
-    folder = Path(path).parent
-    if str(folder) and not folder.is_dir():
-        raise UsageError.option(f"{option} {path}", f"folder {folder} does not exist")
+    check_target(Path(path), option, inputs)
     _require_matplotlib(option)
 
 

@@ -1,0 +1,142 @@
+"""The command line attacked through its outputs and its streams.
+
+Every case ends in exit 2 with a message naming the option (or 0/1 where the contract
+says so), never a traceback, and leaves every input file and device as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "contact_center"
+OUTSOURCECALC = Path(sys.executable).parent / "outsourcecalc"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    for name in ("in_house.yaml", "vendor_onshore.yaml"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "in_house.yaml")
+    return tmp_path
+
+
+def run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [str(OUTSOURCECALC), *args], cwd=cwd, timeout=120, check=False, **streams
+    )
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "in_house.yaml", "vendor_onshore.yaml", "-o", "in_house.yaml"], "--output"),
+        (["compare", "in_house.yaml", "vendor_onshore.yaml", "-o", "sub/../link.yaml"], "--output"),
+        (
+            ["sweep", "in_house.yaml", "vendor_onshore.yaml", "--vary", "vendor.scope=0.5,1",
+             "-o", "vendor_onshore.yaml"],
+            "--output",
+        ),
+        (["export", "in_house.yaml", "vendor_onshore.yaml", "--xlsx", "link.yaml"], "--xlsx"),
+        (
+            ["sensitivity", "in_house.yaml", "vendor_onshore.yaml", "-o", "in_house.yaml"],
+            "--output",
+        ),
+        (
+            ["simulate", "in_house.yaml", "vendor_onshore.yaml", "--uncertain",
+             "vendor.scope=uniform(0.5, 1)", "-o", "vendor_onshore.yaml"],
+            "--output",
+        ),
+    ],
+)  # fmt: skip
+def test_an_output_onto_an_input_is_refused(files: Path, args: list[str], message: str) -> None:
+    (files / "sub").mkdir()
+    before = digest(files)
+    done = run(args, files)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.decode().startswith(message)
+    assert b"is the input file" in done.stderr
+    assert b"Traceback" not in done.stderr
+    assert digest(files) == before
+
+
+def test_a_device_output_is_written_into(files: Path) -> None:
+    done = run(["compare", "in_house.yaml", "vendor_onshore.yaml", "-o", "/dev/null"], files)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_dash_is_stdout(files: Path) -> None:
+    done = run(["compare", "in_house.yaml", "vendor_onshore.yaml", "-f", "json", "-o", "-"], files)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"{\n")
+    assert not (files / "-").exists()
+
+
+def test_stdout_on_a_full_disk_is_exit_2(files: Path) -> None:
+    with open("/dev/full", "wb") as full:
+        done = run(["compare", "in_house.yaml", "vendor_onshore.yaml", "-f", "json"], files,
+                   stdout=full)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.decode() == "standard output: cannot write (No space left on device)\n"
+
+
+def test_a_closed_pipe_is_exit_1_without_a_traceback(files: Path) -> None:
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = run(["compare", "in_house.yaml", "vendor_onshore.yaml"], files, stdout=write)
+    finally:
+        os.close(write)
+    assert done.returncode == 1
+    assert b"Traceback" not in done.stderr
+
+
+def test_an_ascii_terminal_gets_ascii_boxes(files: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "100"}
+    done = run(["compare", "in_house.yaml", "vendor_onshore.yaml"], files, env=env)
+    assert done.returncode == 0, done.stderr
+    done.stdout.decode("ascii")  # nothing but ASCII
+    assert b"| TCO " in done.stdout
+
+
+def test_a_non_utf8_argument_is_an_input_error(files: Path) -> None:
+    args = [b"compare", b"in_house.yaml", b"vendor_onshore.yaml", b"--set", b"in_house.name=\xff"]
+    done = subprocess.run([bytes(OUTSOURCECALC), *args], cwd=files, capture_output=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 2
+    assert (
+        done.stderr == b"--set in_house.name=\\udcff: is not UTF-8 text; write the value in UTF-8\n"
+    )
+
+
+def test_init_onto_a_file_is_refused(files: Path) -> None:
+    done = run(["init", "in_house.yaml"], files)
+    assert done.returncode == 2
+    assert done.stderr == b"init in_house.yaml: is a file; give a folder for the starter files\n"
+
+
+def test_init_never_overwrites_through_a_link(files: Path) -> None:
+    (files / "new").mkdir()
+    (files / "new" / "vendor.yaml").symlink_to(files / "in_house.yaml")
+    before = digest(files)
+    done = run(["init", "new"], files)
+    assert done.returncode == 2
+    assert b"will not overwrite" in done.stderr
+    assert digest(files) == before
