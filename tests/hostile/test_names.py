@@ -74,3 +74,39 @@ def test_a_name_with_control_characters_is_refused_and_never_echoed_raw(
         assert result.exit_code == 2, result.output
         assert "must be plain text" in result.output or "control character" in result.output
         assert _no_controls(result.output), repr(result.output)
+
+
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+MARKUP = "<img src=x onerror=alert(1)> [click](http://evil.example) a|b **bold**"
+
+SCENARIO_ARGS = {
+    "compare": [],
+    "sweep": ["--vary", "vendor.scope=0.5,1"],
+    "sensitivity": ["--only", "vendor.scope"],
+    "simulate": ["--uncertain", "vendor.scope=uniform(0.5, 1)", "--trials", "50"],
+}
+
+
+@pytest.mark.parametrize("command", SCENARIO_ARGS)
+def test_csv_cells_never_start_a_formula(tmp_path: Path, command: str) -> None:
+    vendor = renamed(tmp_path, json.dumps(FORMULA))
+    args = [command, str(IN_HOUSE), str(vendor), *SCENARIO_ARGS[command], "-f", "csv"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert FORMULA.replace('"', '""') in result.output  # the name is there, as data
+    for line in result.output.splitlines():
+        for cell in next(iter(__import__("csv").reader([line]))):
+            assert not cell.startswith(("=", "+", "@")), line
+            assert not cell.startswith("-") or cell.replace(".", "", 1).lstrip("-").isdigit()
+
+
+@pytest.mark.parametrize("command", SCENARIO_ARGS)
+def test_markdown_shows_a_name_as_text(tmp_path: Path, command: str) -> None:
+    vendor = renamed(tmp_path, json.dumps(MARKUP))
+    args = [command, str(IN_HOUSE), str(vendor), *SCENARIO_ARGS[command], "-f", "markdown"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "<img" not in text and "[click](" not in text and "**bold**" not in text
+    if command != "sensitivity":  # it names inputs by path, not vendors
+        assert "&lt;img src=x onerror=alert(1)&gt; \\[click\\](http://evil.example)" in text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv as _csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,8 +16,19 @@ from ..rules import MONEY_KEYS
 from ..scenarios.baseline import ADDED, IN_HOUSE, REMOVED, UNCHANGED, BaselineDiff, Change
 from ..scenarios.gates import Gate
 from . import compare
-from .compare import markdown_row
-from .format import LABELS, dumps, metric, money, months, number, percent
+from .format import (
+    LABELS,
+    CsvWriter,
+    dumps,
+    markdown_code,
+    markdown_row,
+    markdown_text,
+    metric,
+    money,
+    months,
+    number,
+    percent,
+)
 
 CSV_COLUMNS = ("key", "option", "old", "new", "delta", "status")
 _SETTING_LABELS = {
@@ -134,16 +144,16 @@ def draw_changes(rows: list[Change], source: str, currency: str, console: Consol
 def markdown(rows: list[Change], source: str, result: Comparison) -> str:
     """A section to follow the compare report in a memo or a pull-request comment."""
     lines = [
-        f"### Changes against `{source}`",
+        f"### Changes against {markdown_code(source)}",
         "",
-        f"**{summary(rows, source)}**",
+        f"**{markdown_text(summary(rows, source))}**",
         "",
         markdown_row(["Option", "Result", "Before", "After", "Change"]),
         "| --- | --- | ---: | ---: | ---: |",
     ]
     for i, row in enumerate(rows):
         first = i == 0 or rows[i - 1].option != row.option
-        name = _option_label(row.option) if first else ""
+        name = markdown_text(_option_label(row.option)) if first else ""
         cells = _cells(row, result.currency, result.unit)
         if row.status != UNCHANGED:
             cells[-1] = f"**{cells[-1]}**"
@@ -154,7 +164,7 @@ def markdown(rows: list[Change], source: str, result: Comparison) -> str:
 def csv(rows: list[Change]) -> str:
     """One line per result and option: key, option, old, new, delta, status."""
     out = io.StringIO()
-    writer = _csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         writer.writerow(

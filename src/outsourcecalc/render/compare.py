@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 from ..engine.model import RESULT_KEYS
 from ..engine.results import Comparison, VendorSummary, cents, rounded
 from ..rules import IN_HOUSE_BREAKDOWN, NULL_IS_NEVER, VENDOR_PARTS
-from .format import LABELS, dumps, metric, money, number
+from .format import (
+    LABELS,
+    CsvWriter,
+    dumps,
+    markdown_row,
+    markdown_text,
+    metric,
+    money,
+    number,
+)
 from .words import result_cell, verdict
 
 if TYPE_CHECKING:
@@ -87,14 +96,13 @@ def facts(result: Comparison) -> list[str]:
 
 
 def render_csv(result: Comparison, monthly: bool = False) -> str:
-    import csv  # here: the table view, which a cold `compare` draws, needs no csv
 
     parts = [*IN_HOUSE_BREAKDOWN, *VENDOR_PARTS]
     header = ["option", "name", *RESULT_KEYS, *parts]
     if monthly:
         header += [f"month_{m}" for m in range(result.horizon_months + 1)]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(header)
     ih = result.in_house
     row: list[object] = ["in_house", ih.name, cents(ih.tco), cents(ih.npv)]
@@ -119,10 +127,6 @@ def _cell(x: float | None) -> object:
 # ----------------------------------------------------------------- markdown
 
 
-def markdown_row(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
-
-
 def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
     align = ["---"] + ["---:"] * (len(header) - 1)
     return [markdown_row(header), "| " + " | ".join(align) + " |", *map(markdown_row, rows)]
@@ -138,13 +142,13 @@ def _markdown_label(key: str) -> str:
 def render_markdown(result: Comparison, monthly: bool = False) -> str:
     """Markdown tables to paste into a memo or a pull-request comment."""
     cur = result.currency
-    names = ["", "In house", *(v.name for v in result.vendors)]
+    names = ["", "In house", *(markdown_text(v.name) for v in result.vendors)]
     lines = [
-        f"## {result.in_house.name}: make or buy",
+        f"## {markdown_text(result.in_house.name)}: make or buy",
         "",
         f"{result.horizon_months} months, {cur}, discount rate {result.discount_rate * 100:g}%.",
         "",
-        f"**{verdict(result)}**",
+        f"**{markdown_text(verdict(result))}**",
         "",
     ]
     rows = [[LABELS[k], ih, *cells] for k, ih, cells in summary_rows(result, result.vendors)]
@@ -156,11 +160,11 @@ def render_markdown(result: Comparison, monthly: bool = False) -> str:
     lines += _markdown_table(names, rows)
     if monthly:
         lines += ["", "### Month by month", ""]
-        header = ["Month", "In house", *(v.name for v in result.vendors)]
+        header = ["Month", "In house", *names[2:]]
         lines += _markdown_table(header, monthly_rows(result))
     extra = facts(result)
     if extra:
-        lines += ["", *(f"- {line}" for line in extra)]
+        lines += ["", *(f"- {markdown_text(line)}" for line in extra)]
     return "\n".join(lines) + "\n"
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "PHP": "₱"}
@@ -122,3 +125,61 @@ def metric(key: str, x: float | None, currency: str, unit: str = "") -> str:
     if key == "break_even_volume":
         return number(x, unit)
     return "—" if x is None else f"{x:g}"
+
+
+# ----------------------------------------------------------------------------- CSV
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(cell: Any) -> Any:
+    """A cell that a spreadsheet reads as data: text starting like a formula (=, +, -, @)
+    gets a leading apostrophe, as OWASP advises; numbers, and text that is one, stay."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell
+
+
+class CsvWriter:
+    """csv.writer with "\\n" line ends whose every cell goes through `csv_cell`."""
+
+    def __init__(self, out: Any) -> None:
+        import csv
+
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+# ----------------------------------------------------------------------------- Markdown
+
+# what Markdown or HTML would read as markup in a name from a file: emphasis, links,
+# code, headings, strikethrough, and tags (a name cannot hold a line break: see models)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#~!])")
+
+
+def markdown_text(text: str) -> str:
+    """A name as literal Markdown text: `<img onerror=...>` and `[x](http://...)` show
+    as written, never as a tag or a link. Table cells escape `|` in `markdown_row`."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def markdown_code(text: str) -> str:
+    """`text` as a code span, whatever backticks it holds."""
+    if "`" not in text:
+        return f"`{text}`"
+    fence = "`" * (max(len(run) for run in re.findall("`+", text)) + 1)
+    return f"{fence} {text} {fence}"
+
+
+def markdown_row(cells: Sequence[str]) -> str:
+    """One row of a Markdown table; a `|` inside a cell is text."""
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from rich.text import Text
 from ..engine.results import cents, fine
 from ..rules import wins
 from ..scenarios.sensitivity import InputSwing, Sensitivity
-from .format import dumps, money
+from .format import CsvWriter, dumps, markdown_code, markdown_text, money
 
 BAR = 20  # characters on each side of today's value
 SHOWN = 15  # inputs drawn in the terminal; JSON and CSV list them all
@@ -22,7 +21,7 @@ SHOWN = 15  # inputs drawn in the terminal; JSON and CSV list them all
 
 def render_csv(result: Sensitivity) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(
         ["vendor", "path", "base", "low", "high", "npv_savings_low", "npv_savings_high",
          "swing", "flip_value"]
@@ -125,7 +124,7 @@ def render_markdown(result: Sensitivity) -> str:
     lines = []
     for v in result.vendors:
         lines += [
-            f"### {v.name}: sensitivity (±{delta * 100:g}%)",
+            f"### {markdown_text(v.name)}: sensitivity (±{delta * 100:g}%)",
             "",
             f"NPV savings today: {money(v.base_npv_savings, currency)}.",
             "",
@@ -134,12 +133,15 @@ def render_markdown(result: Sensitivity) -> str:
         ]
         for r in v.inputs[:SHOWN]:
             lines.append(
-                f"| `{r.path}` | {_value(r.low)} | {_value(r.high)} | "
+                f"| {markdown_code(r.path)} | {_value(r.low)} | {_value(r.high)} | "
                 f"{money(r.npv_savings_low, currency)} | {money(r.npv_savings_high, currency)} | "
                 f"{money(r.swing, currency)} | {_flip_cell(r)} |"
             )
         lines.append("")
-        lines += [f"- {flip_sentence(r, v.base_npv_savings, currency)}" for r in v.inputs[:3]]
+        lines += [
+            f"- {markdown_text(flip_sentence(r, v.base_npv_savings, currency))}"
+            for r in v.inputs[:3]
+        ]
         lines.append("")
     return "\n".join(lines)
 

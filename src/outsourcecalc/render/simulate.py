@@ -3,7 +3,6 @@ and a Markdown summary for a pull-request comment. Formats only; simulate.py com
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from pathlib import Path
@@ -15,7 +14,17 @@ from rich.table import Table
 from rich.text import Text
 
 from ..scenarios.simulate import Simulation, VendorOutcome
-from .format import dumps, money, money_short, months, percent
+from .format import (
+    CsvWriter,
+    dumps,
+    markdown_code,
+    markdown_row,
+    markdown_text,
+    money,
+    money_short,
+    months,
+    percent,
+)
 
 BAR = 40  # characters of the longest histogram bar
 
@@ -38,7 +47,7 @@ def render_csv(sim: Simulation) -> str:
         columns.append(["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in
                         v.payback_months.tolist()])  # fmt: skip
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(header)
     writer.writerows(zip(*columns, strict=True))
     return out.getvalue()
@@ -58,7 +67,7 @@ def render_markdown(sim: Simulation) -> str:
     ]
     for v in sim.vendors:
         cells = [
-            v.name.replace("|", "\\|"),
+            markdown_text(v.name),
             percent(v.p_win),
             money(v.npv.mean, cur),
             money(v.npv.p5, cur),
@@ -68,20 +77,21 @@ def render_markdown(sim: Simulation) -> str:
             months(v.payback_p50),
             months(v.payback_p95),
         ]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append(markdown_row(cells))
     lines += [
         "",
         "| Uncertain input | Distribution | Drawn mean | Min | Max |",
         "|---|---|---:|---:|---:|",
     ]
     for d in sim.inputs:
+        mean, low, high = (float(f(d.values)) for f in (np.mean, np.min, np.max))
         lines.append(
-            f"| `{d.path}` | `{d.distribution.text}` | {_value(float(np.mean(d.values)))} | "
-            f"{_value(float(np.min(d.values)))} | {_value(float(np.max(d.values)))} |"
+            f"| {markdown_code(d.path)} | {markdown_code(d.distribution.text)} | "
+            f"{_value(mean)} | {_value(low)} | {_value(high)} |"
         )
     lines.append("")
-    lines += [f"- {sentence(v, cur)}" for v in sim.vendors]
-    lines += [f"- Note: {note}" for note in sim.notes]
+    lines += [f"- {markdown_text(sentence(v, cur))}" for v in sim.vendors]
+    lines += [f"- Note: {markdown_text(note)}" for note in sim.notes]
     lines.append("")
     return "\n".join(lines)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from pathlib import Path
@@ -17,14 +16,25 @@ from rich.text import Text
 from ..engine.results import cents, fine
 from ..rules import MONEY_KEYS, wins
 from ..scenarios.sweep import Sweep, SweepRun, SweepVendorSummary
-from .format import LABELS, dumps, metric, money, money_short, months, percent
+from .format import (
+    LABELS,
+    CsvWriter,
+    dumps,
+    markdown_row,
+    markdown_text,
+    metric,
+    money,
+    money_short,
+    months,
+    percent,
+)
 
 TABLE_ROWS = 40  # rows shown by the table/markdown views; csv and json hold them all
 
 
 def summary_csv(run: SweepRun) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     paths = [a.text for a in run.grid.axes]
     writer.writerow(
         [
@@ -67,7 +77,7 @@ def _num(x: float) -> str:
 def summary_markdown(run: SweepRun, currency: str) -> str:
     lines = [f"## Sweep of {run.stop - run.start:,} points", ""]
     for v in run.summary:
-        lines += [f"### {v.name}", "", "| | |", "|---|---:|"]
+        lines += [f"### {markdown_text(v.name)}", "", "| | |", "|---|---:|"]
         lines += [f"| {k} | {val} |" for k, val in _summary_lines(v, currency)]
         lines.append("")
     return "\n".join(lines)
@@ -89,13 +99,13 @@ def rows_markdown(result: Sweep) -> str:
     keys = ["npv_savings", "savings", "roi", "payback_months", "break_even_price_change"]
     header = [*paths, "vendor", *(LABELS[k] for k in keys)]
     lines = [
-        "| " + " | ".join(header) + " |",
+        markdown_row(header),
         "|" + "---|" * len(paths) + "---|" + "---:|" * len(keys),
     ]
     for row in rows[:TABLE_ROWS]:
-        cells = [_num(row[p]) for p in paths] + [row["vendor"]]
+        cells = [_num(row[p]) for p in paths] + [markdown_text(row["vendor"])]
         cells += [metric(k, row[k], currency, unit) for k in keys]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append(markdown_row(cells))
     if len(rows) > TABLE_ROWS:
         lines += ["", f"_First {TABLE_ROWS} of {len(rows):,} rows; `--format csv` gives them all._"]
     return "\n".join(lines) + "\n"
@@ -158,7 +168,7 @@ def flip_grid(
 def rows_csv(run: SweepRun, header: bool = True) -> str:
     """One row per point and vendor: the varied paths, `vendor`, then every result key."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     if header:
         writer.writerow([*(a.text for a in run.grid.axes), "vendor", *run.keys])
     for chunk in run.chunks:
