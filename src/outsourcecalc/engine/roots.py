@@ -53,8 +53,7 @@ def first_crossing(
     if n == 0:
         return out
     rows = np.arange(n)
-    grids, lengths = _grids(start, stop, kinks or [None] * n, points)
-    f = values(rows, grids)
+    grids, f, lengths = _scan(values, _grids(start, stop, kinks or [None] * n, points))
     at_start = is_zero(f[:, 0])
     out[at_start] = start[at_start]
     keep = ~at_start
@@ -94,23 +93,32 @@ def first_crossing(
     return out
 
 
-def _grids(
-    start: Array, stop: Array, kinks: Sequence[Array | None], points: int
-) -> tuple[Array, NDArray[np.int64]]:
-    """Each row's grid from start to stop, with its kinks between them, as one (n, k) array;
-    a shorter row repeats its last point (which changes no answer) and its length says so."""
+def _grids(start: Array, stop: Array, kinks: Sequence[Array | None], points: int) -> list[Array]:
+    """Each row's grid from start to stop, with its kinks between them."""
     rows = []
     for a, b, bends in zip(start, stop, kinks, strict=True):
-        grid = np.linspace(a, b, points) if a <= b else np.linspace(b, a, points)
+        grid = np.linspace(min(a, b), max(a, b), points)
         if bends is not None and len(bends):
-            low, high = min(a, b), max(a, b)
-            inside = bends[(bends >= low) & (bends <= high)]
+            inside = bends[(bends >= grid[0]) & (bends <= grid[-1])]
             grid = sorted_unique(np.concatenate([grid, inside]))
         rows.append(grid if a <= b else grid[::-1])
-    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    return rows
+
+
+def _scan(values: Values, grids: list[Array]) -> tuple[Array, Array, NDArray[np.int64]]:
+    """The values along grids of different lengths, one batch per length, as (n, k) arrays
+    of points and values and each row's length; a shorter row repeats its last point
+    (which changes no answer)."""
+    lengths = np.array([len(g) for g in grids], dtype=np.int64)
     width = int(lengths.max())
-    grids = np.array([np.pad(r, (0, width - len(r)), mode="edge") for r in rows])
-    return grids, lengths
+    points = np.empty((len(grids), width))
+    found = np.empty((len(grids), width))
+    for length in np.unique(lengths):
+        rows = np.flatnonzero(lengths == length)
+        group = np.array([grids[i] for i in rows])
+        points[rows] = np.pad(group, ((0, 0), (0, width - length)), mode="edge")
+        found[rows] = np.pad(values(rows, group), ((0, 0), (0, width - length)), mode="edge")
+    return points, found, lengths
 
 
 def sorted_unique(values: Array) -> Array:
