@@ -1,7 +1,7 @@
 """The cost model of SPEC sections 1-4: pure arithmetic over a batch of scenarios.
 
-Every formula of the contract lives here and nowhere else, but for break-even
-volume (`breakeven.py`), which re-runs these streams at other volumes. Arrays have a
+Every formula of the contract lives here; the search for the break-even volume,
+which re-runs these streams at other volumes, is in `breakeven.py`. Arrays have a
 scenario axis S and a month axis M = H + 1 (month 0 is the signing date). A model
 field holds either a plain number, shared by every scenario, or an (S, 1) array
 (one value per scenario): numpy broadcasting keeps the parts that do not vary

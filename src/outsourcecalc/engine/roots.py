@@ -75,10 +75,10 @@ def first_crossing(
         touches = touch & ~crosses_next
         out[rows[touches]] = grids[here[touches], first[touches]]
         first = np.where(touch, nxt, first)
-        bracket = found & ~touches
-        b_at = np.minimum(first, grids.shape[1] - 1)
-        a, b = grids[here, np.maximum(b_at - 1, 0)], grids[here, b_at]
-        fa, fb = f[here, np.maximum(b_at - 1, 0)], f[here, b_at]
+        bracket = found & ~touches  # between grid points first - 1 and first
+        right = np.minimum(first, grids.shape[1] - 1)
+        left = np.maximum(right - 1, 0)
+        a, b, fa, fb = grids[here, left], grids[here, right], f[here, left], f[here, right]
         last = refinement == refinements
         solve = bracket & (last | (np.abs(b - a) <= 1e-9 * span))
         with np.errstate(divide="ignore", invalid="ignore"):
