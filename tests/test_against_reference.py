@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
 import reference as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -216,3 +217,47 @@ def test_engine_matches_reference_on_hand_case() -> None:
     ).to_json_dict()
     problems = compare(actual, expected)
     assert not problems, "\n".join(problems[:20])
+
+
+def test_break_even_volume_just_before_a_volume_tier_jump() -> None:
+    """Found by hypothesis: npv_savings crosses zero at 8,250.55 contacts, then jumps back
+    below zero at 8,285.07, where the busiest month's units pass the 7,270 edge of a volume
+    tier. The first crossing is the answer; the reference once computed that edge as
+    7,270.000000000001 units, skipped the window and answered 8,312.89."""
+    seasonality = [1.39, 1.46, 0.5, 0.68, 0.74, 0.58, 0.79, 0.61, 1.1, 0.5, 0.74, 0.62]
+    in_house = {
+        "name": "Contact center",
+        "currency": "EUR",
+        "analysis": {"horizon_months": 104, "start_month": 1},
+        "calendar": {"working_days_per_year": 220},
+        "staff": [{"role": "Agent", "headcount": 0, "annual_salary": 20000, "time_off_days": 0}],
+        "workload": {
+            "unit": "contact",
+            "monthly_volume": 7306,
+            "seasonality": seasonality,
+            "growth_rate": 0.23,
+        },
+        "variable_costs": [{"name": "Variable 0", "per_unit": 2.2833}],
+        "overheads": [{"name": "Office", "monthly": 0}],
+    }
+    vendor = {
+        "name": "Acme BPO 1",
+        "annual_escalation": -0.045,
+        "pricing": [
+            {"name": "Charge 0", "per_hour": 61, "hours_per_month": 274},
+            {
+                "name": "Charge 1",
+                "tiers": [
+                    {"up_to": 1, "per_unit": 1.0},
+                    {"up_to": 2882, "per_unit": 1.0},
+                    {"up_to": 7270, "per_unit": 0.125},
+                    {"per_unit": 1.625},
+                ],
+                "tier_mode": "volume",
+            },
+        ],
+        "governance_rate": 0.07,
+    }
+    assert not run_both(in_house, [vendor], {})
+    engine = outsourcecalc.evaluate(outsourcecalc.case_from_dicts(in_house, [vendor]))
+    assert engine.vendors[0]["break_even_volume"] == pytest.approx(8250.5542, abs=1e-4)
