@@ -77,9 +77,13 @@ def volume_kinks(case: Case, vendor_index: int, top: float) -> Array:
     for charge in vendor.pricing:
         for tier in charge.tiers or []:
             if tier.up_to is not None:
-                units.append(float(tier.up_to))
+                edge = float(tier.up_to)
+                units.append(edge)
                 if charge.tier_mode == "volume":
-                    units.append(float(tier.up_to) * (1 + 1e-12) + 1e-9)
+                    # every unit changes rate past the edge: npv_savings jumps there. The
+                    # edge's own volume may round to units just past it, so the grid holds
+                    # a point on each side too, lest it miss a crossing just below the edge
+                    units += [edge * (1 - 1e-12), edge * (1 + 1e-12) + 1e-9]
     minimum = float(vendor.minimum_monthly_fee)
     if minimum > 0 and vendor.uses_volume:
         units += _minimum_fee_units(case, vendor, float(shape.max()) * top, units)
