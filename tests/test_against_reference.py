@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import model as ref
@@ -216,3 +217,90 @@ def test_engine_matches_reference_on_hand_case() -> None:
     ).to_json_dict()
     problems = compare(actual, expected)
     assert not problems, "\n".join(problems[:20])
+
+
+def edge_case(
+    seasonality: list[float], growth_rate: float, monthly_volume: int, **rest: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A contact center with only a per-contact cost against an hourly fee and volume tiers."""
+    in_house = {
+        "name": "Contact center",
+        "currency": "EUR",
+        "analysis": {"horizon_months": rest["horizon_months"], "start_month": 1},
+        "staff": [{"role": "Agent", "headcount": 0, "annual_salary": 20000, "time_off_days": 0}],
+        "workload": {
+            "unit": "contact",
+            "monthly_volume": monthly_volume,
+            "seasonality": seasonality,
+            "growth_rate": growth_rate,
+        },
+        "variable_costs": [{"name": "Variable 0", "per_unit": rest["per_unit"]}],
+    }
+    vendor = {
+        "name": "Acme BPO 1",
+        "annual_escalation": rest.get("annual_escalation", 0),
+        "pricing": [
+            {"name": "Hours", "per_hour": rest["per_hour"], "hours_per_month": rest["hours"]},
+            {"name": "Contacts", "tiers": rest["tiers"], "tier_mode": "volume"},
+        ],
+        "governance_rate": rest["governance_rate"],
+    }
+    return in_house, vendor
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        # the reference computed the 7,270 edge as 7,270.000000000001 units, skipped the
+        # window below it and answered 8,312.89
+        (
+            edge_case(
+                [1.39, 1.46, 0.5, 0.68, 0.74, 0.58, 0.79, 0.61, 1.1, 0.5, 0.74, 0.62],
+                0.23,
+                7306,
+                horizon_months=104,
+                per_unit=2.2833,
+                annual_escalation=-0.045,
+                per_hour=61,
+                hours=274,
+                tiers=[
+                    {"up_to": 1, "per_unit": 1.0},
+                    {"up_to": 2882, "per_unit": 1.0},
+                    {"up_to": 7270, "per_unit": 0.125},
+                    {"per_unit": 1.625},
+                ],
+                governance_rate=0.07,
+            ),
+            8250.5542,
+        ),
+        # the engine computed the 7,131 edge past itself and answered 3,430.90
+        (
+            edge_case(
+                [1.0, 1.5, 1.5, 1.0, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0],
+                0.115,
+                3583,
+                horizon_months=38,
+                per_unit=2.375,
+                per_hour=58,
+                hours=128,
+                tiers=[
+                    {"up_to": 1, "per_unit": 1.0},
+                    {"up_to": 7131, "per_unit": 0.25},
+                    {"per_unit": 2.0},
+                ],
+                governance_rate=0.035,
+            ),
+            3301.4647,
+        ),
+    ],
+)
+def test_break_even_volume_just_below_a_volume_tier_jump(
+    case: tuple[dict[str, Any], dict[str, Any]], expected: float
+) -> None:
+    """Found by hypothesis: npv_savings crosses zero, then jumps back below it where the
+    busiest month's units pass the edge of a volume tier. The first crossing is the answer,
+    for the engine and the reference alike, however the edge's volume rounds."""
+    in_house, vendor = case
+    assert not run_both(in_house, [vendor], {})
+    engine = outsourcecalc.evaluate(outsourcecalc.case_from_dicts(in_house, [vendor]))
+    assert engine.vendors[0]["break_even_volume"] == pytest.approx(expected, abs=1e-4)

@@ -788,8 +788,11 @@ class VolumeModel:
             for u, _ in self.weights:
                 if u > 0:
                     v = unit_point / u
-                    if 0.0 <= v <= v_max:
-                        out.append(v)
+                    # v * u may round to just past the edge (7270.000000000001 units): the
+                    # float below v is then the last volume in the lower band
+                    for point in (v, math.nextafter(v, 0.0)):
+                        if 0.0 <= point <= v_max:
+                            out.append(point)
         return out
 
 

@@ -1,6 +1,7 @@
 """The cost model of SPEC sections 1-4: pure arithmetic over a batch of scenarios.
 
-Every formula of the contract lives here and nowhere else. Arrays have a
+Every formula of the contract lives here; the search for the break-even volume,
+which re-runs these streams at other volumes, is in `breakeven.py`. Arrays have a
 scenario axis S and a month axis M = H + 1 (month 0 is the signing date). A model
 field holds either a plain number, shared by every scenario, or an (S, 1) array
 (one value per scenario): numpy broadcasting keeps the parts that do not vary
@@ -492,6 +493,9 @@ def _vendor_result(
     if "breakdown" in metrics:
         result.breakdown = {k: _sum(np.broadcast_to(v, (S, M))) for k, v in vs.parts.items()}
     if "break_even_volume" in metrics:
+        # break-even volume re-runs this module's streams at other volumes: imported here
+        from .breakeven import break_even_volume
+
         index = case.vendors.index(vendor)
         result.break_even_volume = np.array(
             [break_even_volume(case.scenario(i), index) for i in range(S)]
@@ -592,131 +596,4 @@ def irr(savings: Array) -> Array:
         u = np.where(inside, candidate, (lo + hi) / 2)
     # x = exp(u) = 1 / (1 + q): annual rate (1 + q) ** 12 - 1
     out[ok] = np.expm1(-12 * u)
-    return out
-
-
-# --------------------------------------------------------- break-even volume
-
-
-def npv_savings_at_volumes(case: Case, vendor_index: int, volumes: Array) -> Array:
-    """npv_savings of one vendor with monthly_volume set to each of `volumes`."""
-    ih = case.in_house
-    assert ih.workload is not None
-    workload = ih.workload.replace(monthly_volume=volumes.reshape(-1, 1))
-    scaled = ih.replace(workload=workload)
-    batch = Case(scaled, case.vendors, size=len(volumes))
-    t = Timeline.build(batch.horizon_months, batch.discount_rate, batch.start_month)
-    base = in_house_streams(scaled, t)
-    vendor = case.vendors[vendor_index]
-    vs = vendor_streams(vendor, scaled, base, t, batch)
-    shape = (len(volumes), t.horizon + 1)
-    result: Array = t.discounted(np.broadcast_to(base.total, shape)) - t.discounted(
-        np.broadcast_to(vs.total, shape)
-    )
-    return result
-
-
-def break_even_volume(case: Case, vendor_index: int) -> float:
-    """Smallest monthly_volume in [0, 100x today's] where npv_savings is 0 or changes sign.
-
-    npv_savings is piecewise linear in the volume: it bends or jumps only where some
-    month's units reach a tier edge or the point where the minimum fee stops
-    binding (`_kinks`). On a grid that holds every such point, the first interval
-    where npv_savings leaves the sign it has at volume 0 contains no kink, so the
-    crossing is found by linear interpolation; two 65-point refinements of that
-    interval guard against a kink we did not foresee.
-    """
-    w = case.in_house.workload
-    if w is None or float(w.monthly_volume) == 0:
-        return float("nan")
-    today = float(w.monthly_volume)
-    top = 100 * today
-    grid = _sorted_unique(
-        np.concatenate([np.linspace(0, top, 201), _kinks(case, vendor_index, today, top)])
-    )
-    values = npv_savings_at_volumes(case, vendor_index, grid)
-    if is_zero(values[0]):
-        return 0.0
-    start_sign = np.sign(values[0])
-    for refinement in range(3):
-        crossed = np.sign(values) != start_sign  # at or beyond zero
-        touching = is_zero(values)
-        if not (crossed | touching).any():
-            return float("nan")
-        first = int(np.argmax(crossed | touching))
-        if not crossed[first]:
-            # within half a cent of zero here: does it cross before the next point?
-            if first + 1 >= len(grid) or not crossed[first + 1]:
-                return float(grid[first])
-            first += 1
-        a, b = grid[first - 1], grid[first]
-        fa, fb = values[first - 1], values[first]
-        if refinement == 2 or b - a <= 1e-9 * top:
-            return float(a - fa * (b - a) / (fb - fa)) if fb != fa else float(b)
-        grid = np.linspace(a, b, 65)
-        values = npv_savings_at_volumes(case, vendor_index, grid)
-    raise AssertionError("unreachable")
-
-
-def _sorted_unique(values: Array) -> Array:
-    """np.unique for a 1-d float array, without the numpy.ma import (7 ms) it costs on first use."""
-    ordered = np.sort(values)
-    keep = np.empty(len(ordered), bool)
-    keep[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    result: Array = ordered[keep]
-    return result
-
-
-def _kinks(case: Case, vendor_index: int, today: float, top: float) -> Array:
-    """Monthly volumes at which npv_savings may bend or jump for this vendor.
-
-    A month's units are monthly_volume x shape(m) x scope. Fees bend where the
-    units reach a tier edge (a volume-mode tier jumps just past it) and where the
-    raw fees reach the minimum fee; the same units in every month, so each such
-    point gives one volume per month.
-    """
-    vendor = case.vendors[vendor_index]
-    timeline = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
-    scope = float(vendor.scope)
-    shape = np.asarray(volume(case.in_house, timeline), float).reshape(-1)[1:] / today * scope
-    shape = shape[shape > 0]
-    if not len(shape):
-        return np.empty(0)
-    units: list[float] = []
-    for charge in vendor.pricing:
-        for tier in charge.tiers or []:
-            if tier.up_to is not None:
-                units.append(float(tier.up_to))
-                if charge.tier_mode == "volume":
-                    units.append(float(tier.up_to) * (1 + 1e-12) + 1e-9)
-    minimum = float(vendor.minimum_monthly_fee)
-    if minimum > 0 and vendor.uses_volume:
-        units += _minimum_fee_units(case, vendor, float(shape.max()) * top, units)
-    if not units:
-        return np.empty(0)
-    points = (np.array(units)[:, None] / shape[None, :]).ravel()
-    inside: Array = points[(points >= 0) & (points <= top)]
-    return inside
-
-
-def _minimum_fee_units(
-    case: Case, vendor: Vendor, most_units: float, edges: list[float]
-) -> list[float]:
-    """Every number of monthly units at which the raw fees cross the minimum fee.
-
-    Raw fees need not rise with the units: past a volume-mode tier edge every unit
-    pays the lower rate, so the minimum fee can bind, stop binding and bind again.
-    Between tier edges the raw fees are a straight line, so each crossing is exact.
-    """
-    t = Timeline.build(1, 0.0, 1)  # one month is enough: raw fees per unit do not grow
-    hours = in_house_streams(case.in_house, t).productive_hours
-    units = _sorted_unique(np.concatenate([np.linspace(0, most_units, 1025), edges]))
-    per_volume = units / float(vendor.scope)
-    raw = np.asarray(raw_fees(vendor, per_volume.reshape(-1, 1), hours, t), float)[:, 1]
-    gap = raw - float(vendor.minimum_monthly_fee)
-    out = []
-    for i in np.flatnonzero(np.sign(gap[:-1]) != np.sign(gap[1:])):
-        u0, u1, g0, g1 = units[i], units[i + 1], gap[i], gap[i + 1]
-        out.append(float(u0 - g0 * (u1 - u0) / (g1 - g0)) if g1 != g0 else float(u1))
     return out

@@ -1,9 +1,9 @@
 """One input at a time: how far npv_savings swings, and the value at which the decision flips.
 
-Every input moved down and up is one scenario of a single batch; the flip
-values of all inputs come from two more batches (a 201-point scan of each
-input between 0 and 10 times today's value, then a 201-point refinement of the
-bracket that holds the crossing nearest today's value).
+Every input moved down and up is one scenario of a single batch. The flip values
+of all inputs come from the first-crossing search that also finds break-even
+volumes (`engine/roots.py`), run from today's value up and down, every input in
+the same few batches: for the monthly volume it is the break-even volume.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..engine.breakeven import volume_kinks
 from ..engine.model import evaluate_batch
 from ..engine.results import cents, fine
+from ..engine.roots import first_crossing
 from ..errors import InputError, UsageError
 from ..inputs.case import Case
 from ..inputs.paths import (
@@ -28,9 +30,7 @@ from ..inputs.paths import (
     resolve_values,
     with_values,
 )
-from ..rules import is_zero
 
-SCAN_POINTS = 201
 FLIP_RANGE = 10.0  # flip values are looked for between 0 and 10 times today's value
 
 
@@ -117,7 +117,7 @@ def sensitivity(
             inputs.append((path, base, float(lo), float(hi)))
         npv = _moves(case, index, inputs)
         base_npv = float(evaluate_batch(case, frozenset()).vendors[index].npv_savings[0])
-        flips = _flip_values(case, index, [(p, b) for p, b, _, _ in inputs], base_npv)
+        flips = _flip_values(case, index, [(p, b) for p, b, _, _ in inputs])
         rows = [
             InputSwing(p.text, b, lo, hi, float(npv[2 * j]), float(npv[2 * j + 1]), flips[j])
             for j, (p, b, lo, hi) in enumerate(inputs)
@@ -179,86 +179,59 @@ def _moves(
 
 
 def _flip_values(
-    case: Case, vendor: int, inputs: list[tuple[InputPath, float]], base_npv: float
+    case: Case, vendor: int, inputs: list[tuple[InputPath, float]]
 ) -> list[float | None]:
-    """For each input, the value nearest today's where npv_savings crosses zero, or None."""
+    """For each input, the value nearest today's where npv_savings reaches zero, or None.
+
+    Two first-crossing searches per input, from today's value up to the top of its
+    span and down to the bottom, every input in the same batches; the nearer answer
+    wins (the lower on a tie).
+    """
     if not inputs:
         return []
-    spans = []
+    starts, stops, kinks = [], [], []
     for path, base in inputs:
-        bounds = path_bounds(path, "--only")
-        a, b = sorted((0.0, FLIP_RANGE * base))
-        a = max(a, bounds.low)
-        b = min(b, bounds.high)
-        if bounds.low_open and a <= bounds.low:
-            a = bounds.low + (b - a) * 1e-9
-        if bounds.high_open and b >= bounds.high:
-            b = bounds.high - (b - a) * 1e-9
-        spans.append((a, b))
-    grids = np.array([np.linspace(a, b, SCAN_POINTS) for a, b in spans])
-    out: list[float | None] = [None] * len(inputs)
-    brackets: dict[int, tuple[float, float]] = {}
-    values = _scan(case, vendor, inputs, grids)
-    for j, (_, base) in enumerate(inputs):
-        found = _nearest_crossing(grids[j], values[j], base)
-        if isinstance(found, float):
-            out[j] = found
-        elif found is not None:
-            brackets[j] = found
-    for _ in range(2):
-        if not brackets:
-            break
-        refined = np.array(
-            [
-                np.linspace(*brackets.get(j, (base, base)), SCAN_POINTS)
-                for j, (_, base) in enumerate(inputs)
-            ]
-        )
-        values = _scan(case, vendor, inputs, refined)
-        for j in list(brackets):
-            found = _nearest_crossing(refined[j], values[j], inputs[j][1])
-            if isinstance(found, float):
-                out[j] = found
-                del brackets[j]
-            elif found is not None:
-                brackets[j] = found
-    for j, (a, b) in brackets.items():
-        # linear between the last two points of the bracket (exact where npv is linear)
-        grid = np.array([a, b])
-        fa, fb = _scan(case, vendor, [inputs[j]], grid[None, :])[0]
-        out[j] = float(a - fa * (b - a) / (fb - fa)) if fb != fa else float(a)
-    del base_npv
+        low, high = _span(path, base)
+        bends = _kinks(case, vendor, path, high)
+        for end in (high, low):
+            starts.append(base)
+            stops.append(end)
+            kinks.append(bends)
+
+    def npv_savings(rows: NDArray[np.int64], points: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Row r moves input r // 2 through points[r], the others at today's values."""
+        n, k = points.shape
+        values: dict[InputPath, NDArray[np.float64]] = {}
+        for i, row in enumerate(rows):
+            path, base = inputs[row // 2]
+            column = values.setdefault(path, np.full(n * k, base))
+            column[i * k : (i + 1) * k] = points[i]
+        batch = with_values(case, values, n * k)
+        return evaluate_batch(batch, frozenset()).vendors[vendor].npv_savings.reshape(n, k)
+
+    roots = first_crossing(npv_savings, np.array(starts), np.array(stops), kinks)
+    out: list[float | None] = []
+    for (_, base), up, down in zip(inputs, roots[0::2], roots[1::2], strict=True):
+        found = [float(x) for x in (down, up) if not math.isnan(x)]
+        out.append(min(found, key=lambda x: abs(x - base)) if found else None)
     return out
 
 
-def _scan(
-    case: Case, vendor: int, inputs: list[tuple[InputPath, float]], grids: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """npv_savings with input j set to each value of grids[j] (others at today's values)."""
-    n, k = grids.shape
-    size = n * k
-    values = {}
-    for j, (path, base) in enumerate(inputs):
-        column = np.full(size, base)
-        column[j * k : (j + 1) * k] = grids[j]
-        values[path] = column
-    batch = with_values(case, values, size)
-    return evaluate_batch(batch, frozenset()).vendors[vendor].npv_savings.reshape(n, k)
+def _span(path: InputPath, base: float) -> tuple[float, float]:
+    """Where a flip value is looked for: 0 to 10 times today's value, inside the field's range."""
+    bounds = path_bounds(path, "--only")
+    a, b = sorted((0.0, FLIP_RANGE * base))
+    a = max(a, bounds.low)
+    b = min(b, bounds.high)
+    if bounds.low_open and a <= bounds.low:
+        a = bounds.low + (b - a) * 1e-9
+    if bounds.high_open and b >= bounds.high:
+        b = bounds.high - (b - a) * 1e-9
+    return a, b
 
 
-def _nearest_crossing(
-    grid: NDArray[np.float64], values: NDArray[np.float64], base: float
-) -> float | tuple[float, float] | None:
-    """A grid value where npv_savings is zero, the bracket of a sign change, or None;
-    of several, the one nearest `base`."""
-    zero = is_zero(values)
-    flips = np.sign(values[:-1]) * np.sign(values[1:]) < 0
-    candidates: list[tuple[float, float | tuple[float, float]]] = []
-    for i in np.flatnonzero(zero):
-        candidates.append((abs(grid[i] - base), float(grid[i])))
-    for i in np.flatnonzero(flips):
-        mid = (grid[i] + grid[i + 1]) / 2
-        candidates.append((abs(mid - base), (float(grid[i]), float(grid[i + 1]))))
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: c[0])[1]
+def _kinks(case: Case, vendor: int, path: InputPath, top: float) -> NDArray[np.float64] | None:
+    """Values of the input at which npv_savings may bend or jump, where they are known."""
+    if path.target == "in_house" and path.loc == ("workload", "monthly_volume"):
+        return volume_kinks(case, vendor, top)
+    return None

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.model import RESULT_KEYS, evaluate_batch
+from ..engine.batch import evaluate_in_chunks
+from ..engine.model import RESULT_KEYS
 from ..engine.results import cents, fine
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
@@ -37,7 +38,6 @@ from ..inputs.paths import (
     path_bounds,
     resolve_values,
     split_assignment,
-    with_values,
 )
 from ..rules import HALF_CENT, never_as_infinity, parse_rate, wins
 from .gates import Gate, GateCount
@@ -51,7 +51,6 @@ HISTOGRAM_BINS = 20
 # draws land inside, the distribution is refused as lying mostly outside the range.
 MIN_SHARE_INSIDE = 0.10
 MAX_REDRAW_ROUNDS = 1000  # a safety net: with >= 10% inside, 1000 rounds never run out
-_CELLS_PER_CHUNK = 120_000  # trials x months per batch, as sweeps do
 _EXTRA_METRICS = frozenset({"irr", "discounted_payback_months", "break_even_volume"})
 
 
@@ -620,22 +619,21 @@ def _evaluate(
     trials: int,
     keys: Sequence[str],
 ) -> list[dict[str, Array]]:
-    """Every trial through the batch engine, in chunks of about 120,000 trial-months."""
-    metrics = frozenset(keys) & _EXTRA_METRICS
-    out = [{k: np.empty(trials) for k in keys} for _ in case.vendors]
-    step = max(256, _CELLS_PER_CHUNK // (case.horizon_months + 1))
-    for lo in range(0, trials, step):
-        hi = min(trials, lo + step)
+    """Every trial through the batch engine, a bounded chunk of trials at a time."""
+
+    def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[Any]]:
         # whole-number fields go in as integers: the engine indexes months and calendars
-        values = {
+        return {
             p: d.values[lo:hi].astype(np.int64) if d.rounded else d.values[lo:hi]
             for p, d in zip(paths, inputs, strict=True)
         }
-        batch = with_values(case, values, hi - lo)
-        ev = evaluate_batch(batch, metrics)
-        for result, target in zip(ev.vendors, out, strict=True):
+
+    out = [{k: np.empty(trials) for k in keys} for _ in case.vendors]
+    metrics = frozenset(keys) & _EXTRA_METRICS
+    for chunk in evaluate_in_chunks(case, 0, trials, values_at, keys, metrics):
+        for part, target in zip(chunk.vendors, out, strict=True):
             for k in keys:
-                target[k][lo:hi] = getattr(result, k)
+                target[k][chunk.start : chunk.stop] = part[k]
     return out
 
 

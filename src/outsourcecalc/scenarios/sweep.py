@@ -17,35 +17,17 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.model import RESULT_KEYS, evaluate_batch
+from ..engine.batch import Chunk, evaluate_in_chunks
+from ..engine.model import RESULT_KEYS
 from ..engine.results import cents, fine, rounded
 from ..errors import UsageError
 from ..inputs.case import Case
-from ..inputs.paths import InputPath, parse_path, resolve_values, split_assignment, with_values
+from ..inputs.paths import InputPath, parse_path, resolve_values, split_assignment
 from ..rules import never_as_infinity, parse_rate, wins
 from .gates import Gate, GateCount
 
 DEFAULT_MAX_POINTS = 5_000_000
 ROW_KEYS = tuple(k for k in RESULT_KEYS if k != "break_even_volume")
-_CELLS_PER_CHUNK = 120_000  # scenarios x months per chunk: small enough to stay in cache
-
-
-def keep_freed_memory() -> None:
-    """Ask glibc to keep freed chunk arrays for reuse instead of returning them to the OS.
-
-    A batch allocates and frees the same ~1 MB temporaries thousands of times; by
-    default glibc maps each one afresh, and the page faults cost more than the
-    arithmetic (0.84 s of system time in a cold 1M-point sweep, against 0.01 s).
-    Peak memory stays bounded by the chunk size. Elsewhere than glibc, nothing to do.
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 64 * 1024 * 1024)  # M_MMAP_THRESHOLD: heap, not mmap, below 64 MB
-        libc.mallopt(-1, 256 * 1024 * 1024)  # M_TRIM_THRESHOLD: keep up to 256 MB of free heap
-    except (OSError, AttributeError):
-        pass
 
 
 @dataclass(frozen=True)
@@ -227,15 +209,6 @@ def shard_range(total: int, shard: str | None) -> tuple[int, int]:
     return total * (k - 1) // n, total * k // n
 
 
-@dataclass
-class Chunk:
-    """Results for points start..stop-1 of the grid, per vendor: key -> (points,) array."""
-
-    start: int
-    stop: int
-    vendors: list[dict[str, NDArray[np.float64]]]
-
-
 def evaluate_grid(
     case: Case,
     grid: Grid,
@@ -249,28 +222,11 @@ def evaluate_grid(
         (a for a in grid.axes if a.path.loc == ("analysis", "horizon_months")), None
     )
     longest = int(horizon_axis.values.max()) if horizon_axis else case.horizon_months
-    step = max(256, _CELLS_PER_CHUNK // (longest + 1))
-    for lo in range(start, stop, step):
-        hi = min(stop, lo + step)
-        index = np.arange(lo, hi)
-        values = grid.values_at(index)
-        out = [{k: np.empty(hi - lo) for k in keys} for _ in case.vendors]
-        groups = [np.arange(hi - lo)]
-        if horizon_axis is not None:
-            # the month axis is shared by a batch: evaluate each horizon on its own
-            h = values[horizon_axis.path]
-            groups = [np.flatnonzero(h == v) for v in np.unique(h)]
-        for rows in groups:
-            group = {p: v[rows] for p, v in values.items()}
-            if horizon_axis is not None:
-                # one horizon per batch: it enters as a whole number, not a column
-                group[horizon_axis.path] = np.asarray(int(group[horizon_axis.path][0]))
-            batch = with_values(case, group, len(rows))
-            ev = evaluate_batch(batch, metrics)
-            for result, target in zip(ev.vendors, out, strict=True):
-                for k in keys:
-                    target[k][rows] = getattr(result, k)
-        yield Chunk(lo, hi, out)
+
+    def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[np.float64]]:
+        return grid.values_at(np.arange(lo, hi))
+
+    return evaluate_in_chunks(case, start, stop, values_at, keys, metrics, longest)
 
 
 # ----------------------------------------------------------------- summary
@@ -365,7 +321,6 @@ def run_sweep(
             raise UsageError.option(
                 f"--metrics {name}", "the only extra metric is break_even_volume"
             )
-    keep_freed_memory()
     names = [v.name for v in case.vendors]
     gate_keys = {g.metric for g in gates}
     if summary:

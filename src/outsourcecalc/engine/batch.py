@@ -1,0 +1,105 @@
+"""Many scenarios through the cost model, a bounded chunk at a time: sweeps and simulations.
+
+A caller says which inputs vary and how (`values_at(lo, hi)`: one validated value
+per scenario lo..hi-1 for each varied path); this module cuts the scenarios into
+chunks that stay in cache, evaluates each chunk as one batch and yields the
+results the caller asked for, chunk by chunk, so memory stays bounded however
+many scenarios there are.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..inputs.case import Case
+from ..inputs.paths import InputPath, with_values
+from .model import evaluate_batch
+
+Array = NDArray[np.float64]
+
+# the varied inputs of scenarios lo..hi-1: per path, one value per scenario
+ValuesAt = Callable[[int, int], Mapping[InputPath, NDArray[Any]]]
+
+CELLS_PER_CHUNK = 120_000  # scenarios x months per chunk: small enough to stay in cache
+MIN_CHUNK = 256  # scenarios: below this, numpy's per-call overhead dominates
+_HORIZON = ("analysis", "horizon_months")
+
+
+@dataclass
+class Chunk:
+    """Results for scenarios start..stop-1, per vendor: key -> (stop - start,) array."""
+
+    start: int
+    stop: int
+    vendors: list[dict[str, Array]]
+
+
+@functools.cache
+def keep_freed_memory() -> None:
+    """Ask glibc to keep freed chunk arrays for reuse instead of returning them to the OS.
+
+    A batch allocates and frees the same ~1 MB temporaries thousands of times; by
+    default glibc maps each one afresh, and the page faults cost more than the
+    arithmetic (0.84 s of system time in a cold 1M-point sweep, against 0.01 s).
+    Peak memory stays bounded by the chunk size. Elsewhere than glibc, nothing to do.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 64 * 1024 * 1024)  # M_MMAP_THRESHOLD: heap, not mmap, below 64 MB
+        libc.mallopt(-1, 256 * 1024 * 1024)  # M_TRIM_THRESHOLD: keep up to 256 MB of free heap
+    except (OSError, AttributeError):
+        pass
+
+
+def evaluate_in_chunks(
+    case: Case,
+    start: int,
+    stop: int,
+    values_at: ValuesAt,
+    keys: Sequence[str],
+    metrics: frozenset[str] = frozenset(),
+    longest_horizon: int | None = None,
+) -> Iterator[Chunk]:
+    """Evaluate scenarios start..stop-1, a chunk at a time, keeping the result `keys`
+    of every vendor; `metrics` are the costly extras `evaluate_batch` is to compute.
+
+    A batch shares its months, so a chunk whose horizon varies is evaluated one
+    horizon at a time; `longest_horizon` (default: the case's) sizes the chunks.
+    """
+    keep_freed_memory()
+    longest = case.horizon_months if longest_horizon is None else longest_horizon
+    step = max(MIN_CHUNK, CELLS_PER_CHUNK // (longest + 1))
+    for lo in range(start, stop, step):
+        hi = min(stop, lo + step)
+        out = [{k: np.empty(hi - lo) for k in keys} for _ in case.vendors]
+        for rows, values, size in _by_horizon(values_at(lo, hi), hi - lo):
+            ev = evaluate_batch(with_values(case, values, size), metrics)
+            for result, target in zip(ev.vendors, out, strict=True):
+                for k in keys:
+                    target[k][rows] = getattr(result, k)
+        yield Chunk(lo, hi, out)
+
+
+def _by_horizon(
+    values: Mapping[InputPath, NDArray[Any]], size: int
+) -> Iterator[tuple[slice | NDArray[np.int64], dict[InputPath, NDArray[Any]], int]]:
+    """(rows, their values, how many) per horizon; all rows at once if it does not vary."""
+    horizon = next((p for p in values if p.loc == _HORIZON), None)
+    if horizon is None:
+        yield slice(None), dict(values), size
+        return
+    h = values[horizon]
+    for months in np.unique(h):
+        rows = np.flatnonzero(h == months)
+        group = {p: v[rows] for p, v in values.items()}
+        # one horizon per batch: it enters as a whole number, not a column
+        group[horizon] = np.asarray(int(months))
+        yield rows, group, len(rows)
