@@ -27,9 +27,8 @@ from .api import (
     sensitivity,
     simulate,
     sweep,
-    validate_files,
 )
-from .checks import Validation
+from .checks import Validation, validate_files
 from .engine.model import evaluate_batch
 from .engine.results import Comparison
 from .errors import InputError, Problem, UsageError

@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks import Validation, validate_files
 from .engine.model import ALL_METRICS, evaluate_batch
 from .engine.results import Comparison
 from .errors import InputError, Problem, UsageError
@@ -42,20 +41,6 @@ if TYPE_CHECKING:  # the scenario modules are imported by the call that needs th
     from .scenarios.sensitivity import Sensitivity
     from .scenarios.simulate import Simulation
     from .scenarios.sweep import Sweep
-
-__all__ = [
-    "Validation",
-    "Workbook",
-    "compare",
-    "diff",
-    "evaluate",
-    "export_xlsx",
-    "load",
-    "sensitivity",
-    "simulate",
-    "sweep",
-    "validate_files",
-]
 
 
 def analysis_sets(

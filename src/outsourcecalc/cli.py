@@ -23,6 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import api
+from .checks import validate_files
 from .errors import InputError, UsageError
 from .inputs.case import Case
 from .render import renderer_for
@@ -257,7 +258,7 @@ def validate(
     ],
 ) -> None:
     """Check files on their own (in-house or vendor, told by `kind` or by content)."""
-    result = api.validate_files(files)
+    result = validate_files(files)
     emit(result, Format.table, None)
     if result.problems:
         raise InputError(result.problems)

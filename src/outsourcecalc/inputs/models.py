@@ -499,21 +499,8 @@ def leaf_annotation(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
     return current
 
 
-def unwrap(annotation: Any) -> Any:
-    """Strip Annotated and Optional to reach a model class, a list type or a scalar type."""
-    while True:
-        if get_origin(annotation) is Annotated:
-            annotation = get_args(annotation)[0]
-            continue
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if get_origin(annotation) in (Union, UnionType) and len(args) == 1:
-            annotation = args[0]
-            continue
-        return annotation
-
-
-def markers(annotation: Any) -> list[Any]:
-    """Every `Annotated` marker on `annotation`, through Optional, the outermost first."""
+def _peel(annotation: Any) -> tuple[Any, list[Any]]:
+    """`annotation` without Annotated and Optional, and the markers met on the way in."""
     found: list[Any] = []
     while True:
         if get_origin(annotation) is Annotated:
@@ -524,7 +511,17 @@ def markers(annotation: Any) -> list[Any]:
         if get_origin(annotation) in (Union, UnionType) and len(args) == 1:
             annotation = args[0]
             continue
-        return found
+        return annotation, found
+
+
+def unwrap(annotation: Any) -> Any:
+    """Strip Annotated and Optional to reach a model class, a list type or a scalar type."""
+    return _peel(annotation)[0]
+
+
+def markers(annotation: Any) -> list[Any]:
+    """Every `Annotated` marker on `annotation`, through Optional, the outermost first."""
+    return _peel(annotation)[1]
 
 
 def bound_of(annotation: Any) -> Bound | None:

@@ -40,11 +40,8 @@ class Gate:
     threshold: float
 
     def holds(self, value: float | None) -> bool:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            if self.metric not in NULL_IS_NEVER:
-                return False
-            value = math.inf
-        return bool(_OPS[self.op](value, self.threshold))
+        """For one result (None is null): the array rule, on one value."""
+        return bool(holds_many(self, [math.nan if value is None else value])[0])
 
     def holds_many(self, values: Any) -> Any:
         return holds_many(self, values)
