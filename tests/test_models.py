@@ -22,6 +22,7 @@ from outsourcecalc.inputs import models
 from outsourcecalc.inputs.loader import load_file
 from outsourcecalc.inputs.paths import parse_path, path_bounds
 from outsourcecalc.inputs.validate import file_kind, model_from
+from outsourcecalc.rules import MAX_COUNT, MAX_MONEY
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*/*.yaml"))
@@ -150,7 +151,17 @@ def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
 @pytest.mark.parametrize(
     ("kind", "loc", "label", "unit", "low", "high", "low_open", "high_open", "whole"),
     [
-        ("in_house", ("staff", 0, "annual_salary"), "annual salary", "money", 0, math.inf, 0, 0, 0),
+        (
+            "in_house",
+            ("staff", 0, "annual_salary"),
+            "annual salary",
+            "money",
+            0,
+            MAX_MONEY,
+            0,
+            0,
+            0,
+        ),
         ("in_house", ("staff", 2, "attrition_rate"), "attrition rate", "rate", 0, 5, 0, 0, 0),
         ("in_house", ("analysis", "horizon_months"), "horizon", "months", 1, 600, 0, 0, 1),
         ("in_house", ("analysis", "discount_rate"), "discount rate", "rate", 0, 1, 0, 1, 0),
@@ -161,7 +172,7 @@ def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
             "monthly volume",
             "count",
             0,
-            math.inf,
+            MAX_COUNT,
             0,
             0,
             0,
@@ -172,7 +183,7 @@ def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
             "seasonality",
             "number",
             0,
-            math.inf,
+            MAX_COUNT,
             0,
             0,
             0,
@@ -180,7 +191,7 @@ def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
         ("in_house", ("workload", "growth_rate"), "volume growth rate", "rate", -0.5, 1, 0, 0, 0),
         ("in_house", ("calendar", "hours_per_day"), "hours per day", "hours", 0, 24, 1, 0, 0),
         ("in_house", ("one_time", 0, "month"), "month", "month", 0, math.inf, 0, 0, 1),
-        ("vendor", ("fx_rate",), "fx rate", "fx", 0, math.inf, 1, 0, 0),
+        ("vendor", ("fx_rate",), "fx rate", "fx", 0, MAX_COUNT, 1, 0, 0),
         ("vendor", ("scope",), "scope", "rate", 0, 1, 1, 0, 0),
         (
             "vendor",
@@ -188,13 +199,13 @@ def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
             "per FTE per month",
             "money",
             0,
-            math.inf,
+            MAX_MONEY,
             0,
             0,
             0,
         ),
-        ("vendor", ("pricing", 0, "tiers", 1, "up_to"), "up to", "count", 0, math.inf, 0, 0, 0),
-        ("vendor", ("retained_staff", 0, "headcount"), "headcount", "count", 0, math.inf, 0, 0, 0),
+        ("vendor", ("pricing", 0, "tiers", 1, "up_to"), "up to", "count", 0, MAX_COUNT, 0, 0, 0),
+        ("vendor", ("retained_staff", 0, "headcount"), "headcount", "count", 0, MAX_COUNT, 0, 0, 0),
         (
             "vendor",
             ("transition", "parallel_run_months"),

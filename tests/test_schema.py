@@ -9,7 +9,8 @@ subprocess, one run for all files of a kind).
 What the schema cannot say, and so is left out here: a value written as text
 must also be within the field's bounds ("500%" for a benefits rate of at most
 200%, "5" for a rate of at most 1, "0" for an fx_rate above 0, "700" for a
-horizon of at most 600), text too large for a float ("1e400"), digits other than
+horizon of at most 600, "1e16" above the sane maximum of money), text too large for
+a float ("1e400"), digits other than
 0-9, and the checks across fields (one pricing form per charge, tiers in order,
 time off below the working days).
 """
@@ -99,7 +100,8 @@ MONEY = [
     ('""', False),
     ("true", False),
     ("null", False),
-    ('"' + "1" * 100 + '"', True),
+    ('"' + "0" * 92 + "1" * 8 + '"', True),  # 100 characters, below every sane maximum
+    ("1e16", False),  # above it, as a number
     ('"' + "1" * 101 + '"', False),
 ]
 RATE = [

@@ -64,6 +64,13 @@ VENDOR_PARTS = (
 # paid time off is part of benefits: shown right after them, never added to the total
 IN_HOUSE_BREAKDOWN = (*IN_HOUSE_PARTS[:2], "paid_time_off", *IN_HOUSE_PARTS[2:])
 
+# ----------------------------------------------------------------- sane maxima
+
+# No real operation comes near these; above them a result could overflow to infinity
+# (an amount times a headcount times 50 years of growth stays far below 1e308).
+MAX_MONEY = 1e15  # an amount of money, in any currency
+MAX_COUNT = 1e9  # heads, units of work, hours, an exchange rate
+
 # ----------------------------------------------------------------- numbers as text
 
 

@@ -33,7 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from ..rules import MAX_TEXT, number_pattern
+from ..rules import MAX_COUNT, MAX_MONEY, MAX_TEXT, number_pattern
 from . import values
 from .values import at
 
@@ -84,9 +84,10 @@ class Bound:
 
 @dataclass(frozen=True)
 class Amount(Bound):
-    """Not negative, with no upper bound: money ("42,000") or a count (heads, units, hours)."""
+    """Not negative, at most a sane maximum: money ("42,000") or a count (heads, units)."""
 
     what: Literal["money", "number"]
+    high: float = math.inf  # values.money and values.count hold them to it
     low = 0.0
 
     def __get_pydantic_core_schema__(self, source: Any, handler: _Handler) -> Any:
@@ -94,8 +95,8 @@ class Amount(Bound):
         return core_schema.no_info_before_validator_function(parse, handler(source))
 
 
-Money = Annotated[float, Amount("money")]
-Count = Annotated[float, Amount("number")]
+Money = Annotated[float, Amount("money", MAX_MONEY)]
+Count = Annotated[float, Amount("number", MAX_COUNT)]
 
 
 @dataclass(frozen=True)
@@ -450,7 +451,7 @@ class Vendor(Strict):
     name: Name
     currency: Currency | None = None
     fx_rate: Annotated[
-        Annotated[float, Number(0, math.inf, low_open=True)] | None, Label("fx rate", "fx")
+        Annotated[float, Number(0, MAX_COUNT, low_open=True)] | None, Label("fx rate", "fx")
     ] = None
     scope: Annotated[float, Rate(0.0, 1.0, low_open=True), Label("scope", "rate")] = 1.0
     annual_escalation: Annotated[GrowthRate, Label("annual escalation", "rate")] = 0.0

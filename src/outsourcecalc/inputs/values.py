@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from ..rules import CONTROL, CONTROL_CLASS, is_percent, parse_number
+from ..rules import CONTROL, CONTROL_CLASS, MAX_COUNT, MAX_MONEY, is_percent, parse_number
 
 # a whole number as text: what `whole` reads, and the JSON Schema's pattern for it
 WHOLE_PATTERN = r"^\s*\d{1,9}\s*$"
@@ -56,21 +56,30 @@ def number(value: Any, what: str = "a number") -> float:
     return result
 
 
-def _non_negative(value: Any, what: str) -> float:
+def _non_negative(value: Any, what: str, most: float) -> float:
     result = number(value, what)
     if result < 0:
         raise PydanticCustomError("negative", "must not be negative", {})
+    if result > most:
+        raise PydanticCustomError(
+            "too_large",
+            "must be at most {most}, far beyond any real operation (got {got})",
+            {
+                "most": f"{most:,.0f}",
+                "got": value.strip() if isinstance(value, str) else f"{result:g}",
+            },
+        )
     return result
 
 
 def money(value: Any) -> float:
-    """An amount of money, not negative."""
-    return _non_negative(value, MONEY_WORDS)
+    """An amount of money, not negative, at most MAX_MONEY."""
+    return _non_negative(value, MONEY_WORDS, MAX_MONEY)
 
 
 def count(value: Any) -> float:
-    """A count (heads, units, hours), not negative, not necessarily whole."""
-    return _non_negative(value, "a number")
+    """A count (heads, units, hours), not negative, not necessarily whole, at most MAX_COUNT."""
+    return _non_negative(value, "a number", MAX_COUNT)
 
 
 def rate(value: Any) -> float:
