@@ -12,8 +12,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from conftest import EXAMPLES, ROOT, Invoke, example_args
 import outsourcecalc
 from outsourcecalc.engine.results import Comparison
 from outsourcecalc.errors import UsageError
+from outsourcecalc.inputs import models
 from outsourcecalc.render import charts
 from outsourcecalc.render.format import money_short
 from outsourcecalc.scenarios.sensitivity import InputSwing, VendorSensitivity
@@ -397,7 +399,45 @@ def test_money_short(x: float, currency: str, kwargs: dict[str, Any], expected: 
         ("vendor[1].annual_escalation", 0.045, "4.5%"),
         ("vendor.fx_rate", 0.0175, "0.0175"),  # an exchange rate is not a percentage
         ("in_house.staff[2].headcount", 12.5, "12.5"),
+        ("in_house.staff[0].attrition_rate", 0.35, "35%"),
+        ("in_house.analysis.discount_rate", 0.08, "8%"),  # the same input as analysis.
+        ("in_house.workload.growth_rate", 0.05, "5%"),
+        ("in_house.workload.seasonality[11]", 1.3, "1.3"),
+        ("vendor[1].scope", 0.9, "90%"),
+        ("vendor.pricing[0].tiers[1].up_to", 10_000.0, "10,000"),
+        ("Agent salary", 0.5, "0.5"),  # not a path: shown as a number
     ],
 )
 def test_input_value(path: str, x: float, expected: str) -> None:
     assert charts.input_value(path, x) == expected
+
+
+def _numeric_paths(
+    model: type[Any], prefix: str, loc: tuple[str | int, ...]
+) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """(path text, loc) of every numeric input of a model, taking entry 0 of each list."""
+    for name in model.model_fields:
+        annotation = models.leaf_annotation(model, (name,))
+        inner = models.unwrap(annotation)
+        path, here = f"{prefix}.{name}", (*loc, name)
+        if isinstance(inner, type) and issubclass(inner, models.Strict):
+            yield from _numeric_paths(inner, path, here)
+        elif get_origin(inner) is list:
+            entry = models.unwrap(get_args(inner)[0])
+            if isinstance(entry, type) and issubclass(entry, models.Strict):
+                yield from _numeric_paths(entry, f"{path}[0]", (*here, 0))
+            else:
+                yield f"{path}[0]", (*here, 0)
+        elif models.bound_of(annotation) is not None:
+            yield path, here
+
+
+def test_rate_inputs_show_as_percents_by_the_models_units() -> None:
+    """A chart shows an input as a percentage exactly where the models give it unit rate."""
+    seen = {"rate": 0, "other": 0}
+    for kind, prefix in (("in_house", "in_house"), ("vendor", "vendor[0]")):
+        for path, loc in _numeric_paths(models.FILE_MODELS[kind], prefix, ()):
+            is_rate = models.describe(kind, loc).unit == "rate"
+            assert charts.input_value(path, 0.25) == ("25%" if is_rate else "0.25"), path
+            seen["rate" if is_rate else "other"] += 1
+    assert seen == {"rate": 13, "other": 35}  # both files' fields, retained staff's too

@@ -2,7 +2,8 @@
 
 Every example validates into them; their checks across fields run; a batch puts
 arrays into them without validation; every numeric field carries its bound, unit and
-label (models.describe), which `--vary` and `--uncertain` read too.
+label (models.describe, models.label_of), which `--vary`, `--uncertain`, the workbook and
+the charts read too.
 """
 
 from __future__ import annotations
@@ -31,7 +32,19 @@ MODELS = [
     for m in vars(models).values()
     if isinstance(m, type) and issubclass(m, BaseModel) and m not in (BaseModel, models.Strict)
 ]
-UNITS = {"money", "rate", "count", "months", "month", "days", "hours", "number", "fx"}
+NUMERIC_UNITS = {
+    "money",
+    "rate",
+    "fte",
+    "units",
+    "months",
+    "month",
+    "days",
+    "hours",
+    "number",
+    "fx",
+}
+TEXT_UNITS = {"currency", "text", "flag"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -136,14 +149,21 @@ def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
             else:
                 bound = models.bound_of(annotation)
             labels = [m for m in models.markers(annotation) if isinstance(m, models.Label)]
+            assert len(labels) <= 1, (model.__name__, name)
+            for label in labels:
+                # a lower-case phrase (but for acronyms), which a heading capitalises
+                assert label.text and label.text == label.text.strip()
+                assert label.text[0].islower() or label.text.split()[0].isupper(), label
+                assert label.per == label.per.strip() and label.note == label.note.strip()
+                assert label.currency == "analysis" or label.unit == "money", label
             if inner not in (int, float) and bound is None:
-                assert not labels, (model.__name__, name)
+                # text is labelled where people read it (name, currency, tier_mode, avoidable)
+                assert all(label.unit in TEXT_UNITS for label in labels), (model.__name__, name)
                 continue
             assert bound is not None, (model.__name__, name)
             assert bound.whole == (inner is int), (model.__name__, name)
             assert len(labels) == 1, (model.__name__, name)
-            assert labels[0].unit in UNITS
-            assert labels[0].text and labels[0].text == labels[0].text.strip()
+            assert labels[0].unit in NUMERIC_UNITS
             numeric += 1
     assert numeric == 48  # StaffRole's seven count apart from Role's
 
@@ -170,7 +190,7 @@ def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
             "in_house",
             ("workload", "monthly_volume"),
             "monthly volume",
-            "count",
+            "units",
             0,
             MAX_COUNT,
             0,
@@ -191,7 +211,7 @@ def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
         ("in_house", ("workload", "growth_rate"), "volume growth rate", "rate", -0.5, 1, 0, 0, 0),
         ("in_house", ("calendar", "hours_per_day"), "hours per day", "hours", 0, 24, 1, 0, 0),
         ("in_house", ("one_time", 0, "month"), "month", "month", 0, math.inf, 0, 0, 1),
-        ("vendor", ("fx_rate",), "fx rate", "fx", 0, MAX_COUNT, 1, 0, 0),
+        ("vendor", ("fx_rate",), "exchange rate", "fx", 0, MAX_COUNT, 1, 0, 0),
         ("vendor", ("scope",), "scope", "rate", 0, 1, 1, 0, 0),
         (
             "vendor",
@@ -204,8 +224,8 @@ def test_every_numeric_field_has_a_bound_a_unit_and_a_label() -> None:
             0,
             0,
         ),
-        ("vendor", ("pricing", 0, "tiers", 1, "up_to"), "up to", "count", 0, MAX_COUNT, 0, 0, 0),
-        ("vendor", ("retained_staff", 0, "headcount"), "headcount", "count", 0, MAX_COUNT, 0, 0, 0),
+        ("vendor", ("pricing", 0, "tiers", 1, "up_to"), "up to", "units", 0, MAX_COUNT, 0, 0, 0),
+        ("vendor", ("retained_staff", 0, "headcount"), "headcount", "fte", 0, MAX_COUNT, 0, 0, 0),
         (
             "vendor",
             ("transition", "parallel_run_months"),
@@ -236,7 +256,13 @@ def test_describe_names_a_field_with_its_unit_and_bounds(
 
 
 @pytest.mark.parametrize(
-    ("kind", "loc"), [("in_house", ("name",)), ("in_house", ("nope",)), ("vendor", ("pricing",))]
+    ("kind", "loc"),
+    [
+        ("in_house", ("name",)),
+        ("in_house", ("nope",)),
+        ("vendor", ("pricing",)),
+        ("vendor", ("pricing", 0, "tier_mode")),
+    ],
 )
 def test_describe_refuses_what_is_not_a_numeric_field(
     kind: models.FileKind, loc: tuple[str | int, ...]
@@ -284,3 +310,78 @@ def test_no_module_under_src_is_generated() -> None:
     for path in (ROOT / "src").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "Do not edit" not in text and "generated" not in text.lower(), path
+
+
+@pytest.mark.parametrize(
+    ("kind", "loc", "expected"),
+    [
+        ("in_house", ("name",), models.Label("name", "text")),
+        ("in_house", ("currency",), models.Label("analysis currency", "currency")),
+        ("vendor", ("currency",), models.Label("quote currency", "currency")),
+        ("in_house", ("staff", 3, "avoidable"), models.AVOIDABLE),
+        (
+            "in_house",
+            ("workload", "seasonality", 0),
+            models.Label("seasonality", "number", note="× monthly volume"),
+        ),
+        ("vendor", ("pricing", 1, "tier_mode"), models.Label("tier mode", "text")),
+        (
+            "in_house",
+            ("staff", 0, "annual_salary"),
+            models.Label("annual salary", "money", per="FTE/year"),
+        ),
+        (
+            "vendor",
+            ("minimum_monthly_fee",),
+            models.Label("minimum monthly fee", "money", per="month", currency="quote"),
+        ),
+        (
+            "vendor",
+            ("retained_staff", 0, "annual_salary"),  # retained staff are paid in-house
+            models.Label("annual salary", "money", per="FTE/year"),
+        ),
+        (
+            "vendor",
+            ("transition", "costs", 0, "amount"),
+            models.Label("amount", "money", currency="own"),
+        ),
+    ],
+)
+def test_label_of_names_any_field_shown_to_people(
+    kind: models.FileKind, loc: tuple[str | int, ...], expected: models.Label
+) -> None:
+    assert models.label_of(kind, loc) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "loc"),
+    [
+        ("in_house", ("staff", 0, "role")),  # the key column of a table: named by its table
+        ("in_house", ("staff",)),
+        ("in_house", ("analysis",)),
+        ("vendor", ("pricing", 0, "tiers")),  # a list is labelled by its entries' fields
+        ("vendor", ("nope",)),
+    ],
+)
+def test_label_of_refuses_what_has_no_label(
+    kind: models.FileKind, loc: tuple[str | int, ...]
+) -> None:
+    with pytest.raises(KeyError):
+        models.label_of(kind, loc)
+
+
+def test_choices_come_from_the_field_type() -> None:
+    assert models.choices("vendor", ("pricing", 0, "tier_mode")) == ("graduated", "volume")
+    assert models.choices("vendor", ("pricing", 0, "name")) == ()
+    assert models.choices("vendor", ("scope",)) == ()
+
+
+def test_the_schema_describes_a_field_by_its_label() -> None:
+    schema = models.Vendor.model_json_schema()
+    assert schema["properties"]["scope"]["description"] == (
+        "scope (rate: share of the avoidable operation taken over)"
+    )
+    role = schema["$defs"]["Role"]["properties"]
+    assert role["annual_salary"]["description"] == "annual salary (money per FTE/year)"
+    assert role["headcount"]["description"] == "headcount (FTE)"
+    assert schema["properties"]["name"]["description"] == "name"

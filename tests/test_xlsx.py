@@ -29,10 +29,13 @@ from strategies import cases
 from outsourcecalc import case_from_dicts, evaluate, load
 from outsourcecalc.engine.model import RESULT_KEYS
 from outsourcecalc.engine.results import MONEY_KEYS
+from outsourcecalc.inputs import models
+from outsourcecalc.inputs.models import FileKind, label_of
 
 openpyxl = pytest.importorskip("openpyxl")
 xlsxwriter = pytest.importorskip("xlsxwriter")
 from outsourcecalc.render import xlsx as render_xlsx  # noqa: E402
+from outsourcecalc.render.xlsx.book import MONTH_NAMES  # noqa: E402
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(
@@ -379,15 +382,18 @@ def test_same_inputs_give_identical_bytes(cli: Invoke, tmp_path: Path) -> None:
 
 
 # The sha256 of each example's workbook (`export` with all its vendors), recorded with
-# XlsxWriter 3.3.1 before render/xlsx.py became a package: a refactoring of the renderer
-# must not change one byte. Another XlsxWriter writes other bytes for the same workbook;
-# after a deliberate change to the workbook, or under a new XlsxWriter, check the
-# LibreOffice tests above and record the new hashes with their version here.
+# XlsxWriter 3.3.1: a refactoring of the renderer must not change one byte. Another
+# XlsxWriter writes other bytes for the same workbook; after a deliberate change to the
+# workbook, or under a new XlsxWriter, check the LibreOffice tests above and record the
+# new hashes with their version here.
+# Recorded again when the Inputs sheet's labels and units came to be read from the
+# models' Label markers (some wording changed: "Attrition rate", "SLA credit rate", ...);
+# every formula, value, number format and defined name stayed as it was.
 PINNED_XLSXWRITER = "3.3.1"
 PINNED_SHA256 = {
-    "contact_center": "83b9f917e0b72676300e82b08b1d0b49714feed6617fa108496c638be492fa60",
-    "it_helpdesk": "8883af1f293169a850061c1a01a1994ef9db53e70fc8df69117d799fcbb68c57",
-    "payroll": "4529c02ffd87c84bd19ad7d544bd979352c5ad728dd8d8ac488e26ce1624f3a2",
+    "contact_center": "0808e62df4ecaedcaca6c11a03a011e070fe787b396b28f1491f073dcdb95d10",
+    "it_helpdesk": "3e9d1d825e2abf68bc0c50bad019a1eebdf476fa548403a7fc585c760bdd477c",
+    "payroll": "d6f8af3b331b997cc34e0526311dfe28b6ae7d03ff9351daefbd8d00ddf5ba92",
 }
 
 
@@ -404,6 +410,113 @@ def test_example_workbooks_are_byte_identical_to_the_pinned_ones(
     result = cli("export", *example_args(example), "--xlsx", path)
     assert result.exit_code == 0, result.output
     assert hashlib.sha256(path.read_bytes()).hexdigest() == PINNED_SHA256[example]
+
+
+def inputs_sheet(path: Path) -> set[tuple[str, str]]:
+    """The inputs on the Inputs sheet as (label, unit): a row's label (column A) with the
+    unit beside its value (column C), and a table's column heading "Label\n(unit)"."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Inputs"]
+    named = set()  # where the input cells are: each is named after its input path
+    for defined in wb.defined_names.values():
+        for sheet, ref in defined.destinations:
+            if sheet == "Inputs" and ":" not in ref:
+                cell = ws[ref.replace("$", "")]
+                named.add((cell.row, cell.column))
+    shown: set[tuple[str, str]] = set()
+    for row in ws.iter_rows():
+        r, (a, b, c) = row[0].row, (cell.value for cell in row[:3])
+        alone = (r, 2) in named and (r, 1) not in named and (r, 3) not in named
+        if alone and not str(b).startswith("="):  # one input, not a derived figure
+            shown.add((a, c or ""))
+        if row[9].value == "Source":  # a table's headings
+            for cell in row[1:9]:
+                text = cell.value
+                if isinstance(text, str) and "\n(" in text and not text.endswith("(formula)"):
+                    label, unit = text.split("\n(", 1)
+                    shown.add((label, unit.removesuffix(")")))
+    return shown
+
+
+def heading(label: models.Label) -> str:
+    return label.text[0].upper() + label.text[1:]
+
+
+# Inputs of it_helpdesk's workbook, one or more of each kind of unit, with the unit shown
+SHOWN: list[tuple[FileKind, tuple[str | int, ...], str]] = [
+    ("in_house", ("currency",), "ISO 4217"),
+    ("in_house", ("analysis", "horizon_months"), "months"),
+    ("in_house", ("analysis", "discount_rate"), "per year"),
+    ("in_house", ("calendar", "hours_per_day"), "hours/day"),
+    ("in_house", ("inflation",), "per year: overheads, variable costs, hiring"),
+    ("in_house", ("staff", 0, "headcount"), "FTE"),
+    ("in_house", ("staff", 0, "annual_salary"), "USD/FTE/year"),
+    ("in_house", ("staff", 0, "benefits_per_head_annual"), "USD/FTE/year"),
+    ("in_house", ("staff", 0, "time_off_days"), "days/FTE/year"),
+    ("in_house", ("staff", 0, "attrition_rate"), "per year: share of headcount replaced"),
+    ("in_house", ("staff", 0, "avoidable"), "stops if outsourced"),
+    ("in_house", ("workload", "unit"), ""),
+    ("in_house", ("workload", "monthly_volume"), "tickets/month"),
+    ("in_house", ("variable_costs", 0, "per_unit"), "USD/unit"),
+    ("in_house", ("overheads", 0, "per_head_monthly"), "USD/FTE/month"),
+    ("vendor", ("fx_rate",), "USD per 1 EUR"),
+    ("vendor", ("scope",), "share of the avoidable operation taken over"),
+    ("vendor", ("annual_escalation",), "per year"),
+    ("vendor", ("minimum_monthly_fee",), "EUR/month"),
+    ("vendor", ("sla_credit_rate",), "expected share of fees credited back"),
+    ("vendor", ("pricing", 0, "per_fte_month"), "USD/FTE/month"),
+    ("vendor", ("pricing", 0, "fte"), "FTE"),
+    ("vendor", ("pricing", 0, "hours_per_month"), "hours/month"),
+    ("vendor", ("pricing", 0, "tier_mode"), "graduated/volume"),
+    ("vendor", ("pricing", 0, "tiers", 0, "up_to"), "tickets/month"),
+    ("vendor", ("pricing", 0, "tiers", 0, "per_unit"), "EUR/unit"),
+    ("vendor", ("transition", "parallel_run_months"), "months: both operations run in months 1..N"),
+    ("vendor", ("transition", "costs", 0, "amount"), "in its currency"),
+]
+
+
+def test_inputs_sheet_labels_come_from_the_models(cli: Invoke, tmp_path: Path) -> None:
+    """Every input on the Inputs sheet is headed by its field's Label, capitalised."""
+    path = tmp_path / "it.xlsx"
+    export_example(cli, "it_helpdesk", path)
+    shown = inputs_sheet(path)
+    for kind, loc, unit in SHOWN:
+        assert (heading(label_of(kind, loc)), unit) in shown, (kind, loc)
+    # and no heading the models do not state
+    stated = {"Form"}  # a charge's pricing form: which of its fields it has
+    for model in vars(models).values():
+        if isinstance(model, type) and issubclass(model, models.Strict):
+            for name in model.model_fields:
+                for marker in models.markers(models.leaf_annotation(model, (name,))):
+                    if isinstance(marker, models.Label):
+                        stated.add(heading(marker))
+    stated |= {f"Seasonality: {month}" for month in MONTH_NAMES}
+    assert {label for label, _ in shown} <= stated
+
+
+def test_a_changed_label_in_the_models_is_what_the_workbook_says(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook states no label of its own: change a Label and the sheet follows."""
+
+    def relabel(model: type[models.Strict], field: str, label: models.Label) -> None:
+        info = model.model_fields[field]
+        kept = [m for m in info.metadata if not isinstance(m, models.Label)]
+        monkeypatch.setattr(info, "metadata", [*kept, label])
+
+    for model in (models.Role, models.StaffRole):
+        relabel(model, "annual_salary", models.Label("base pay", "money", per="month"))
+    relabel(models.Vendor, "scope", models.Label("share taken over", "rate", note="of the work"))
+    path = tmp_path / "cc.xlsx"
+    export_example(cli, "contact_center", path)
+    shown = inputs_sheet(path)
+    assert ("Base pay", "USD/month") in shown and ("Share taken over", "of the work") in shown
+    assert not {"Annual salary", "Scope"} & {label for label, _ in shown}
+    wb = openpyxl.load_workbook(path)
+    (_, ref), *_ = wb.defined_names["vendor_1_scope"].destinations
+    cell = wb["Inputs"][ref.replace("$", "")]
+    assert wb["Inputs"].cell(cell.row, 1).value == "Share taken over"
+    assert (cell.value, cell.number_format) == (1, "0.00%")  # the unit gives the format
 
 
 def test_bad_input_writes_nothing(cli: Invoke, tmp_path: Path) -> None:

@@ -6,9 +6,10 @@ money as 42000 or "42,000". Unknown keys are errors, so a typo never drops a cos
 
 A numeric field carries two markers in its `Annotated` type: how it is read and
 bounded (`Money`, `Count`, `Rate(...)`, `Number(...)`, `Whole(...)`) and what it is
-called (`Label("annual salary", "money")`). Validation, the JSON Schema
-(`outsourcecalc schema`), the bounds of `--vary` and `--uncertain`, and every
-label shown for an input (`describe`) all read them from here.
+called (`Label("annual salary", "money", per="FTE/year")`); a text field shown to
+people carries its `Label` too. Validation, the JSON Schema (`outsourcecalc schema`),
+the bounds of `--vary` and `--uncertain`, and every label shown for an input (the
+workbook's Inputs sheet, the charts) all read them from here (`describe`, `label_of`).
 
 In a batch (sweeps, simulations) a numeric field of a validated model may hold a
 numpy array of shape (S, 1), one value per scenario: `replace` puts it there.
@@ -39,7 +40,29 @@ from .values import at
 
 # ------------------------------------------------------------------ markers
 
-Unit = Literal["money", "rate", "count", "months", "month", "days", "hours", "number", "fx"]
+# What a field's values are: money (in a currency, see Label.currency), a rate (0.28 is 28%),
+# FTE, units of work (the workload's unit: contacts, tickets), a number of months, a month
+# (calendar or of the analysis), days, hours, a plain number (a seasonality factor), an
+# exchange rate (analysis-currency units per 1 unit of the quote's currency), an ISO 4217
+# currency code, other text, or yes/no (flag).
+Unit = Literal[
+    "money",
+    "rate",
+    "fte",
+    "units",
+    "months",
+    "month",
+    "days",
+    "hours",
+    "number",
+    "fx",
+    "currency",
+    "text",
+    "flag",
+]
+# Whose currency a money field is in: the analysis currency (the in-house file's), the
+# quote's (a vendor's prices) or its own (a transition cost, beside its `currency`).
+MoneyIn = Literal["analysis", "quote", "own"]
 
 _JsonSchema = dict[str, Any]
 _Handler = Callable[[Any], Any]
@@ -152,16 +175,33 @@ class Whole(Bound):
         return [_WHOLE_TEXT]
 
 
+# how the JSON Schema's descriptions name a unit where its name is not the word
+_MEASURES: dict[str, str] = {"fte": "FTE", "currency": "ISO 4217 code", "text": "", "flag": ""}
+
+
 @dataclass(frozen=True)
 class Label:
-    """What a field is called where people read it ("annual salary") and what it counts."""
+    """What a field is called where people read it and what its values are.
+
+    `text` is a lower-case phrase ("annual salary"): it reads inside a sentence and after
+    a role ("Agent: annual salary"); a heading capitalises it. `unit` says what a value
+    is, `per` what one value is per ("FTE/year": a salary per FTE per year; "unit": a
+    price per unit of work), `note` what else a reader needs ("share of salary"), and
+    `currency` whose currency a money field is in.
+    """
 
     text: str
     unit: Unit
+    per: str = ""
+    note: str = ""
+    currency: MoneyIn = "analysis"
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: _Handler) -> _JsonSchema:
         out: _JsonSchema = handler(schema)
-        out.setdefault("description", f"{self.text} ({self.unit})")
+        measure = _MEASURES.get(self.unit, self.unit)
+        measure += f" per {self.per}" if measure and self.per else ""
+        detail = ": ".join(part for part in (measure, self.note) if part)
+        out.setdefault("description", f"{self.text} ({detail})" if detail else self.text)
         return out
 
 
@@ -174,6 +214,10 @@ Name = Annotated[
     AfterValidator(values.plain_name),
     WithJsonSchema({"type": "string", "minLength": 1, "pattern": values.NAME_PATTERN}),
 ]
+# labels that several models share
+NAME = Label("name", "text")
+AVOIDABLE = Label("avoidable", "flag", note="stops if outsourced")
+MONTH = Label("month", "month", note="0..horizon")  # when a one-time cost is paid
 # A block the file may leave out: its fields' defaults. Validated like a written block,
 # so the default is stated once, on the fields.
 ALL_DEFAULTS: Any = Field(default={}, validate_default=True)
@@ -200,17 +244,21 @@ class Strict(BaseModel):
 class Analysis(Strict):
     horizon_months: Annotated[int, Whole(1, 600), Label("horizon", "months")] = 36
     discount_rate: Annotated[
-        float, Rate(0.0, 1.0, high_open=True), Label("discount rate", "rate")
+        float, Rate(0.0, 1.0, high_open=True), Label("discount rate", "rate", per="year")
     ] = 0.08
-    start_month: Annotated[int, Whole(1, 12), Label("start month", "month")] = 1
+    start_month: Annotated[
+        int,
+        Whole(1, 12),
+        Label("start month", "month", note="calendar month of month 1, 1 = January"),
+    ] = 1
 
 
 class Calendar(Strict):
     working_days_per_year: Annotated[
-        float, Number(0, 366, low_open=True), Label("working days per year", "days")
+        float, Number(0, 366, low_open=True), Label("working days per year", "days", per="year")
     ] = 260
     hours_per_day: Annotated[
-        float, Number(0, 24, low_open=True), Label("hours per day", "hours")
+        float, Number(0, 24, low_open=True), Label("hours per day", "hours", per="day")
     ] = 8
 
 
@@ -218,44 +266,55 @@ class Role(Strict):
     """A staff role. Retained roles of a vendor file use the same fields but `avoidable`."""
 
     role: Name
-    headcount: Annotated[Count, Label("headcount", "count")]
-    annual_salary: Annotated[Money, Label("annual salary", "money")]
-    benefits_rate: Annotated[float, Rate(0.0, 2.0), Label("benefits rate", "rate")] = 0.0
-    benefits_per_head_annual: Annotated[Money, Label("benefits per head per year", "money")] = 0.0
-    time_off_days: Annotated[float, Number(0, 366), Label("time off", "days")] = 0.0
-    attrition_rate: Annotated[float, Rate(0.0, 5.0), Label("attrition rate", "rate")] = 0.0
+    headcount: Annotated[Count, Label("headcount", "fte")]
+    annual_salary: Annotated[Money, Label("annual salary", "money", per="FTE/year")]
+    benefits_rate: Annotated[
+        float, Rate(0.0, 2.0), Label("benefits rate", "rate", note="share of salary")
+    ] = 0.0
+    benefits_per_head_annual: Annotated[
+        Money,
+        Label("flat benefits", "money", per="FTE/year"),
+    ] = 0.0
+    time_off_days: Annotated[float, Number(0, 366), Label("time off", "days", per="FTE/year")] = 0.0
+    attrition_rate: Annotated[
+        float,
+        Rate(0.0, 5.0),
+        Label("attrition rate", "rate", per="year", note="share of headcount replaced"),
+    ] = 0.0
     cost_per_hire: Annotated[Money, Label("cost per hire", "money")] = 0.0
 
 
 class StaffRole(Role):
-    avoidable: bool = True
+    avoidable: Annotated[bool, AVOIDABLE] = True
 
 
 class Workload(Strict):
-    unit: Name = "unit"
-    monthly_volume: Annotated[Count, Label("monthly volume", "count")]
+    unit: Annotated[Name, Label("unit of work", "text")] = "unit"
+    monthly_volume: Annotated[Count, Label("monthly volume", "units", per="month")]
     # values.twelve says what the list is for before the generic length check would
     seasonality: Annotated[
         list[Count],
         Field(min_length=12, max_length=12),
         BeforeValidator(values.twelve),
-        Label("seasonality", "number"),
+        Label("seasonality", "number", note="× monthly volume"),
     ] = Field(default_factory=values.twelve_ones)
-    growth_rate: Annotated[GrowthRate, Label("volume growth rate", "rate")] = 0.0
+    growth_rate: Annotated[GrowthRate, Label("volume growth rate", "rate", per="year")] = 0.0
 
 
 class VariableCost(Strict):
     name: Name
-    per_unit: Annotated[Money, Label("cost per unit", "money")]
-    avoidable: bool = True
+    per_unit: Annotated[Money, Label("cost per unit", "money", per="unit")]
+    avoidable: Annotated[bool, AVOIDABLE] = True
 
 
 class Overhead(Strict):
     name: Name
-    monthly: Annotated[Money | None, Label("per month", "money")] = None
-    annual: Annotated[Money | None, Label("per year", "money")] = None
-    per_head_monthly: Annotated[Money | None, Label("per head per month", "money")] = None
-    avoidable: bool = True
+    monthly: Annotated[Money | None, Label("per month", "money", per="month")] = None
+    annual: Annotated[Money | None, Label("per year", "money", per="year")] = None
+    per_head_monthly: Annotated[
+        Money | None, Label("per head per month", "money", per="FTE/month")
+    ] = None
+    avoidable: Annotated[bool, AVOIDABLE] = True
 
     @model_validator(mode="after")
     def _one_amount(self) -> Self:
@@ -280,18 +339,23 @@ class Overhead(Strict):
 class OneTime(Strict):
     name: Name
     amount: Annotated[Money, Label("amount", "money")]
-    month: Annotated[int, Whole(0), Label("month", "month")] = 0
-    avoidable: bool = True
+    month: Annotated[int, Whole(0), MONTH] = 0
+    avoidable: Annotated[bool, AVOIDABLE] = True
 
 
 class InHouse(Strict):
     kind: Literal["in_house"] = "in_house"
-    name: Name
-    currency: Currency = "USD"
+    name: Annotated[Name, NAME]
+    currency: Annotated[Currency, Label("analysis currency", "currency")] = "USD"
     analysis: Analysis = ALL_DEFAULTS
     calendar: Calendar = ALL_DEFAULTS
-    salary_growth: Annotated[GrowthRate, Label("salary growth", "rate")] = 0.0
-    inflation: Annotated[GrowthRate, Label("inflation", "rate")] = 0.0
+    salary_growth: Annotated[
+        GrowthRate, Label("salary growth", "rate", per="year", note="salaries, benefits")
+    ] = 0.0
+    inflation: Annotated[
+        GrowthRate,
+        Label("inflation", "rate", per="year", note="overheads, variable costs, hiring"),
+    ] = 0.0
     staff: Annotated[list[StaffRole], Field(min_length=1)]
     workload: Workload | None = None
     variable_costs: list[VariableCost] = Field(default_factory=list)
@@ -329,8 +393,8 @@ class InHouse(Strict):
 
 
 class Tier(Strict):
-    up_to: Annotated[Count | None, Label("up to", "count")] = None
-    per_unit: Annotated[Money, Label("price per unit", "money")]
+    up_to: Annotated[Count | None, Label("up to", "units", per="month")] = None
+    per_unit: Annotated[Money, Label("price per unit", "money", per="unit", currency="quote")]
 
 
 # a charge's pricing forms, in the order its messages name them
@@ -341,14 +405,25 @@ class Charge(Strict):
     """One line of a vendor's quote: exactly one pricing form."""
 
     name: Name
-    monthly: Annotated[Money | None, Label("per month", "money")] = None
-    per_fte_month: Annotated[Money | None, Label("per FTE per month", "money")] = None
-    fte: Annotated[Count | None, Label("FTE", "count")] = None
-    per_hour: Annotated[Money | None, Label("per hour", "money")] = None
-    hours_per_month: Annotated[Count | None, Label("hours per month", "hours")] = None
-    per_unit: Annotated[Money | None, Label("per unit", "money")] = None
+    monthly: Annotated[
+        Money | None,
+        Label("per month", "money", per="month", currency="quote"),
+    ] = None
+    per_fte_month: Annotated[
+        Money | None, Label("per FTE per month", "money", per="FTE/month", currency="quote")
+    ] = None
+    fte: Annotated[Count | None, Label("FTE billed", "fte")] = None
+    per_hour: Annotated[
+        Money | None,
+        Label("per hour", "money", per="hour", currency="quote"),
+    ] = None
+    hours_per_month: Annotated[Count | None, Label("hours billed", "hours", per="month")] = None
+    per_unit: Annotated[
+        Money | None,
+        Label("per unit", "money", per="unit", currency="quote"),
+    ] = None
     tiers: Annotated[list[Tier], Field(min_length=1)] | None = None
-    tier_mode: Literal["graduated", "volume"] | None = None
+    tier_mode: Annotated[Literal["graduated", "volume"] | None, Label("tier mode", "text")] = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
@@ -436,30 +511,49 @@ def _check_tiers(tiers: list[Tier]) -> None:
 
 class TransitionCost(Strict):
     name: Name
-    amount: Annotated[Money, Label("amount", "money")]
-    currency: Currency | None = None
-    month: Annotated[int, Whole(0), Label("month", "month")] = 0
+    amount: Annotated[Money, Label("amount", "money", currency="own")]
+    currency: Annotated[Currency | None, Label("currency", "currency")] = None
+    month: Annotated[int, Whole(0), MONTH] = 0
 
 
 class Transition(Strict):
-    parallel_run_months: Annotated[int, Whole(0), Label("parallel run", "months")] = 0
+    parallel_run_months: Annotated[
+        int,
+        Whole(0),
+        Label("parallel run", "months", note="both operations run in months 1..N"),
+    ] = 0
     costs: list[TransitionCost] = Field(default_factory=list)
 
 
 class Vendor(Strict):
     kind: Literal["vendor"] = "vendor"
-    name: Name
-    currency: Currency | None = None
+    name: Annotated[Name, NAME]
+    currency: Annotated[Currency | None, Label("quote currency", "currency")] = None
     fx_rate: Annotated[
-        Annotated[float, Number(0, MAX_COUNT, low_open=True)] | None, Label("fx rate", "fx")
+        Annotated[float, Number(0, MAX_COUNT, low_open=True)] | None,
+        Label("exchange rate", "fx"),
     ] = None
-    scope: Annotated[float, Rate(0.0, 1.0, low_open=True), Label("scope", "rate")] = 1.0
-    annual_escalation: Annotated[GrowthRate, Label("annual escalation", "rate")] = 0.0
-    minimum_monthly_fee: Annotated[Money, Label("minimum monthly fee", "money")] = 0.0
+    scope: Annotated[
+        float,
+        Rate(0.0, 1.0, low_open=True),
+        Label("scope", "rate", note="share of the avoidable operation taken over"),
+    ] = 1.0
+    annual_escalation: Annotated[
+        GrowthRate, Label("annual price escalation", "rate", per="year")
+    ] = 0.0
+    minimum_monthly_fee: Annotated[
+        Money, Label("minimum monthly fee", "money", per="month", currency="quote")
+    ] = 0.0
     pricing: Annotated[list[Charge], Field(min_length=1)]
-    sla_credit_rate: Annotated[ShareRate, Label("SLA credit rate", "rate")] = 0.0
-    governance_rate: Annotated[ShareRate, Label("governance rate", "rate")] = 0.0
-    risk_contingency_rate: Annotated[ShareRate, Label("risk contingency rate", "rate")] = 0.0
+    sla_credit_rate: Annotated[
+        ShareRate, Label("SLA credit rate", "rate", note="expected share of fees credited back")
+    ] = 0.0
+    governance_rate: Annotated[
+        ShareRate, Label("governance rate", "rate", note="share of fees spent managing the vendor")
+    ] = 0.0
+    risk_contingency_rate: Annotated[
+        ShareRate, Label("risk contingency rate", "rate", note="share of fees held in reserve")
+    ] = 0.0
     retained_staff: list[Role] = Field(default_factory=list)
     transition: Transition = ALL_DEFAULTS
 
@@ -543,20 +637,40 @@ class FieldDescription:
     whole: bool
 
 
+def label_of(kind: FileKind, loc: tuple[str | int, ...]) -> Label:
+    """What the field at `loc` in a `kind` file is called, numeric or not.
+
+    An entry of a labelled list (a month of `seasonality`) is called as the list is.
+    KeyError when `loc` names no field or an unlabelled one.
+    """
+    model = FILE_MODELS[kind]
+    label: Label | None = None
+    for depth in range(1, len(loc) + 1):
+        own = [m for m in markers(leaf_annotation(model, loc[:depth])) if isinstance(m, Label)]
+        if own:
+            label = own[0]
+        elif not isinstance(loc[depth - 1], int):
+            label = None
+    if label is None:
+        raise KeyError(f"no label: {loc}")
+    return label
+
+
+def choices(kind: FileKind, loc: tuple[str | int, ...]) -> tuple[str, ...]:
+    """The values a text field takes when the model lists them (tier_mode), else ()."""
+    annotation = unwrap(leaf_annotation(FILE_MODELS[kind], loc))
+    return get_args(annotation) if get_origin(annotation) is Literal else ()
+
+
 def describe(kind: FileKind, loc: tuple[str | int, ...]) -> FieldDescription:
     """Label, unit and bounds of the numeric field at `loc` in a `kind` file.
 
     `describe("in_house", ("staff", 0, "annual_salary")).label` is "annual salary".
     KeyError when `loc` names no numeric field.
     """
-    model = FILE_MODELS[kind]
-    label: Label | None = None
-    for depth in range(1, len(loc) + 1):
-        # the field's own label, or (for an entry of a list) the list's
-        own = [m for m in markers(leaf_annotation(model, loc[:depth])) if isinstance(m, Label)]
-        label = own[0] if own else label
-    bound = bound_of(leaf_annotation(model, loc))
-    if bound is None or label is None:
+    label = label_of(kind, loc)
+    bound = bound_of(leaf_annotation(FILE_MODELS[kind], loc))
+    if bound is None:
         raise KeyError(f"not a numeric field: {loc}")
     return FieldDescription(
         label.text,

@@ -10,6 +10,7 @@ engine owns: payback months, percentiles and sweep grids come in as results.
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,6 +23,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..engine.results import Comparison
 from ..errors import UsageError
+from ..inputs.models import describe
+from ..inputs.paths import parse_path
 from ..rules import HALF_CENT, IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, wins
 from .format import LABELS, currency_symbol, money, money_short, months, percent
 from .output import check_target, write_atomically
@@ -101,22 +104,6 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "none",  # text stays text: searchable, editable on the slide
     "svg.hashsalt": "outsourcecalc",  # the same ids in every run
 }
-# Inputs that the files write as rates (models.Rate): shown as percentages on a chart.
-RATE_FIELDS = frozenset(
-    {
-        "discount_rate",
-        "benefits_rate",
-        "attrition_rate",
-        "growth_rate",
-        "salary_growth",
-        "inflation",
-        "scope",
-        "annual_escalation",
-        "sla_credit_rate",
-        "governance_rate",
-        "risk_contingency_rate",
-    }
-)
 
 
 # -- file handling ------------------------------------------------------------
@@ -208,8 +195,14 @@ def _money_axis(axis: Any, currency: str) -> None:
     axis.set_major_formatter(MoneyFormatter())
 
 
+@functools.cache
 def _is_rate(path: str) -> bool:
-    return path.rsplit(".", 1)[-1].split("[", 1)[0] in RATE_FIELDS
+    """Whether the input a path names is a rate by its unit in the models: shown as 8%."""
+    try:
+        parsed = parse_path(path)
+        return describe(parsed.target, parsed.loc).unit == "rate"
+    except (UsageError, KeyError):  # not a path to a numeric input: shown as a number
+        return False
 
 
 def input_value(path: str, x: float) -> str:

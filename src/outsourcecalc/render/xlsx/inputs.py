@@ -1,59 +1,46 @@
 """The Inputs sheet: every assumption of both files, labelled, with units, as named cells.
 
-The field tables say how each input is labelled, in which unit and number format; the
-sheet writes them in the order of the files, each cell named after its input path.
+The sheet chooses which inputs it shows and where; what each is called and what its
+values are (label, unit, note, currency) it reads from the models' `Label` markers, and
+the unit gives the cell's number format. It writes them in the order of the files, each
+cell named after its input path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ...inputs.loader import Document, Loc
-from ...inputs.models import Charge, Vendor
+from ...inputs.models import Charge, FileKind, Label, Vendor, choices, label_of
 from .book import MONTH_NAMES, Book
 
 
-@dataclass(frozen=True)
-class Field:
-    """An input: label, unit ("{cur}": analysis currency, "{q}": the quote's, "{units}": of
-    work, e.g. tickets) and kind (its number format)."""
-
-    loc: Loc
-    label: str
-    unit: str = ""
-    kind: str = "count"
+def _locs(*keys: str) -> tuple[Loc, ...]:
+    return tuple((key,) for key in keys)
 
 
-def _fields(*rows: tuple[str, str, str, str]) -> tuple[Field, ...]:
-    return tuple(Field((key,), label, unit, kind) for key, label, unit, kind in rows)
-
-
-ROLE_FIELDS = _fields(
-    ("headcount", "Headcount", "FTE", "count"),
-    ("annual_salary", "Annual salary", "{cur}/FTE/year", "money"),
-    ("benefits_rate", "Benefits rate", "share of salary", "rate"),
-    ("benefits_per_head_annual", "Flat benefits", "{cur}/FTE/year", "money"),
-    ("time_off_days", "Time off", "days/FTE/year", "count"),
-    ("attrition_rate", "Attrition", "share/year", "rate"),
-    ("cost_per_hire", "Cost per hire", "{cur}", "money"),
+# The columns of each table, as paths inside one of its entries.
+ROLE_FIELDS = _locs(
+    "headcount",
+    "annual_salary",
+    "benefits_rate",
+    "benefits_per_head_annual",
+    "time_off_days",
+    "attrition_rate",
+    "cost_per_hire",
 )
-AVOIDABLE = Field(("avoidable",), "Avoidable", "stops if outsourced", "bool")
-CHARGE_FIELDS = _fields(
-    ("monthly", "Monthly", "{q}/month", "money"),
-    ("per_fte_month", "Per FTE-month", "{q}", "money"),
-    ("fte", "FTE billed", "FTE", "count"),
-    ("per_hour", "Per hour", "{q}/hour", "money"),
-    ("hours_per_month", "Hours", "hours/month", "volume"),
-    ("per_unit", "Per unit", "{q}/unit", "price"),
-    ("tier_mode", "Tier mode", "graduated/volume", "text"),
+STAFF_FIELDS = (*ROLE_FIELDS, ("avoidable",))
+CHARGE_FIELDS = _locs(
+    "monthly", "per_fte_month", "fte", "per_hour", "hours_per_month", "per_unit", "tier_mode"
 )
-TIER_FIELDS = _fields(
-    ("up_to", "Up to", "{units}/month", "volume"), ("per_unit", "Per unit", "{q}/unit", "price")
-)
+TIER_FIELDS = _locs("up_to", "per_unit")
+VARIABLE_COST_FIELDS = _locs("per_unit", "avoidable")
+OVERHEAD_FIELDS = _locs("monthly", "annual", "per_head_monthly", "avoidable")
+ONE_TIME_FIELDS = _locs("amount", "month", "avoidable")
+TRANSITION_COST_FIELDS = _locs("amount", "currency", "month")
 FORM_LABELS = {
     "monthly": "fixed monthly",
     "per_fte_month": "per FTE-month",
@@ -61,76 +48,55 @@ FORM_LABELS = {
     "per_unit": "per unit",
     "tiers": "tiered per unit",
 }
-IN_HOUSE_SCALARS: tuple[tuple[str, tuple[Field, ...]], ...] = (
-    (
-        "",
-        (
-            Field(("name",), "Name", "", "text"),
-            Field(("currency",), "Analysis currency", "ISO 4217", "text"),
-        ),
-    ),
+# The inputs shown one per row, under their headings.
+IN_HOUSE_SCALARS: tuple[tuple[str, tuple[Loc, ...]], ...] = (
+    ("", _locs("name", "currency")),
     (
         "Analysis",
         (
-            Field(
-                ("analysis", "horizon_months"), "Horizon", "months (one Monthly row each)", "int"
-            ),
-            Field(("analysis", "discount_rate"), "Discount rate", "per year", "rate"),
-            Field(("analysis", "start_month"), "Start month", "of month 1 (1 = January)", "int"),
+            ("analysis", "horizon_months"),
+            ("analysis", "discount_rate"),
+            ("analysis", "start_month"),
         ),
     ),
     (
         "Calendar and growth",
         (
-            Field(("calendar", "working_days_per_year"), "Working days per year", "days/year"),
-            Field(("calendar", "hours_per_day"), "Hours per day", "hours/day"),
-            Field(("salary_growth",), "Salary growth", "per year: salaries, benefits", "rate"),
-            Field(("inflation",), "Inflation", "per year: overheads, variable, hiring", "rate"),
+            ("calendar", "working_days_per_year"),
+            ("calendar", "hours_per_day"),
+            ("salary_growth",),
+            ("inflation",),
         ),
     ),
 )
-WORKLOAD_FIELDS = (
-    Field(("workload", "unit"), "Unit of work", "", "text"),
-    Field(("workload", "monthly_volume"), "Monthly volume", "{units}/month", "volume"),
-    Field(("workload", "growth_rate"), "Volume growth", "per year", "rate"),
-    *(
-        Field(("workload", "seasonality", k), f"Seasonality: {m}", "× monthly volume", "factor")
-        for k, m in enumerate(MONTH_NAMES)
-    ),
+WORKLOAD_FIELDS: tuple[Loc, ...] = (
+    ("workload", "unit"),
+    ("workload", "monthly_volume"),
+    ("workload", "growth_rate"),
+    *(("workload", "seasonality", k) for k in range(12)),
 )
-VENDOR_FIELDS = (
-    Field(("name",), "Name", "", "text"),
-    Field(("currency",), "Quote currency", "ISO 4217", "text"),
-    Field(("fx_rate",), "Exchange rate", "{cur} per 1 {q}", "fx"),
-    Field(("scope",), "Scope", "share of the avoidable operation taken over", "rate"),
-    Field(("annual_escalation",), "Annual price escalation", "per year", "rate"),
-    Field(("minimum_monthly_fee",), "Minimum monthly fee", "{q}/month", "money"),
+VENDOR_FIELDS = _locs(
+    "name", "currency", "fx_rate", "scope", "annual_escalation", "minimum_monthly_fee"
 )
-SERVICE_FIELDS = (
-    Field(("sla_credit_rate",), "Expected SLA credits", "share of fees (reduce cost)", "rate"),
-    Field(("governance_rate",), "Governance", "share of fees: vendor management", "rate"),
-    Field(("risk_contingency_rate",), "Risk contingency", "share of fees", "rate"),
-)
-PARALLEL_RUN = Field(
-    ("transition", "parallel_run_months"), "Parallel run", "months (1..N: both run)", "int"
-)
-# the month of a one-time item or a transition cost
-MONTH = Field(("month",), "Month", "0..horizon", "int")
-VARIABLE_COST_FIELDS = (Field(("per_unit",), "Per unit", "{cur}/unit", "price"), AVOIDABLE)
-OVERHEAD_FIELDS = (
-    *_fields(
-        ("monthly", "Monthly", "{cur}/month", "money"),
-        ("annual", "Annual", "{cur}/year", "money"),
-        ("per_head_monthly", "Per head", "{cur}/FTE/month", "money"),
-    ),
-    AVOIDABLE,
-)
-ONE_TIME_FIELDS = (Field(("amount",), "Amount", "{cur}", "money"), MONTH, AVOIDABLE)
-TRANSITION_COST_FIELDS = (
-    Field(("amount",), "Amount", "in its currency", "money"),
-    Field(("currency",), "Currency", "ISO 4217", "text"),
-    MONTH,
-)
+SERVICE_FIELDS = _locs("sla_credit_rate", "governance_rate", "risk_contingency_rate")
+PARALLEL_RUN: Loc = ("transition", "parallel_run_months")
+
+
+def caption(label: Label) -> str:
+    """A label as a row or column heading: "annual salary" is "Annual salary"."""
+    return label.text[:1].upper() + label.text[1:]
+
+
+def number_format(label: Label) -> str:
+    """The number format (a kind of book.NUMBER_FORMATS) of an input with this label."""
+    if label.unit == "money":
+        return "price" if label.per == "unit" else "money"  # a unit price may need 4 decimals
+    if label.unit in ("months", "month"):
+        return "int"
+    if label.unit in ("fte", "units", "days", "hours"):
+        # a monthly quantity (a volume, hours billed) can run to thousands
+        return "volume" if label.per == "month" else "count"
+    return {"currency": "text", "flag": "bool", "number": "factor"}.get(label.unit, label.unit)
 
 
 def _source(doc: Document | None, loc: Loc) -> tuple[str, bool]:
@@ -167,6 +133,7 @@ class InputsSheet:
         self.ws = ws
         self.row = 2
         self.doc: Document | None = None
+        self.kind: FileKind = "in_house"
         self.model: Any = None
         self.prefix = ""
         self.quote = ""
@@ -175,11 +142,41 @@ class InputsSheet:
         path = "_".join(str(part) for part in loc)
         return path if loc[0] == "analysis" else f"{self.prefix}_{path}"
 
-    def unit(self, text: str) -> str:
+    def label(self, loc: Loc) -> Label:
+        """What the input at `loc` of the file being written is called (from the models)."""
+        return label_of(self.kind, loc)
+
+    def unit(self, loc: Loc) -> str:
+        """What the input's values are, for the unit column: "USD/FTE/year", "per year"."""
+        label = self.label(loc)
         workload = self.book.case.in_house.workload
-        units = f"{workload.unit}s" if workload else "units"
-        text = text.replace("{cur}", self.book.currency).replace("{units}", units)
-        return text.replace("{q}", self.quote)
+        per = f"/{label.per}" if label.per else ""
+        currency = {
+            "analysis": self.book.currency,
+            "quote": self.quote,
+            "own": "in its currency",
+        }[label.currency]
+        base = {
+            "money": currency + per,
+            "rate": f"per {label.per}" if label.per else "",
+            "fx": f"{self.book.currency} per 1 {self.quote}",
+            "fte": "FTE" + per,
+            "units": (f"{workload.unit}s" if workload else "units") + per,
+            "days": "days" + per,
+            "hours": "hours" + per,
+            "months": "months" + per,
+            "currency": "ISO 4217",
+        }.get(label.unit, "")
+        note = label.note or "/".join(choices(self.kind, loc))
+        return ": ".join(part for part in (base, note) if part)
+
+    def caption_of(self, loc: Loc) -> str:
+        """The row heading of an input; an entry of a list (seasonality) adds its month."""
+        text = caption(self.label(loc))
+        return f"{text}: {MONTH_NAMES[loc[-1]]}" if isinstance(loc[-1], int) else text
+
+    def fmt(self, loc: Loc) -> str:
+        return number_format(self.label(loc))
 
     # -- layout
 
@@ -190,10 +187,11 @@ class InputsSheet:
             self.ws.write_string(self.row, 0, text, self.book.fmt("text", style))
             self.row += 1
 
-    def value(self, row: int, col: int, value: Any, kind: str, loc: Loc) -> str:
-        """Write one input as a named cell; return where it came from."""
+    def value(self, row: int, col: int, value: Any, loc: Loc, kind: str = "") -> str:
+        """Write one input as a named cell (in its unit's number format unless `kind` says
+        another); return where it came from."""
         source, overridden = _source(self.doc, loc)
-        fmt = self.book.fmt(kind, "override" if overridden else "input")
+        fmt = self.book.fmt(kind or self.fmt(loc), "override" if overridden else "input")
         if isinstance(value, bool):
             self.ws.write_boolean(row, col, value, fmt)
         elif isinstance(value, str):
@@ -203,15 +201,15 @@ class InputsSheet:
         self.book.name(self.name_of(loc), self.SHEET, row, col)
         return source
 
-    def scalars(self, fields: Sequence[Field], defaults: dict[Loc, Any] | None = None) -> None:
+    def scalars(self, fields: Sequence[Loc], defaults: dict[Loc, Any] | None = None) -> None:
         """One input per row: label, value, unit ... source."""
-        for f in fields:
-            value = _get(self.model, f.loc)
+        for loc in fields:
+            value = _get(self.model, loc)
             if value is None:
-                value = (defaults or {})[f.loc]
-            self.ws.write_string(self.row, 0, f.label)
-            source = self.value(self.row, 1, value, f.kind, f.loc)
-            self.ws.write_string(self.row, 2, self.unit(f.unit), self.book.fmt("text", "note"))
+                value = (defaults or {})[loc]
+            self.ws.write_string(self.row, 0, self.caption_of(loc))
+            source = self.value(self.row, 1, value, loc)
+            self.ws.write_string(self.row, 2, self.unit(loc), self.book.fmt("text", "note"))
             self.ws.write_string(self.row, self.SOURCE_COL, source, self.book.fmt("text", "key"))
             self.row += 1
 
@@ -226,17 +224,22 @@ class InputsSheet:
         self.row += 1
 
     def header(self, first: str, labels: Sequence[tuple[str, str]]) -> None:
+        """A table's column headings: each a (label, unit) pair."""
         fmt = self.book.fmt("text", "header")
         for col in range(self.SOURCE_COL + 1):
             self.ws.write_blank(self.row, col, None, fmt)
         self.ws.write_string(self.row, 0, first, fmt)
         for col, (label, unit) in enumerate(labels, start=1):
-            self.ws.write_string(
-                self.row, col, label + (f"\n({self.unit(unit)})" if unit else ""), fmt
-            )
+            self.ws.write_string(self.row, col, label + (f"\n({unit})" if unit else ""), fmt)
         self.ws.write_string(self.row, self.SOURCE_COL, "Source", fmt)
         self.ws.set_row(self.row, 44)
         self.row += 1
+
+    def columns(self, list_loc: Loc, fields: Sequence[Loc]) -> list[tuple[str, str]]:
+        """The (label, unit) headings of a table's fields, from an entry of the list."""
+        return [
+            (self.caption_of((*list_loc, 0, *f)), self.unit((*list_loc, 0, *f))) for f in fields
+        ]
 
     def row_source(self, loc: Loc, sources: list[str]) -> None:
         """The file line of a table row, and any --set that changed one of its cells."""
@@ -253,25 +256,25 @@ class InputsSheet:
         first: str,
         label_key: str,
         list_loc: Loc,
-        fields: Sequence[Field],
-        effective: Callable[[Any, Field], Any] | None = None,
+        fields: Sequence[Loc],
+        effective: Callable[[Any, Loc], Any] | None = None,
     ) -> int:
         """A list of the file (staff, overheads, ...): a row per item; returns the first row."""
         items = _get(self.model, list_loc)
         self.heading(title)
-        self.header(first, [(f.label, f.unit) for f in fields])
+        self.header(first, self.columns(list_loc, fields))
         top = self.row
         for i, item in enumerate(items):
             loc = (*list_loc, i)
-            sources = [self.value(self.row, 0, getattr(item, label_key), "text", (*loc, label_key))]
+            sources = [self.value(self.row, 0, getattr(item, label_key), (*loc, label_key), "text")]
             for col, f in enumerate(fields, start=1):
-                value = effective(item, f) if effective else _get(item, f.loc)
+                value = effective(item, f) if effective else _get(item, f)
                 if value is not None:
-                    sources.append(self.value(self.row, col, value, f.kind, (*loc, *f.loc)))
+                    sources.append(self.value(self.row, col, value, (*loc, *f)))
             self.row_source(loc, sources)
             self.row += 1
         for col, f in enumerate(fields, start=1):
-            self.book.name(self.name_of((*list_loc, *f.loc)), self.SHEET, top, col, self.row - 1)
+            self.book.name(self.name_of((*list_loc, *f)), self.SHEET, top, col, self.row - 1)
         return top
 
     # -- the sheet
@@ -299,12 +302,17 @@ class InputsSheet:
         book = self.book
         case = book.case
         ih = self.model = case.in_house
-        self.doc, self.prefix, self.quote = case.in_house_doc, "ih", book.currency
+        self.doc, self.kind, self.prefix, self.quote = (
+            case.in_house_doc,
+            "in_house",
+            "ih",
+            book.currency,
+        )
         self.heading(f"In-house baseline: {ih.name}", "section")
         for title, fields in IN_HOUSE_SCALARS:
             self.heading(title)
             self.scalars(fields)
-        self.table("Staff", "Role", "role", ("staff",), (*ROLE_FIELDS, AVOIDABLE))
+        self.table("Staff", "Role", "role", ("staff",), STAFF_FIELDS)
         if ih.workload is not None:
             self.heading("Workload")
             top = self.row + len(WORKLOAD_FIELDS) - 12
@@ -358,7 +366,7 @@ class InputsSheet:
         book = self.book
         case = book.case
         ih = case.in_house
-        self.model = vendor
+        self.model, self.kind = vendor, "vendor"
         self.doc = case.vendor_docs[index] if index < len(case.vendor_docs) else None
         self.prefix = p = f"vendor_{index}"
         self.quote = vendor.currency or ih.currency
@@ -381,9 +389,9 @@ class InputsSheet:
         if costs:
             fields = TRANSITION_COST_FIELDS
 
-            def effective(item: Any, f: Field) -> Any:
-                value = _get(item, f.loc)
-                return ih.currency if value is None and f.loc == ("currency",) else value
+            def effective(item: Any, f: Loc) -> Any:
+                value = _get(item, f)
+                return ih.currency if value is None and f == ("currency",) else value
 
             top = self.table(
                 "Transition costs", "Cost", "name", ("transition", "costs"), fields, effective
@@ -417,30 +425,30 @@ class InputsSheet:
         """The charges, one form each; tiered charges get a table of their bands below."""
         book = self.book
         self.heading("Pricing (one form per charge)")
-        self.header("Charge", [("Form", ""), *((f.label, f.unit) for f in CHARGE_FIELDS)])
+        self.header("Charge", [("Form", ""), *self.columns(("pricing",), CHARGE_FIELDS)])
         for j, charge in enumerate(vendor.pricing):
             loc: Loc = ("pricing", j)
-            sources = [self.value(self.row, 0, charge.name, "text", (*loc, "name"))]
+            sources = [self.value(self.row, 0, charge.name, (*loc, "name"), "text")]
             self.ws.write_string(self.row, 1, FORM_LABELS[charge.form])
             for col, f in enumerate(CHARGE_FIELDS, start=2):
-                value = _get(charge, f.loc)
-                if f.loc == ("hours_per_month",) and charge.form == "per_hour" and value is None:
+                value = _get(charge, f)
+                if f == ("hours_per_month",) and charge.form == "per_hour" and value is None:
                     # the contract's default, kept live: P times the scope
                     self.ws.write_formula(
                         self.row,
                         col,
                         f"=ih_productive_hours_per_month*{p}_scope",
-                        book.fmt("volume", "derived"),
+                        book.fmt(self.fmt((*loc, *f)), "derived"),
                         book.streams.productive_hours * float(vendor.scope),
                     )
                     book.name(self.name_of((*loc, "hours_per_month")), self.SHEET, self.row, col)
                     continue
-                if f.loc == ("tier_mode",) and charge.form == "tiers":
+                if f == ("tier_mode",) and charge.form == "tiers":
                     value = value or "graduated"
-                    options = {"validate": "list", "source": ["graduated", "volume"]}
+                    options = {"validate": "list", "source": list(choices("vendor", (*loc, *f)))}
                     self.ws.data_validation(self.row, col, self.row, col, options)
                 if value is not None:
-                    sources.append(self.value(self.row, col, value, f.kind, (*loc, *f.loc)))
+                    sources.append(self.value(self.row, col, value, (*loc, *f)))
             self.row_source(loc, sources)
             self.row += 1
         for j, charge in enumerate(vendor.pricing):
@@ -449,7 +457,7 @@ class InputsSheet:
 
     def tiers(self, j: int, charge: Charge) -> None:
         self.heading(f"Tiers of '{charge.name}' (units per month, counted from zero)")
-        self.header("Tier", [(f.label, f.unit) for f in TIER_FIELDS])
+        self.header("Tier", self.columns(("pricing", j, "tiers"), TIER_FIELDS))
         for k, tier in enumerate(charge.tiers or []):
             loc: Loc = ("pricing", j, "tiers", k)
             self.ws.write_string(self.row, 0, f"Tier {k + 1}")
@@ -457,7 +465,7 @@ class InputsSheet:
             if tier.up_to is None:
                 self.ws.write_string(self.row, 1, "(no limit)", self.book.fmt("text", "note"))
             else:
-                sources.append(self.value(self.row, 1, tier.up_to, "volume", (*loc, "up_to")))
-            sources.append(self.value(self.row, 2, tier.per_unit, "price", (*loc, "per_unit")))
+                sources.append(self.value(self.row, 1, tier.up_to, (*loc, "up_to")))
+            sources.append(self.value(self.row, 2, tier.per_unit, (*loc, "per_unit")))
             self.row_source(loc, sources)
             self.row += 1
