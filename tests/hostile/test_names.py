@@ -110,3 +110,12 @@ def test_markdown_shows_a_name_as_text(tmp_path: Path, command: str) -> None:
     assert "<img" not in text and "[click](" not in text and "**bold**" not in text
     if command != "sensitivity":  # it names inputs by path, not vendors
         assert "&lt;img src=x onerror=alert(1)&gt; \\[click\\](http://evil.example)" in text
+
+
+def test_a_name_longer_than_a_header_can_show_is_refused(tmp_path: Path) -> None:
+    """A workbook cell holds 32,767 characters: a 40,000-character name was cut silently."""
+    vendor = renamed(tmp_path, "A" * 40_000)
+    result = CliRunner().invoke(app, ["export", str(IN_HOUSE), str(vendor), "--xlsx", "x.xlsx"])
+    assert result.exit_code == 2
+    assert result.output == f"{vendor}:10:1: name: must be at most 200 characters (got 40,000)\n"
+    assert not Path("x.xlsx").exists()

@@ -208,11 +208,14 @@ class Label:
 GrowthRate = Annotated[float, Rate(-0.5, 1.0)]
 ShareRate = Annotated[float, Rate(0.0, 1.0)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD")]
+MAX_NAME = 200  # characters: a name is read in a table header, a chart, a workbook cell
 Name = Annotated[
     str,
-    Field(min_length=1),
+    Field(min_length=1, max_length=MAX_NAME),
     AfterValidator(values.plain_name),
-    WithJsonSchema({"type": "string", "minLength": 1, "pattern": values.NAME_PATTERN}),
+    WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": MAX_NAME, "pattern": values.NAME_PATTERN}
+    ),
 ]
 # labels that several models share
 NAME = Label("name", "text")

@@ -31,6 +31,7 @@ _MESSAGES = {
     "too_short": "needs at least {min_length} {noun}",
     "too_long": "takes at most {max_length} entries",
     "string_too_short": "must not be empty",
+    "string_too_long": "must be at most {max_length} characters (got {length:,})",
     "string_pattern_mismatch": "expected a 3-letter ISO 4217 code such as USD",
     "greater_than": "must be above {gt}",
     "greater_than_equal": "must be at least {ge}",
@@ -115,6 +116,8 @@ def _problem(doc: Document, err: Any, model: type[BaseModel]) -> Problem:
                 ctx = {**ctx, "min_length": "one", "noun": noun}
             else:
                 ctx = {**ctx, "noun": "entries"}
+        if kind == "string_too_long":
+            ctx = {**ctx, "length": len(err["input"])}
         message = template.format(**ctx)
     else:
         message = err["msg"]
