@@ -46,6 +46,16 @@ def in_data(monkeypatch: pytest.MonkeyPatch) -> None:
 
 CASES = [
     case(
+        "misplaced_field",
+        "{IH} misplaced_field.yaml",
+        "invalid/misplaced_field.yaml:7:5: pricing[0].minimum_monthly_fee: unknown field; minimum_monthly_fee belongs at the top level of the file, not here",
+    ),
+    case(
+        "flow_mapping_comma",
+        "{IH} flow_mapping_comma.yaml",
+        'invalid/flow_mapping_comma.yaml:9:26: transition.costs[0].8 weeks): unknown field; this looks like the rest of a value that YAML cut at a comma ({a: b, c} splits at every comma): put that value in quotes, e.g. name: "x, y"',
+    ),
+    case(
         "unknown_key",
         "unknown_key.yaml {V}",
         'invalid/unknown_key.yaml:5:5: staff[0].anual_salary: unknown field; did you mean "annual_salary"?',

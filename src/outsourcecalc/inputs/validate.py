@@ -9,6 +9,7 @@ workload, transition currencies, parallel run within the horizon).
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, Literal, overload
 
 from pydantic import BaseModel, ValidationError
@@ -142,14 +143,49 @@ def _show(value: Any) -> str:
 
 
 def _suggest(model: type[BaseModel], loc: Loc) -> str:
-    """'; did you mean "x"?' for a misspelled key, from the fields allowed at that place."""
+    """What an unknown key most likely is: a misspelling of a field allowed at that place,
+    a field that belongs elsewhere in the file, or the tail of a value cut at a comma."""
     close = _closest(model, loc)
     if close is not None:
         return f'; did you mean "{close}"?'
+    key = str(loc[-1])
+    places = [p for p in _places(model, key) if _shape(p) != _shape(loc)]
+    if places:
+        where = " or ".join(f"in {_shape(p)}" if p[:-1] else "at the top level" for p in places)
+        return f"; {key} belongs {where} of the file, not here"
+    if _VALUE_TAIL.search(key):
+        return (
+            "; this looks like the rest of a value that YAML cut at a comma "
+            '({a: b, c} splits at every comma): put that value in quotes, e.g. name: "x, y"'
+        )
     fields = _fields_at(model, loc[:-1])
     if fields:
         return f"; expected one of: {', '.join(fields)}"
     return ""
+
+
+# a key no field could have: blanks, brackets, a leading digit (the tail of "2,8 weeks)")
+_VALUE_TAIL = re.compile(r"[\s()]|^\d")
+
+
+def _places(model: Any, key: str, prefix: Loc = ()) -> list[Loc]:
+    """Every place in a `model` file where `key` is a field (lists as index 0)."""
+    found: list[Loc] = []
+    for name, info in model.model_fields.items():
+        here = (*prefix, name)
+        if name == key:
+            found.append(here)
+        inner = _inner_model(info.annotation)
+        if inner is not None:
+            is_list = "list[" in str(info.annotation)
+            found += _places(inner, key, (*here, 0) if is_list else here)
+    return found
+
+
+def _shape(loc: Loc) -> str:
+    """Where a field sits, without list indexes: "pricing[N]"."""
+    parent = loc[:-1]
+    return "".join("[N]" if isinstance(p, int) else f".{p}" for p in parent).lstrip(".")
 
 
 def _closest(model: type[BaseModel], loc: Loc) -> str | None:
