@@ -341,6 +341,18 @@ def test_schema_is_json_that_every_example_satisfies(
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+def test_schema_takes_both_spellings_of_the_in_house_kind(cli: Invoke) -> None:
+    """`kind: in_house` in a file, `in-house` in the docs: either names the same schema."""
+    dashed, underscored = cli("schema", "in-house"), cli("schema", "in_house")
+    assert dashed.exit_code == underscored.exit_code == 0, underscored.output
+    assert dashed.stdout == underscored.stdout
+
+
+def test_help_says_where_to_start(cli: Invoke) -> None:
+    result = cli("--help")
+    assert "Start with `outsourcecalc init DIR`" in result.stdout
+
+
 def test_schema_rejects_what_validate_rejects(cli: Invoke, tmp_path: Path) -> None:
     """The editor's schema catches the commonest mistakes too: a typo and a percent as 28."""
     target = tmp_path / "in-house.schema.json"

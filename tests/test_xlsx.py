@@ -543,5 +543,5 @@ def test_without_xlsxwriter_says_what_to_install(
     target = tmp_path / "out.xlsx"
     result = cli("export", *example_args("payroll"), "--xlsx", target)
     assert result.exit_code == 2, result.output
-    assert "install outsourcecalc[xlsx]" in result.stderr
+    assert "pip install 'outsourcecalc[xlsx]'" in result.stderr
     assert not target.exists()

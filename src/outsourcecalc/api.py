@@ -290,6 +290,6 @@ def xlsx_renderer() -> Any:
         if (exc.name or "").split(".")[0] != "xlsxwriter":
             raise
         raise UsageError.option(
-            "--xlsx", "writing a workbook needs XlsxWriter: install outsourcecalc[xlsx]"
+            "--xlsx", "writing a workbook needs XlsxWriter: pip install 'outsourcecalc[xlsx]'"
         ) from None
     return xlsx

@@ -47,7 +47,9 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # inputs hold salaries
-    help="Make-or-buy cost calculator: the in-house operation against vendor quotes.",
+    help="Make-or-buy cost calculator: the in-house operation against vendor quotes.\n\n"
+    "New here? Start with `outsourcecalc init DIR`: a commented starter pair of files "
+    "that validates and compares; docs/SPEC.md explains every field.",
 )
 
 
@@ -266,6 +268,7 @@ def validate(
 
 class SchemaKind(enum.StrEnum):
     in_house = "in-house"
+    in_house_as_in_files = "in_house"  # as `kind:` spells it in a file
     vendor = "vendor"
 
 
@@ -278,11 +281,12 @@ def schema(
     from .inputs.models import InHouse, Vendor
 
     check_outputs([], output=output)
-    model = InHouse if kind is SchemaKind.in_house else Vendor
+    model = Vendor if kind is SchemaKind.vendor else InHouse
+    name = "vendor" if model is Vendor else "in-house"
     data = model.model_json_schema()
     data = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"https://outsourcecalc.dev/schema/{kind.value}.json",
+        "$id": f"https://outsourcecalc.dev/schema/{name}.json",
         **data,
     }
     write_output(json.dumps(data, indent=2) + "\n", output)
