@@ -340,3 +340,21 @@ def test_start_month_can_vary() -> None:
             outsourcecalc.evaluate(single).vendors[0]["npv_savings"], abs=0.005
         )
     assert len(set(np.round(npv, 2))) == 3
+
+
+def test_a_range_is_validated_as_one_array_with_the_fields_messages() -> None:
+    """A million values of one price validate in a blink (one check against the bounds,
+    the file validated at the two ends); a wrong value gets the field's own message."""
+    case = outsourcecalc.load(CC / "in_house.yaml", [CC / "vendor_offshore.yaml"])
+    started = time.perf_counter()
+    (axis,) = build_axes(case, ["vendor.pricing[0].per_fte_month=1:1000000:1"])
+    assert time.perf_counter() - started < 5
+    assert len(axis.values) == 1_000_000 and axis.values[-1] == 1_000_000.0
+    with pytest.raises(InputError) as caught:
+        build_axes(case, ["in_house.staff[0].attrition_rate=-1:6:0.5"])
+    assert str(caught.value) == (
+        "--vary in_house.staff[0].attrition_rate=-1:6:0.5: staff[0].attrition_rate: "
+        "values -1, -0.5, 5.5 and 1 more: must be from 0 to 5, that is 0% to 500% (got -1)"
+    )
+    with pytest.raises(InputError, match="must be below working_days_per_year"):
+        build_axes(case, ["in_house.staff[0].time_off_days=0:300:1"])

@@ -11,7 +11,7 @@ import csv
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, overload
 
 import numpy as np
@@ -20,9 +20,9 @@ from numpy.typing import NDArray
 from ..engine.batch import Chunk, evaluate_in_chunks
 from ..engine.model import RESULT_KEYS
 from ..engine.results import cents, fine, rounded
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..inputs.case import Case
-from ..inputs.paths import InputPath, parse_path, resolve_values, split_assignment
+from ..inputs.paths import InputPath, parse_path, path_bounds, resolve_values, split_assignment
 from ..rules import never_as_infinity, parse_rate, wins
 from .gates import Gate, GateCount
 
@@ -83,6 +83,13 @@ class Steps(Sequence[float]):
 
     def __len__(self) -> int:
         return self.size
+
+    def array(self) -> NDArray[np.float64]:
+        """Every value at once, equal to each `self[i]`."""
+        values = self.start + self.step * np.arange(self.size, dtype=np.float64)
+        if self.ends_on_stop:
+            values[-1] = self.stop
+        return values
 
     @overload
     def __getitem__(self, index: int) -> float: ...
@@ -169,9 +176,44 @@ def build_axes(
             f"the grid has {size:,} points, more than --max-points {max_points:,}",
         )
     return [
-        Axis(path_text, path, resolve_values(case, path, raw, f"{option} {text}"))
+        Axis(path_text, path, _validated(case, path, raw, f"{option} {text}"))
         for text, path_text, path, raw in parsed
     ]
+
+
+def _validated(case: Case, path: InputPath, raw: Sequence[Any], source: str) -> Any:
+    """An axis's values as the field reads them.
+
+    A list (typed by hand, a few items, perhaps "5%" or "42,000") is validated value by
+    value, as if written in the file. A range is a million numbers at most: one array
+    check against the field's bounds, then the file validated at the range's two ends,
+    which holds every check across fields (months within the horizon, tiers in order,
+    time off below the working days) for the values between them too.
+    """
+    if not isinstance(raw, Steps):
+        return resolve_values(case, path, raw, source)
+    values = raw.array()
+    bounds = path_bounds(path, source.split(" ")[0])
+    bad = ~bounds.contains(values)
+    if bounds.whole:
+        bad |= values != np.round(values)
+    if bad.any():
+        wrong = values[bad]
+        try:  # the field's own message, with its hints, for the first wrong value
+            resolve_values(case, path, [float(wrong[0])], source)
+        except InputError as exc:
+            shown = ", ".join(f"{v:g}" for v in wrong[:3])
+            more = f" and {len(wrong) - 3:,} more" if len(wrong) > 3 else ""
+            label = f"value {shown}" if len(wrong) == 1 else f"values {shown}{more}"
+            raise InputError(
+                [
+                    replace(p, message=re.sub(r"^values? [^:]*: ", f"{label}: ", p.message))
+                    for p in exc.problems
+                ]
+            ) from None
+    ends = [float(values[0]), float(values[-1])]
+    resolve_values(case, path, [int(v) if bounds.whole else v for v in ends], source)
+    return values
 
 
 @dataclass
