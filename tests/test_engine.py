@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import outsourcecalc
@@ -164,3 +165,24 @@ def test_minimum_fee_binds_again_past_a_volume_tier_edge() -> None:
     v = outsourcecalc.evaluate(outsourcecalc.case_from_dicts(in_house, [vendor])).vendors[0]
     assert v["npv_savings"] == pytest.approx(-1200)
     assert v["break_even_volume"] == pytest.approx(5000 / 3, abs=0.01)
+
+
+def test_irr_is_converged_on_a_hundred_thousand_scenarios() -> None:
+    """Every IRR found makes the NPV of its savings zero to rounding (the search used to
+    stop short by up to 3e-9 relative), and a scenario's IRR is the same to the last bit
+    whichever batch it is computed in (shards and chunks must rejoin byte for byte)."""
+    from outsourcecalc.engine.model import irr
+
+    rng = np.random.default_rng(5)
+    savings = rng.normal(1, 0.3, (100_000, 61)) * np.r_[-30, np.ones(60)]
+    savings[::7] *= np.r_[1, rng.uniform(0.01, 10, 60)]  # far from the mean case too
+    savings[np.abs(savings) < 0.005] = 0.0  # within half a cent of zero is zero
+    q = irr(savings)
+    found = ~np.isnan(q)
+    assert found.mean() > 0.9
+    x = (1 + q[found, None]) ** (-np.arange(61) / 12)
+    residual = np.abs((savings[found] * x).sum(axis=1))
+    scale = np.abs(savings[found] * x).sum(axis=1)
+    assert (residual <= 1e-11 * scale).all()
+    for part in (slice(0, 1), slice(3, 1003), slice(50_000, None, 3)):
+        np.testing.assert_array_equal(irr(savings[part]), q[part])
