@@ -276,10 +276,19 @@ def export_xlsx(case: Case, path: str | Path) -> Workbook:
     not at all: `outsourcecalc export --xlsx`. Needs the xlsx extra (XlsxWriter)."""
     target = Path(path)
     render_xlsx = xlsx_renderer()
-    check_target(target, "--xlsx")
+    check_workbook_path(target)
     comparison = compare(case)
     write_atomically(target, render_xlsx.render(case, comparison), "--xlsx")
     return Workbook(target, comparison)
+
+
+def check_workbook_path(path: Path, inputs: Sequence[str | Path] = ()) -> None:
+    """A workbook is written as .xlsx (`--xlsx model.csv` would be a workbook named .csv),
+    somewhere it can be written, onto none of the inputs."""
+    check_target(path, "--xlsx", inputs)
+    if path.suffix.lower() != ".xlsx" and str(path) != "-":
+        shown = path.suffix or "no extension"
+        raise UsageError.option(f"--xlsx {path}", f"a workbook is written as .xlsx, not {shown}")
 
 
 def xlsx_renderer() -> Any:

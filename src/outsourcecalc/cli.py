@@ -154,6 +154,8 @@ def check_outputs(inputs: list[Path | None], **outputs: Path | None) -> None:
             from .render.charts import check_chart_path
 
             check_chart_path(path, option, given)
+        elif name == "xlsx":
+            api.check_workbook_path(path, given)
         else:
             check_target(path, option, given)
 

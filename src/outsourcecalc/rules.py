@@ -31,6 +31,12 @@ def wins(npv_savings: Any) -> Any:
     return npv_savings >= HALF_CENT
 
 
+def loses(amount: Any) -> Any:
+    """Below zero by at least half a cent (elementwise): a saving that is a cost, cumulative
+    savings not yet paid back."""
+    return amount <= -HALF_CENT
+
+
 # the recommendation when no vendor saves money (SPEC section 4); no vendor may be so named
 IN_HOUSE = "in-house"
 
@@ -83,7 +89,7 @@ def _digits(d: str) -> str:
     underscores group). One way to split the digits only: an ambiguous pattern
     backtracks for minutes on a long string of digits.
     """
-    return rf"({d}{{1,3}}(,{d}{{3}})+(\.{d}+)?|({d}+(_{d}+)*(\.{d}*)?|\.{d}+)([eE][-+]?\d+)?)"
+    return rf"({d}{{1,3}}(,{d}{{3}})+(\.{d}+)?|({d}+(_{d}+)*(\.{d}*)?|\.{d}+)([eE][-+]?[0-9]+)?)"
 
 
 def number_pattern(signed: bool = True) -> str:
@@ -92,7 +98,8 @@ def number_pattern(signed: bool = True) -> str:
     `signed=False`: only what reads as zero or more, as a JSON Schema pattern for a field
     that must not be negative ("-0" is zero, so it stays).
     """
-    any_number = _digits(r"\d")
+    # [0-9], not \d: Python's \d takes any script's digits ("٤٢"), a schema's does not
+    any_number = _digits("[0-9]")
     if signed:
         return "[-+]?" + any_number
     return rf"(\+?{any_number}|-{_digits('0')})"

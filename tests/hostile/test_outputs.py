@@ -12,6 +12,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,46 @@ def test_init_never_overwrites_through_a_link(files: Path) -> None:
     assert done.returncode == 2
     assert b"will not overwrite" in done.stderr
     assert digest(files) == before
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    """A read-only file system (a tmpfs mounted ro), where this machine allows mounting."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a read-only file system here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+@pytest.mark.parametrize(
+    ("option", "name", "extra"),
+    [("-o", "x.json", []), ("--chart", "x.png", []), ("-o", "x.csv", ["-f", "csv"])],
+)
+def test_a_read_only_target_fails_before_any_output(
+    files: Path, read_only: Path, option: str, name: str, extra: list[str]
+) -> None:
+    out = files / "table.txt"
+    args = ["compare", "in_house.yaml", "vendor_onshore.yaml", option, str(read_only / name)]
+    done = run([*args, *extra], files, stdout=out.open("wb"))
+    assert done.returncode == 2
+    shown = {"-o": "--output"}.get(option, option)
+    assert done.stderr.decode() == (
+        f"{shown} {read_only / name}: cannot write there (the file system is read-only)\n"
+    )
+    assert out.read_bytes() == b""  # nothing written before the refusal
+
+
+def test_a_workbook_is_written_as_xlsx(files: Path) -> None:
+    done = run(["export", "in_house.yaml", "vendor_onshore.yaml", "--xlsx", "model.csv"], files)
+    assert done.returncode == 2
+    assert done.stderr == b"--xlsx model.csv: a workbook is written as .xlsx, not .csv\n"
+    assert not (files / "model.csv").exists()

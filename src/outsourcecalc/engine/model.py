@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from ..inputs.case import Case
 from ..inputs.models import Charge, InHouse, Role, Vendor
-from ..rules import HALF_CENT, is_zero, wins
+from ..rules import is_zero, loses, wins
 
 Array = NDArray[np.float64]
 
@@ -524,7 +524,7 @@ def payback(savings: Array) -> Array:
     the last month k-1 with C < 0 plus the share of month k that recovers it.
     """
     cumulative = np.cumsum(savings, axis=1)
-    below = cumulative <= -HALF_CENT
+    below = loses(cumulative)
     S, M = savings.shape
     last = M - 1 - np.argmax(below[:, ::-1], axis=1)
     rows = np.arange(S)

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from ..rules import CONTROL, CONTROL_CLASS, MAX_COUNT, MAX_MONEY, is_percent, parse_number
+from ..rules import (
+    CONTROL,
+    CONTROL_CLASS,
+    MAX_COUNT,
+    MAX_MONEY,
+    is_percent,
+    parse_number,
+    parse_rate,
+)
 
 # a whole number as text: what `whole` reads, and the JSON Schema's pattern for it
-WHOLE_PATTERN = r"^\s*\d{1,9}\s*$"
+WHOLE_PATTERN = r"^\s*[0-9]{1,9}\s*$"
 _WHOLE_RE = re.compile(WHOLE_PATTERN)
 
 MONEY_WORDS = 'an amount of money such as 42000 or "42,000"'
@@ -31,8 +40,11 @@ def at(*loc: str | int) -> dict[str, Any]:
     return {"at": loc}
 
 
-def number(value: Any, what: str = "a number") -> float:
-    """A finite number, from a YAML number or text such as "42,000" or "1e6"."""
+def number(
+    value: Any, what: str = "a number", parse: Callable[[str], float] = parse_number
+) -> float:
+    """A finite number, from a YAML number or text such as "42,000" or "1e6" (read by
+    `parse`: rules.parse_rate also reads "28%")."""
     if isinstance(value, bool) or value is None:
         raise PydanticCustomError("number", "expected {what}", {"what": what})
     if isinstance(value, int | float):
@@ -42,7 +54,7 @@ def number(value: Any, what: str = "a number") -> float:
             raise PydanticCustomError("number", "is too large to be a number", {}) from None
     elif isinstance(value, str):
         try:
-            result = parse_number(value)
+            result = parse(value)
         except ValueError:
             raise PydanticCustomError("number", "expected {what}", {"what": what}) from None
     else:
@@ -84,9 +96,7 @@ def count(value: Any) -> float:
 
 def rate(value: Any) -> float:
     """A rate as a fraction: 0.28, or "28%" read as 0.28."""
-    if is_percent(value):
-        return number(value.strip()[:-1], RATE_WORDS) / 100
-    return number(value, RATE_WORDS)
+    return number(value, RATE_WORDS, parse_rate)
 
 
 def whole(value: Any) -> int:

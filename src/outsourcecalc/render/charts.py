@@ -25,7 +25,7 @@ from ..engine.results import Comparison
 from ..errors import UsageError
 from ..inputs.models import describe
 from ..inputs.paths import parse_path
-from ..rules import HALF_CENT, IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, wins
+from ..rules import IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, loses, wins
 from .format import LABELS, currency_symbol, money, money_short, months, percent
 from .output import check_target, write_atomically
 
@@ -649,15 +649,17 @@ def heatmap_chart(
         _money_axis(bar.ax.yaxis, currency)
         if z.size <= 150:
             _annotate_cells(ax, xs, ys, z, norm, cmap, currency)
-        crosses = float(z.min()) <= -HALF_CENT and wins(float(z.max()))
+        crosses = loses(float(z.min())) and wins(float(z.max()))
         if crosses and xs.size >= 2 and ys.size >= 2:
             contour = ax.contour(xs, ys, z, levels=[0.0], colors=BLACK, linewidths=2.5)
             ax.clabel(contour, fmt={0.0: "break-even"}, fontsize=13)
             note = "Each cell: NPV savings at that pair of values; black line: break-even"
-        elif float(z.min()) > -HALF_CENT:
+        elif wins(float(z.min())):
             note = "Outsourcing saves money everywhere on this grid (no break-even)"
-        else:
+        elif loses(float(z.max())):
             note = "Outsourcing costs money everywhere on this grid (no break-even)"
+        else:
+            note = "NPV savings are within half a cent of zero somewhere on this grid"
         _subtitle(ax, note)
         ax.set_xlabel(x_path)
         ax.set_ylabel(y_path)

@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..rules import MONEY_KEYS
+
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "PHP": "₱"}
 
 LABELS = {
@@ -112,7 +114,7 @@ def number(x: float | None, unit: str = "") -> str:
 
 def metric(key: str, x: float | None, currency: str, unit: str = "") -> str:
     """One result, formatted by what kind of number it is."""
-    if key in ("tco", "npv", "savings", "npv_savings", "investment"):
+    if key in MONEY_KEYS:
         return money(x, currency)
     if key == "savings_pct":
         return percent(x)

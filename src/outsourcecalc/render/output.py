@@ -43,6 +43,19 @@ def check_target(path: Path, option: str, inputs: Sequence[str | Path] = ()) -> 
             raise UsageError.option(
                 where, f"is the input file {source}; writing there would destroy it"
             )
+    if not real.exists() or real.is_file():
+        _probe(folder, where)
+
+
+def _probe(folder: Path, where: str) -> None:
+    """Create and remove a file where the output will go: a read-only file system or a
+    folder without write permission fails now, before any work, not after it."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".outsourcecalc-", suffix=".probe")
+    except OSError as exc:
+        raise UsageError.option(where, f"cannot write there ({_reason(exc)})") from None
+    os.close(fd)
+    os.unlink(tmp)
 
 
 def _same_file(target: Path, source: Path) -> bool:

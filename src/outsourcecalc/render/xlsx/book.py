@@ -19,7 +19,7 @@ from ...engine.model import (
 )
 from ...engine.results import Comparison
 from ...inputs.case import Case
-from ...rules import HALF_CENT
+from ...rules import HALF_CENT, loses
 
 # Fixed so that the same inputs give byte-identical files (the zip entries of an
 # in-memory XlsxWriter workbook are dated 1980-01-01 already).
@@ -150,4 +150,4 @@ class Book:
 
 def months_below(savings: Any) -> Any:
     """Each month whose cumulative savings are below 0 (by half a cent or more), else -1."""
-    return np.where(np.cumsum(savings) <= -HALF_CENT, np.arange(len(savings)), -1)
+    return np.where(loses(np.cumsum(savings)), np.arange(len(savings)), -1)

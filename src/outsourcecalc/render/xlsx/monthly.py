@@ -45,7 +45,7 @@ class Group:
     columns: list[Col] = field(default_factory=list)
 
 
-class Grid:
+class MonthlyGrid:
     """Where each Monthly column sits, to write references to it."""
 
     SHEET = "Monthly"
@@ -72,7 +72,7 @@ class Grid:
 class Refs(dict[str, str]):
     """The cell references of one month's row, for str.format_map on a Col template."""
 
-    def __init__(self, grid: Grid, group: Group, m: int) -> None:
+    def __init__(self, grid: MonthlyGrid, group: Group, m: int) -> None:
         super().__init__(m=f"$A{grid.FIRST + m + 1}", p=group.names)
         self.grid, self.group, self.month = grid, group, m
 
@@ -90,9 +90,9 @@ class MonthlySheet:
     def __init__(self, book: Book, ws: Any) -> None:
         self.book = book
         self.ws = ws
-        self.grid = Grid(book.case.horizon_months)
+        self.grid = MonthlyGrid(book.case.horizon_months)
 
-    def write(self) -> Grid:
+    def write(self) -> MonthlyGrid:
         book, ws, g = self.book, self.ws, self.grid
         groups = [self.timeline(), self.in_house()]
         groups += [self.vendor(i, v) for i, v in enumerate(book.case.vendors)]
@@ -162,7 +162,7 @@ class MonthlySheet:
         """IH(m): salaries, benefits, hiring, overheads, variable costs, one-time items."""
         book = self.book
         ih, base, cur = book.case.in_house, book.streams.base, book.currency
-        staff = StaffCost("ih_staff")
+        staff = StaffFormulas("ih_staff")
         formulas: dict[str, str | None] = {
             "salaries": f"{staff.salaries}/12*{{wage}}",
             "benefits": f"{staff.benefits}/12*{{wage}}",
@@ -252,7 +252,7 @@ class MonthlySheet:
         cur, vs = book.currency, book.streams.vendors[i]
         parts = vs.parts
         rate = "{p}_sla_credit_rate", "{p}_governance_rate", "{p}_risk_contingency_rate"
-        retained = StaffCost("{p}_retained_staff")
+        retained = StaffFormulas("{p}_retained_staff")
         total = np.array(book.series(vs.total))
         return [
             Col("sla_credits", f"SLA credits ({cur})", "money0",
@@ -298,7 +298,7 @@ class MonthlySheet:
 
 
 @dataclass(frozen=True)
-class StaffCost:
+class StaffFormulas:
     """The cost components of a table of roles (in-house staff or a vendor's retained
     staff) as the contract states them, over the table's named columns."""
 

@@ -17,7 +17,7 @@ from ...engine.model import sign_changes
 from ...rules import IN_HOUSE_PARTS, VENDOR_PARTS
 from ..format import LABELS
 from .book import COLOURS, HALF, NA, Book, months_below
-from .monthly import Grid, StaffCost
+from .monthly import MonthlyGrid, StaffFormulas
 
 RESULT_KINDS = {
     "tco": "money",
@@ -45,7 +45,7 @@ class SummarySheet:
 
     IH_COL = 2  # in-house figures; vendor i in column IH_COL + 1 + i
 
-    def __init__(self, book: Book, ws: Any, grid: Grid) -> None:
+    def __init__(self, book: Book, ws: Any, grid: MonthlyGrid) -> None:
         self.book = book
         self.ws = ws
         self.grid = grid
@@ -150,7 +150,7 @@ class SummarySheet:
             "breakdown.paid_time_off",
             LABELS["paid_time_off"],
             col,
-            f"=SUMPRODUCT(ih_staff_headcount*({StaffCost('ih_staff').pay})*ih_staff_time_off_days)"
+            f"=SUMPRODUCT(ih_staff_headcount*({StaffFormulas('ih_staff').pay})*ih_staff_time_off_days)"
             f"/ih_calendar_working_days_per_year/12*SUM({g.range('wage')})",
             "money",
             ih.breakdown.get("paid_time_off"),
