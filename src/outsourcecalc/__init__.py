@@ -23,16 +23,18 @@ from .api import (
     diff,
     evaluate,
     export_xlsx,
+    init,
     load,
+    schema,
     sensitivity,
     simulate,
     sweep,
 )
-from .checks import Validation, validate_files
 from .engine.model import evaluate_batch
 from .engine.results import Comparison
 from .errors import InputError, Problem, UsageError
 from .inputs.case import Case
+from .inputs.checks import Validation, validate_files
 
 if TYPE_CHECKING:
     from .scenarios.baseline import BaselineDiff
@@ -58,7 +60,9 @@ __all__ = [
     "evaluate",
     "evaluate_batch",
     "export_xlsx",
+    "init",
     "load",
+    "schema",
     "sensitivity",
     "simulate",
     "sweep",

@@ -29,6 +29,7 @@ from .engine.results import Comparison
 from .errors import InputError, Problem, UsageError
 from .inputs.case import Case
 from .inputs.loader import Document, load_file
+from .inputs.models import FileKind
 from .inputs.paths import apply_sets, every_vendor_hint
 from .inputs.validate import build_case
 from .render.output import check_target, write_atomically
@@ -302,3 +303,45 @@ def xlsx_renderer() -> Any:
             "--xlsx", "writing a workbook needs XlsxWriter: pip install 'outsourcecalc[xlsx]'"
         ) from None
     return xlsx
+
+
+# ------------------------------------------------------------------ the files themselves
+
+
+def schema(kind: FileKind) -> dict[str, Any]:
+    """The JSON Schema of an in-house or a vendor file, read from the models:
+    `outsourcecalc schema`, for editors' YAML language servers."""
+    from .inputs.models import FILE_MODELS
+
+    name = "in-house" if kind == "in_house" else "vendor"
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://outsourcecalc.dev/schema/{name}.json",
+        **FILE_MODELS[kind].model_json_schema(),
+    }
+
+
+STARTER_FILES = ("in_house.yaml", "vendor.yaml")
+
+
+def init(folder: str | Path) -> list[Path]:
+    """Write the commented starter pair into `folder` (made if missing), never over a file:
+    `outsourcecalc init`. Returns the files written."""
+    from importlib import resources
+
+    folder = Path(folder)
+    where = f"init {folder}"
+    targets = [folder / name for name in STARTER_FILES]
+    if folder.exists() and not folder.is_dir():
+        raise UsageError.option(where, "is a file; give a folder for the starter files")
+    existing = [str(p) for p in targets if p.exists() or p.is_symlink()]
+    if existing:
+        raise UsageError.option("init", f"will not overwrite {', '.join(existing)}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError.option(where, f"cannot create ({exc.strerror})") from None
+    for target in targets:
+        text = resources.files("outsourcecalc").joinpath("starter", target.name).read_bytes()
+        write_atomically(target, text, where)
+    return targets

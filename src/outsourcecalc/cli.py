@@ -15,7 +15,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,9 +22,9 @@ import typer
 from typer.core import TyperGroup
 
 from . import api
-from .checks import validate_files
 from .errors import InputError, UsageError
 from .inputs.case import Case
+from .inputs.checks import validate_files
 from .render import renderer_for
 from .render.output import check_target, write_atomically
 
@@ -280,17 +279,8 @@ def schema(
     output: OutputOpt = None,
 ) -> None:
     """Print the JSON Schema of a file kind (for editors' YAML language servers)."""
-    from .inputs.models import InHouse, Vendor
-
     check_outputs([], output=output)
-    model = Vendor if kind is SchemaKind.vendor else InHouse
-    name = "vendor" if model is Vendor else "in-house"
-    data = model.model_json_schema()
-    data = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"https://outsourcecalc.dev/schema/{name}.json",
-        **data,
-    }
+    data = api.schema("vendor" if kind is SchemaKind.vendor else "in_house")
     write_output(json.dumps(data, indent=2) + "\n", output)
 
 
@@ -299,21 +289,10 @@ def init(
     folder: Annotated[Path, typer.Argument(help="Folder for the starter files.")],
 ) -> None:
     """Write a commented starter pair (in_house.yaml, vendor.yaml) that validates and compares."""
-    targets = {name: folder / name for name in ("in_house.yaml", "vendor.yaml")}
-    if folder.exists() and not folder.is_dir():
-        raise UsageError.option(f"init {folder}", "is a file; give a folder for the starter files")
-    existing = [str(p) for p in targets.values() if p.exists() or p.is_symlink()]
-    if existing:
-        raise UsageError.option("init", f"will not overwrite {', '.join(existing)}")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError.option(f"init {folder}", f"cannot create ({exc.strerror})") from None
-    for name, target in targets.items():
-        text = resources.files("outsourcecalc").joinpath("starter", name).read_text("utf-8")
-        write_atomically(target, text.encode("utf-8"), f"init {folder}")
+    in_house, vendor = api.init(folder)
+    for target in (in_house, vendor):
         typer.echo(f"wrote {target}")
-    typer.echo(f"next: outsourcecalc compare {targets['in_house.yaml']} {targets['vendor.yaml']}")
+    typer.echo(f"next: outsourcecalc compare {in_house} {vendor}")
 
 
 VaryOpt = Annotated[

@@ -26,5 +26,7 @@ MODULES = {
 
 def renderer_for(result: object) -> Any:
     """The render module for `result` (render.compare for a Comparison, ...)."""
-    name = MODULES[type(result).__name__]
-    return importlib.import_module(f"{__name__}.{name}")
+    for cls in type(result).__mro__:  # a subclass of a result renders as the result
+        if cls.__name__ in MODULES:
+            return importlib.import_module(f"{__name__}.{MODULES[cls.__name__]}")
+    raise TypeError(f"no renderer for {type(result).__name__}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..checks import Validation
+from ..inputs.checks import Validation
 from .format import dumps
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
 
 
 @dataclass
@@ -46,9 +46,9 @@ class Validation:
 
 def validate_files(paths: Sequence[str | Path]) -> Validation:
     """Check each file on its own; problems are collected, not raised."""
-    from .inputs.loader import load_file
-    from .inputs.models import InHouse
-    from .inputs.validate import file_kind, model_from
+    from .loader import load_file
+    from .models import InHouse
+    from .validate import file_kind, model_from
 
     # a quote in another currency than the in-house default needs its exchange rate
     default_currency = InHouse.model_fields["currency"].default
