@@ -69,4 +69,7 @@ def _take(obj: Any, index: int) -> Any:
     if isinstance(obj, list):
         items = [_take(v, index) for v in obj]
         return items if any(a is not b for a, b in zip(items, obj, strict=True)) else obj
+    if isinstance(obj, dict):
+        entries = {k: _take(v, index) for k, v in obj.items()}
+        return entries if any(entries[k] is not v for k, v in obj.items()) else obj
     return obj
