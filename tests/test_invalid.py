@@ -308,7 +308,7 @@ CASES = [
     case(
         "fail_if_unknown_metric",
         "{IH} {V} --fail-if profit<0",
-        "--fail-if profit<0: unknown metric 'profit'; one of: tco, npv, savings, savings_pct, npv_savings, investment, roi, irr, payback_months, discounted_payback_months, break_even_price_change, break_even_volume",
+        "--fail-if profit<0: unknown metric 'profit'; one of: tco, npv, savings, savings_pct, npv_savings, investment, roi, irr, payback_months, discounted_payback_months, break_even_price_change, break_even_volume, score",
     ),
     # contract v2: workload-driven roles, benefits, the scorecard
     case(

@@ -241,7 +241,15 @@ def with_values(case: Case, values: dict[InputPath, Any], size: int) -> Case:
                 in_house = _replace(in_house, path.loc, column, path.text)
             else:
                 vendors[index - 1] = _replace(vendors[index - 1], path.loc, column, path.text)
-    return Case(in_house, tuple(vendors), case.in_house_doc, case.vendor_docs, size, case.notes)
+    return Case(
+        in_house,
+        tuple(vendors),
+        case.in_house_doc,
+        case.vendor_docs,
+        size,
+        case.notes,
+        case.overrides,
+    )
 
 
 def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
@@ -389,8 +397,26 @@ def _validated(
 
 def _read(obj: Any, loc: Loc) -> Any:
     for part in loc:
-        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+        obj = obj[part] if isinstance(part, int) or isinstance(obj, dict) else getattr(obj, part)
     return obj
+
+
+def overrides_of(case: Case, assignments: Iterable[str]) -> tuple[tuple[str, Any], ...]:
+    """Each `PATH=VALUE` of the run with the value as validated ("28%" -> 0.28), in the order
+    given; a path set twice keeps its first place and its last value."""
+    out: dict[str, Any] = {}
+    for text in assignments:
+        raw_path, _ = split_assignment(text, "--set")
+        path = parse_path(raw_path)
+        files = path.files(len(case.vendors))
+        model = case.in_house if files[0] == 0 else case.vendors[files[0] - 1]
+        try:
+            value = _read(model, path.loc)
+        except (AttributeError, IndexError, KeyError, TypeError):
+            continue
+        if isinstance(value, bool | int | float | str) or value is None:
+            out[raw_path] = value
+    return tuple(out.items())
 
 
 def _restore(data: Any, loc: Loc, old: Any) -> None:
