@@ -152,11 +152,11 @@ def _minimum_fee_volumes(
     a, b = lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3
     raw = _raw_fees_at_volumes(case, vendor, t, np.concatenate([a, b]))[:, 1:]
     ra, rb = raw[: len(a)], raw[len(a) :]
-    slope = (rb - ra) / (b - a)[:, None]
     gap = float(vendor.minimum_monthly_fee) - ra
     with np.errstate(divide="ignore", invalid="ignore"):
+        slope = (rb - ra) / (b - a)[:, None]
         crossing = a[:, None] + gap / slope
-    inside = (slope != 0) & (crossing >= lo[:, None]) & (crossing <= hi[:, None])
+    inside = np.isfinite(crossing) & (crossing >= lo[:, None]) & (crossing <= hi[:, None])
     found: Array = crossing[inside]
     return found
 
