@@ -191,7 +191,9 @@ def overheads(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def in_house_dicts(draw: st.DrawFn) -> dict[str, Any]:
+def in_house_dicts(draw: st.DrawFn, v2: bool = True) -> dict[str, Any]:
+    """An in-house file; `v2=False`: only what contract v1 had (no workload-driven roles,
+    no scorecard)."""
     name = draw(st.sampled_from(["Contact center", "Helpdesk", "Payroll"]))
     data: dict[str, Any] = {"name": name}
     if draw(st.booleans()):
@@ -221,7 +223,7 @@ def in_house_dicts(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         data["workload"] = draw(workloads())
         # contract v2: some roles follow the workload, staffed for the peak or month by month
-        for _ in range(draw(st.integers(0, 2))):
+        for _ in range(draw(st.integers(0, 2)) if v2 else 0):
             data["staff"].insert(
                 draw(st.integers(0, len(data["staff"]))), draw(roles(workload_driven=True))
             )
@@ -245,7 +247,7 @@ def in_house_dicts(draw: st.DrawFn) -> dict[str, Any]:
             maybe(draw, item, "avoidable", st.booleans())
             items.append(item)
         data["one_time"] = items
-    if draw(st.integers(0, 2)) == 0:
+    if v2 and draw(st.integers(0, 2)) == 0:
         data["scorecard"] = draw(scorecards())
     return data
 
@@ -319,6 +321,7 @@ def vendor_dicts(
     horizon_months: int = 36,
     volume_hint: float = 10_000.0,
     scorecard: tuple[list[str], float] | None = None,
+    v2: bool = True,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {"name": draw(st.sampled_from(["Acme BPO", "Globex", "Initech"]))}
     if draw(st.booleans()):
@@ -369,7 +372,7 @@ def vendor_dicts(
                 costs.append(item)
             transition["costs"] = costs
         data["transition"] = transition
-    if draw(st.booleans()):
+    if v2 and draw(st.booleans()):
         data["benefits"] = draw(benefit_lists(currency, analysis_currency, fx, horizon_months))
     if scorecard is not None:
         names, scale = scorecard
@@ -410,16 +413,16 @@ def benefit_lists(
 
 
 @st.composite
-def cases(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(in_house_dict, [vendor_dict, ...]) with 1-3 vendors."""
-    in_house = draw(in_house_dicts())
+def cases(draw: st.DrawFn, v2: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(in_house_dict, [vendor_dict, ...]) with 1-3 vendors; `v2=False`: contract v1 inputs."""
+    in_house = draw(in_house_dicts(v2))
     currency, horizon = analysis_settings(in_house)
     has_workload = "workload" in in_house
     volume_hint = typical_volume(in_house)
     count = draw(st.integers(1, 3))
     card = scorecard_of(in_house)
     vendors = [
-        draw(vendor_dicts(has_workload, currency, horizon, volume_hint or 10_000.0, card))
+        draw(vendor_dicts(has_workload, currency, horizon, volume_hint or 10_000.0, card, v2))
         for _ in range(count)
     ]
     for i, vendor in enumerate(vendors):
