@@ -1,7 +1,10 @@
 """Hypothesis strategies for random, valid outsourcecalc input dicts (as they come from YAML).
 
 ``in_house_dicts()`` draws an in-house file, ``vendor_dicts(has_workload, analysis_currency)`` a
-vendor file and ``cases()`` an in-house file with 1-3 vendor files. Magnitudes are realistic;
+vendor file and ``cases()`` an in-house file with 1-3 vendor files. Contract v2: roles whose
+headcount follows the workload (both staffing policies, occupancy, min_headcount), vendor
+benefits (some in the quote's currency) and a scorecard (with and without min_score and
+in-house scores) that every vendor scores. Magnitudes are realistic;
 every optional field is sometimes left out (so the defaults are exercised) and money and rates
 are sometimes written as strings ("42,000", "28%").
 """
@@ -80,12 +83,26 @@ def headcounts(draw: st.DrawFn) -> float | int:
 
 
 @st.composite
-def roles(draw: st.DrawFn, allow_avoidable: bool = True) -> dict[str, Any]:
-    role: dict[str, Any] = {
-        "role": draw(st.sampled_from(ROLE_NAMES)),
-        "headcount": draw(headcounts()),
-        "annual_salary": draw(money(20_000, 200_000)),
-    }
+def roles(
+    draw: st.DrawFn, allow_avoidable: bool = True, workload_driven: bool = False
+) -> dict[str, Any]:
+    role: dict[str, Any] = {"role": draw(st.sampled_from(ROLE_NAMES))}
+    if workload_driven:
+        # handle time in minutes per unit: with 100..60,000 units a month, 0 to ~80 FTE
+        role["handle_minutes"] = draw(
+            st.one_of(st.sampled_from([2, 4.5, 7.5, 12]), st.floats(0.5, 15.0).map(_round2))
+        )
+        maybe(draw, role, "occupancy", st.one_of(st.just(1), rate(60, 100)))
+        maybe(draw, role, "staffing", st.sampled_from(["peak", "month"]))
+        maybe(
+            draw,
+            role,
+            "min_headcount",
+            st.one_of(st.integers(0, 20), st.floats(0.5, 20).map(_round2)),
+        )
+    else:
+        role["headcount"] = draw(headcounts())
+    role["annual_salary"] = draw(money(20_000, 200_000))
     maybe(draw, role, "benefits_rate", rate(0, 60))
     maybe(draw, role, "benefits_per_head_annual", money(0, 6_000))
     maybe(draw, role, "time_off_days", st.integers(0, 40))
@@ -96,7 +113,49 @@ def roles(draw: st.DrawFn, allow_avoidable: bool = True) -> dict[str, Any]:
     return role
 
 
+def _round2(x: float) -> float:
+    return round(x, 2)
+
+
 # ----- in-house file -------------------------------------------------------------------------
+
+CRITERIA = ["Service quality", "Data security", "Experience with similar clients", "Cultural fit"]
+
+
+@st.composite
+def score_values(draw: st.DrawFn, scale: float) -> float:
+    """A score from 0 to the scale, in half points (or the scale itself)."""
+    return min(float(scale), draw(st.integers(0, int(2 * scale))) / 2.0)
+
+
+@st.composite
+def scorecards(draw: st.DrawFn) -> dict[str, Any]:
+    names = draw(st.lists(st.sampled_from(CRITERIA), min_size=1, max_size=4, unique=True))
+    card: dict[str, Any] = {
+        "criteria": [
+            {
+                "name": n,
+                "weight": draw(st.one_of(st.integers(1, 40), st.floats(0.1, 1.0).map(_round2))),
+            }
+            for n in names
+        ]
+    }
+    scale = draw(st.sampled_from([5, 10, 4.5]))
+    if scale != 5 or draw(st.booleans()):
+        card["scale"] = scale
+    if draw(st.booleans()):
+        card["min_score"] = draw(score_values(scale))
+    if draw(st.booleans()):
+        card["in_house"] = {n: draw(score_values(scale)) for n in names}
+    return card
+
+
+def scorecard_of(in_house: dict[str, Any]) -> tuple[list[str], float] | None:
+    """The criteria and scale of an in-house dict's scorecard (None without one)."""
+    card = in_house.get("scorecard")
+    if card is None:
+        return None
+    return [c["name"] for c in card["criteria"]], float(card.get("scale", 5))
 
 
 @st.composite
@@ -132,7 +191,9 @@ def overheads(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def in_house_dicts(draw: st.DrawFn) -> dict[str, Any]:
+def in_house_dicts(draw: st.DrawFn, v2: bool = True) -> dict[str, Any]:
+    """An in-house file; `v2=False`: only what contract v1 had (no workload-driven roles,
+    no scorecard)."""
     name = draw(st.sampled_from(["Contact center", "Helpdesk", "Payroll"]))
     data: dict[str, Any] = {"name": name}
     if draw(st.booleans()):
@@ -161,6 +222,11 @@ def in_house_dicts(draw: st.DrawFn) -> dict[str, Any]:
 
     if draw(st.booleans()):
         data["workload"] = draw(workloads())
+        # contract v2: some roles follow the workload, staffed for the peak or month by month
+        for _ in range(draw(st.integers(0, 2)) if v2 else 0):
+            data["staff"].insert(
+                draw(st.integers(0, len(data["staff"]))), draw(roles(workload_driven=True))
+            )
         if draw(st.booleans()):
             data["variable_costs"] = [
                 {
@@ -181,6 +247,8 @@ def in_house_dicts(draw: st.DrawFn) -> dict[str, Any]:
             maybe(draw, item, "avoidable", st.booleans())
             items.append(item)
         data["one_time"] = items
+    if v2 and draw(st.integers(0, 2)) == 0:
+        data["scorecard"] = draw(scorecards())
     return data
 
 
@@ -252,6 +320,8 @@ def vendor_dicts(
     analysis_currency: str,
     horizon_months: int = 36,
     volume_hint: float = 10_000.0,
+    scorecard: tuple[list[str], float] | None = None,
+    v2: bool = True,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {"name": draw(st.sampled_from(["Acme BPO", "Globex", "Initech"]))}
     if draw(st.booleans()):
@@ -302,19 +372,57 @@ def vendor_dicts(
                 costs.append(item)
             transition["costs"] = costs
         data["transition"] = transition
+    if v2 and draw(st.booleans()):
+        data["benefits"] = draw(benefit_lists(currency, analysis_currency, fx, horizon_months))
+    if scorecard is not None:
+        names, scale = scorecard
+        data["scores"] = {n: draw(score_values(scale)) for n in names}
     return data
 
 
 @st.composite
-def cases(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(in_house_dict, [vendor_dict, ...]) with 1-3 vendors."""
-    in_house = draw(in_house_dicts())
+def benefit_lists(
+    draw: st.DrawFn, currency: str, analysis_currency: str, fx: float, horizon_months: int
+) -> list[dict[str, Any]]:
+    """Benefits of the switch: monthly, annual or one amount, some in the quote's currency.
+
+    Months stay within min(horizon, 6), so a test that changes the horizon to 6 or more
+    keeps every benefit inside it."""
+    last = min(horizon_months, 6)
+    items = []
+    for i in range(draw(st.integers(1, 3))):
+        item: dict[str, Any] = {"name": f"Benefit {i}"}
+        in_quote = currency != analysis_currency and draw(st.booleans())
+        scale = 1 / fx if in_quote else 1.0
+        form = draw(st.sampled_from(["monthly", "annual", "amount"]))
+        if form == "monthly":
+            item["monthly"] = draw(money(0, 8_000 * scale))
+            maybe(draw, item, "from_month", st.integers(1, last))
+        elif form == "annual":
+            item["annual"] = draw(money(0, 90_000 * scale))
+            maybe(draw, item, "from_month", st.integers(1, last))
+        else:
+            item["amount"] = draw(money(0, 50_000 * scale))
+            maybe(draw, item, "month", st.integers(0, last))
+        if in_quote:
+            item["currency"] = currency
+        elif draw(st.booleans()):
+            item["currency"] = analysis_currency
+        items.append(item)
+    return items
+
+
+@st.composite
+def cases(draw: st.DrawFn, v2: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(in_house_dict, [vendor_dict, ...]) with 1-3 vendors; `v2=False`: contract v1 inputs."""
+    in_house = draw(in_house_dicts(v2))
     currency, horizon = analysis_settings(in_house)
     has_workload = "workload" in in_house
     volume_hint = typical_volume(in_house)
     count = draw(st.integers(1, 3))
+    card = scorecard_of(in_house)
     vendors = [
-        draw(vendor_dicts(has_workload, currency, horizon, volume_hint or 10_000.0))
+        draw(vendor_dicts(has_workload, currency, horizon, volume_hint or 10_000.0, card, v2))
         for _ in range(count)
     ]
     for i, vendor in enumerate(vendors):

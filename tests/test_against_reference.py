@@ -8,6 +8,7 @@ max(0.01, 1e-4 relative); null-ness and the recommendation must agree exactly.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ import outsourcecalc
 MONEY_TOL = 0.01
 RATE_TOL = 1e-6
 PAYBACK_TOL = 1e-3
+SCORE_TOL = 1e-6
 
 MONEY_KEYS = ("tco", "npv", "savings", "npv_savings", "investment")
 RATE_KEYS = ("savings_pct", "roi", "irr", "break_even_price_change")
@@ -33,6 +35,10 @@ def close_money(a: float, b: float) -> bool:
 
 def close_rate(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=RATE_TOL, abs_tol=RATE_TOL)
+
+
+def close_score(a: float, b: float) -> bool:
+    return abs(a - b) <= SCORE_TOL
 
 
 def close_volume(a: float, b: float) -> bool:
@@ -60,6 +66,7 @@ def compare(engine: dict[str, Any], reference: dict[str, Any]) -> list[str]:
         problems.append("in_house.name differs")
     for key in ("tco", "npv"):
         check(f"in_house.{key}", ih_e[key], ih_r[key], close_money)
+    check("in_house.score", ih_e["score"], ih_r["score"], close_score)
     if len(ih_e["monthly"]) != len(ih_r["monthly"]):
         problems.append("in_house.monthly length differs")
     else:
@@ -79,6 +86,7 @@ def compare(engine: dict[str, Any], reference: dict[str, Any]) -> list[str]:
             check(f"{where}.{key}", ve[key], vr[key], close_rate)
         for key in PAYBACK_KEYS:
             check(f"{where}.{key}", ve[key], vr[key], lambda a, b: abs(a - b) <= PAYBACK_TOL)
+        check(f"{where}.score", ve["score"], vr["score"], close_score)
         check(
             f"{where}.break_even_volume",
             ve["break_even_volume"],
@@ -304,3 +312,21 @@ def test_break_even_volume_just_below_a_volume_tier_jump(
     assert not run_both(in_house, [vendor], {})
     engine = outsourcecalc.evaluate(outsourcecalc.case_from_dicts(in_house, [vendor]))
     assert engine.vendors[0]["break_even_volume"] == pytest.approx(expected, abs=1e-4)
+
+
+def test_engine_matches_reference_on_the_contracts_v2_example() -> None:
+    """SPEC sections 2-4 as written: the in-house example (a fixed and a workload-driven role)
+    with the scorecard block, and the vendor example (benefits in two currencies, scores)."""
+    import yaml
+
+    folder = Path(__file__).resolve().parent / "data" / "v2"
+    in_house = yaml.safe_load((folder / "in_house.yaml").read_text())
+    vendor = yaml.safe_load((folder / "vendor.yaml").read_text())
+    expected = ref.evaluate_reference(in_house, [vendor])
+    case = outsourcecalc.load(folder / "in_house.yaml", [folder / "vendor.yaml"])
+    actual = outsourcecalc.compare(case).to_dict()
+    problems = compare(actual, expected)
+    assert not problems, "\n".join(problems[:20])
+    assert actual["in_house"]["score"] == pytest.approx(4.4)  # (120+125+100+75+20) / 100
+    assert actual["vendors"][0]["score"] == pytest.approx(3.9)  # (105+100+90+45+50) / 100
+    assert "benefits" in actual["vendors"][0]["breakdown"]

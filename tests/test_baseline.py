@@ -199,7 +199,7 @@ def test_vendors_of_the_same_name_pair_in_turn() -> None:
 
 def test_json_without_baseline_is_the_spec_json(cli: Invoke) -> None:
     assert set(compare_json(cli)) == {
-        "schema_version", "currency", "horizon_months", "discount_rate",
+        "schema_version", "currency", "horizon_months", "discount_rate", "overrides", "notes",
         "in_house", "vendors", "recommendation",
     }  # fmt: skip
 
@@ -256,7 +256,7 @@ def test_output_file(cli: Invoke, previous: Path, tmp_path: Path) -> None:
             "[1, 2]",
             "{path}: expected the output of `outsourcecalc compare --format json`, got a list",
         ),
-        ('{"schema_version": 2}', "{path}: schema_version: must be 1 (got 2)"),
+        ('{"schema_version": 3}', "{path}: schema_version: must be 1 or 2 (got 3)"),
         ('{"a": 1, "a": 2}', "{path}: not valid JSON: duplicate key 'a'"),
         ('{"schema_version": NaN}', "{path}: not valid JSON: NaN is not a number"),
         (b"\xff\xfe{}", "{path}:1:1: the file is saved as UTF-16; save it as UTF-8"),

@@ -23,11 +23,13 @@ SPEC_TOP_KEYS = [
     "currency",
     "horizon_months",
     "discount_rate",
+    "overrides",
+    "notes",
     "in_house",
     "vendors",
     "recommendation",
 ]
-SPEC_IN_HOUSE_KEYS = ["name", "tco", "npv", "monthly", "breakdown"]
+SPEC_IN_HOUSE_KEYS = ["name", "tco", "npv", "score", "monthly", "breakdown"]
 SPEC_VENDOR_KEYS = [
     "name",
     "tco",
@@ -42,6 +44,7 @@ SPEC_VENDOR_KEYS = [
     "discounted_payback_months",
     "break_even_price_change",
     "break_even_volume",
+    "score",
     "monthly",
     "breakdown",
 ]
@@ -111,7 +114,8 @@ def test_json_is_byte_identical_run_to_run(cli: Invoke) -> None:
 def test_json_has_the_keys_of_spec_section_5(cli: Invoke, example: str) -> None:
     data = compare_json(cli, *example_args(example))
     assert list(data) == SPEC_TOP_KEYS
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
+    assert data["overrides"] == {} and data["notes"] == []
     assert len(data["vendors"]) == len(EXAMPLES[example])
     for v in data["vendors"]:
         assert list(v) == SPEC_VENDOR_KEYS
@@ -195,7 +199,11 @@ def test_start_month_moves_the_season_only(cli: Invoke) -> None:
     seasonal volume shifts: over whole contract years every calendar month still comes
     round once (same TCO) but at another time (other NPV); over 30 months the totals move.
     """
-    assert compare_json(cli, *PAYROLL, "--start-month", "7") == compare_json(cli, *PAYROLL)
+    july_payroll = compare_json(cli, *PAYROLL, "--start-month", "7")
+    assert july_payroll.pop("overrides") == {"analysis.start_month": 7}
+    january_payroll = compare_json(cli, *PAYROLL)
+    assert january_payroll.pop("overrides") == {}
+    assert july_payroll == january_payroll
     centre = example_args("contact_center")
     january = compare_json(cli, *centre)["in_house"]
     july = compare_json(cli, *centre, "--start-month", "7")["in_house"]
@@ -488,6 +496,7 @@ def test_a_vendor_path_that_breaks_another_vendor_says_how_to_target_one(cli: In
 def test_version(cli: Invoke) -> None:
     result = cli("--version")
     assert result.exit_code == 0 and result.stdout.startswith("outsourcecalc 0.")
+    assert result.stdout.rstrip().endswith("(contract v2)")
 
 
 def test_validate_hints_at_a_missing_exchange_rate(cli: Invoke, tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ CASES = [
     case(
         "flow_mapping_comma",
         "{IH} flow_mapping_comma.yaml",
-        'invalid/flow_mapping_comma.yaml:9:26: transition.costs[0].8 weeks): unknown field; this looks like the rest of a value that YAML cut at a comma ({a: b, c} splits at every comma): put that value in quotes, e.g. name: "x, y"',
+        'invalid/flow_mapping_comma.yaml:9:26: transition.costs[0]["8 weeks)"]: unknown field; this looks like the rest of a value that YAML cut at a comma ({a: b, c} splits at every comma): put that value in quotes, e.g. name: "x, y"',
     ),
     case(
         "unknown_key",
@@ -318,7 +318,138 @@ CASES = [
     case(
         "fail_if_unknown_metric",
         "{IH} {V} --fail-if profit<0",
-        "--fail-if profit<0: unknown metric 'profit'; one of: tco, npv, savings, savings_pct, npv_savings, investment, roi, irr, payback_months, discounted_payback_months, break_even_price_change, break_even_volume",
+        "--fail-if profit<0: unknown metric 'profit'; one of: tco, npv, savings, savings_pct, npv_savings, investment, roi, irr, payback_months, discounted_payback_months, break_even_price_change, break_even_volume, score",
+    ),
+    # contract v2: workload-driven roles, benefits, the scorecard
+    case(
+        "role_two_sizes",
+        "role_two_sizes.yaml {V}",
+        "invalid/role_two_sizes.yaml:5:5: staff[0].handle_minutes: give only one of headcount or handle_minutes (this role has both): a fixed team, or a team that follows the workload",
+    ),
+    case(
+        "handle_minutes_no_workload",
+        "handle_minutes_no_workload.yaml {V}",
+        "invalid/handle_minutes_no_workload.yaml:4:5: staff[0].handle_minutes: a team that follows the workload needs one: add a workload with its monthly_volume, or give a fixed headcount",
+    ),
+    case(
+        "occupancy_with_headcount",
+        "occupancy_with_headcount.yaml {V}",
+        "invalid/occupancy_with_headcount.yaml:6:5: staff[0].occupancy: only goes with handle_minutes (a team that follows the workload), and this role has a fixed headcount",
+    ),
+    case(
+        "occupancy_zero",
+        "occupancy_zero.yaml {V}",
+        "invalid/occupancy_zero.yaml:5:5: staff[0].occupancy: must be above 0 and at most 1, that is above 0% and up to 100% (got 0)",
+    ),
+    case(
+        "staffing_misspelt",
+        "staffing_misspelt.yaml {V}",
+        "invalid/staffing_misspelt.yaml:5:5: staff[0].staffing: expected 'peak' or 'month' (got 'peaks')",
+    ),
+    case(
+        "retained_handle_minutes",
+        "{IH} retained_handle_minutes.yaml",
+        "invalid/retained_handle_minutes.yaml:7:5: retained_staff[0].headcount: required field is missing",
+        "invalid/retained_handle_minutes.yaml:8:5: retained_staff[0].handle_minutes: unknown field; expected one of: role, headcount, annual_salary, benefits_rate, benefits_per_head_annual, time_off_days, attrition_rate, cost_per_hire",
+    ),
+    case(
+        "benefit_two_amounts",
+        "{IH} benefit_two_amounts.yaml",
+        "invalid/benefit_two_amounts.yaml:9:5: benefits[0].amount: give only one of monthly, annual or amount (this benefit has monthly and amount: counting both would double it)",
+    ),
+    case(
+        "benefit_month_with_monthly",
+        "{IH} benefit_month_with_monthly.yaml",
+        "invalid/benefit_month_with_monthly.yaml:9:5: benefits[0].month: only goes with amount, and this benefit is given as monthly",
+    ),
+    case(
+        "benefit_after_horizon",
+        "{IH} benefit_after_horizon.yaml",
+        "invalid/benefit_after_horizon.yaml:9:5: benefits[0].from_month: must be within the horizon of 36 months, 1 to 36 (got 40)",
+    ),
+    case(
+        "benefit_third_currency",
+        "{IH} benefit_third_currency.yaml",
+        "invalid/benefit_third_currency.yaml:12:5: benefits[0].currency: must be the analysis currency USD or the quote's PHP (got EUR); convert it to one of them",
+    ),
+    case(
+        "scorecard_duplicate_criterion",
+        "scorecard_duplicate_criterion.yaml {V}",
+        "invalid/scorecard_duplicate_criterion.yaml:9:8: scorecard.criteria[1].name: another criterion has this name: give each its own (got 'Service quality')",
+    ),
+    case(
+        "scorecard_min_above_scale",
+        "scorecard_min_above_scale.yaml {V}",
+        "invalid/scorecard_min_above_scale.yaml:8:3: scorecard.min_score: must be at most the scale (5) (got 7)",
+    ),
+    case(
+        "scorecard_no_criteria",
+        "scorecard_no_criteria.yaml {V}",
+        "invalid/scorecard_no_criteria.yaml:7:3: scorecard.criteria: needs at least one entry",
+    ),
+    case(
+        "scorecard_weight_zero",
+        "scorecard_weight_zero.yaml {V}",
+        "invalid/scorecard_weight_zero.yaml:8:31: scorecard.criteria[0].weight: must be above 0 (got 0)",
+    ),
+    case(
+        "scorecard_in_house_missing_score",
+        "scorecard_in_house_missing_score.yaml {V}",
+        "invalid/scorecard_in_house_missing_score.yaml:10:3: scorecard.in_house: no score for Data security: score every criterion of the scorecard",
+    ),
+    case(
+        "scores_without_scorecard",
+        "{IH} scores_without_scorecard.yaml",
+        "invalid/scores_without_scorecard.yaml:6:1: scores: scores need a scorecard in the in-house file (scorecard: with its criteria); add one there or remove these scores",
+    ),
+    case(
+        "scores_missing",
+        "scorecard_in_house.yaml {V}",
+        "invalid/good_vendor.yaml:2:1: scores: required field is missing: the in-house file has a scorecard, so score each of its criteria (Service quality, Data security)",
+    ),
+    case(
+        "scores_unknown_criterion",
+        "scorecard_in_house.yaml scores_unknown_criterion.yaml",
+        'invalid/scores_unknown_criterion.yaml:9:3: scores["Data securty"]: the scorecard has no such criterion; did you mean "Data security"?',
+    ),
+    case(
+        "scores_missing_criterion",
+        "scorecard_in_house.yaml scores_missing_criterion.yaml",
+        "invalid/scores_missing_criterion.yaml:6:1: scores: no score for Data security: score every criterion of the scorecard",
+    ),
+    case(
+        "score_above_scale",
+        "scorecard_in_house.yaml score_above_scale.yaml",
+        'invalid/score_above_scale.yaml:8:3: scores["Data security"]: must be from 0 to the scorecard\'s scale of 5 (got 6)',
+    ),
+    case(
+        "score_negative",
+        "scorecard_in_house.yaml score_negative.yaml",
+        'invalid/score_negative.yaml:8:3: scores["Data security"]: must not be negative (got -1)',
+    ),
+    pytest.param(
+        [
+            "invalid/scorecard_in_house.yaml",
+            "invalid/score_above_scale.yaml",
+            "--set",
+            'vendor.scores["Data security"]=7',
+        ],
+        [
+            '--set vendor.scores["Data security"]=7: scores["Data security"]: must be from 0 to the scorecard\'s scale of 5 (got 7)'
+        ],
+        id="set_score_above_scale",
+    ),
+    pytest.param(
+        [
+            "invalid/scorecard_in_house.yaml",
+            "invalid/score_above_scale.yaml",
+            "--set",
+            "vendor.scores[Data]=3",
+        ],
+        [
+            "--set vendor.scores[Data]: not a path: '[Data]' (write e.g. in_house.staff[0].annual_salary, or vendor.scores[\"Data security\"] for a key that is not a plain name)"
+        ],
+        id="set_key_without_quotes",
     ),
     case(
         "errors_in_two_files",

@@ -429,8 +429,8 @@ def test_fast_volume_model_matches_literal_model(
     """The break-even search uses a decomposed npv_savings(v); it must equal the full model."""
     in_house, vendors = case
     ih = ref.parse_in_house(in_house)
-    if ih.workload is None:
-        return
+    if ih.workload is None or any(r.handle_minutes is not None for r in ih.staff):
+        return  # with workload-driven roles the reference recomputes the whole model instead
     top = 100.0 * max(ih.workload.monthly_volume, 1.0)
     for raw in vendors:
         vendor = ref.parse_vendor(raw, ih.currency)

@@ -43,6 +43,20 @@ def same(key: str, a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(b))
 
 
+def same_price_change(
+    key: str, a: float | None, b: float | None, npv_savings: float | None
+) -> bool:
+    """break_even_price_change is npv_savings / (NPV of the fees): when the fees are tiny,
+    npv_savings is a small difference of two large NPVs, and summing the months in another
+    order (a batch whose discount rate varies, against one scenario) moves the ratio by more
+    than 1e-9 relative. Two answers agree when they imply the same npv_savings to within
+    half a cent. (Found on main too, once the v2 strategies drew such a case.)"""
+    if key != "break_even_price_change" or None in (a, b, npv_savings) or b == 0:
+        return False
+    assert a is not None and b is not None and npv_savings is not None
+    return abs(a - b) / abs(b) * abs(npv_savings) <= 0.005
+
+
 def sweep_rows(case: outsourcecalc.Case, varies: list[str], extra: tuple[str, ...] = ()) -> Any:
     grid = Grid(build_axes(case, varies))
     run = run_sweep(case, grid, extra_metrics=extra)
@@ -77,7 +91,9 @@ def test_every_sweep_row_equals_compare_with_set(data: Any, pick: Any) -> None:
                 for key in RESULT_KEYS:
                     got = float(chunk.vendors[v][key][i])
                     got_value = None if math.isnan(got) else got
-                    assert same(key, got_value, vendor[key]), (key, point, got_value, vendor[key])
+                    assert same(key, got_value, vendor[key]) or same_price_change(
+                        key, got_value, vendor[key], vendor["npv_savings"]
+                    ), (key, point, got_value, vendor[key])
 
 
 def test_one_point_sweep_equals_compare_on_every_example() -> None:

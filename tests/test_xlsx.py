@@ -181,7 +181,8 @@ def draw_cases(count: int) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(cases())
+    # contract v1 inputs: the workbook does not model v2's inputs yet
+    @given(cases(v2=False))
     def collect(case: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
         drawn.append(case)
 

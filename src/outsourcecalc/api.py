@@ -19,6 +19,7 @@ See docs/api.md.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ from .errors import InputError, Problem, UsageError
 from .inputs.case import Case
 from .inputs.loader import Document, load_file
 from .inputs.models import FileKind
-from .inputs.paths import apply_sets, every_vendor_hint
+from .inputs.paths import apply_sets, every_vendor_hint, overrides_of
 from .inputs.validate import build_case
 from .render.output import check_target, write_atomically
 
@@ -81,11 +82,12 @@ def case_from_documents(
     discount_rate: float | str | None = None,
     start_month: int | None = None,
 ) -> Case:
-    for label, assignment in analysis_sets(horizon_months, discount_rate, start_month):
+    analysis = analysis_sets(horizon_months, discount_rate, start_month)
+    for label, assignment in analysis:
         apply_sets(docs, [assignment], label=label)
     apply_sets(docs, sets)
     try:
-        return build_case(docs[0], docs[1:])
+        case = build_case(docs[0], docs[1:])
     except InputError as exc:
         # a vendor. path reaches every vendor file: if one of them now fails, say so
         every = [s for s in sets if s.strip().startswith("vendor.")]
@@ -93,6 +95,9 @@ def case_from_documents(
         if every and len(docs) > 2 and any(p.source in vendor_files for p in exc.problems):
             raise InputError([*exc.problems, every_vendor_hint(f"--set {every[0]}")]) from None
         raise
+    # the analysis options are --set in disguise: they count as overrides, first
+    changed = overrides_of(case, [*(assignment for _, assignment in analysis), *sets])
+    return dataclasses.replace(case, overrides=changed)
 
 
 def load(

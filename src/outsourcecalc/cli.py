@@ -501,7 +501,7 @@ def _version(value: bool) -> None:
     if value:
         from . import __version__
 
-        typer.echo(f"outsourcecalc {__version__} (contract v1)")
+        typer.echo(f"outsourcecalc {__version__} (contract v2)")
         raise typer.Exit()
 
 

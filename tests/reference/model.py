@@ -21,6 +21,17 @@ Choices where the SPEC leaves room (also listed in the closing report):
   has the opposite sign of ``npv_savings`` at volume 0 (bisected to 1e-6 units).
 * Transition items and in-house one-time items with ``month > H`` are outside the analysis:
   they appear in no month, in no total and not in ``investment``.
+
+Contract v2 (workload-driven headcounts, benefits, the scorecard):
+
+* A role's headcount table hc(0..H) is computed once per monthly volume (cached): the need
+  N(m) = V(m) * handle_minutes / 60 / (occupancy * p), held at each year's largest need
+  (staffing peak) or followed month by month, never below min_headcount; hc(0) = hc(1).
+* With a workload-driven role, npv_savings is still piecewise linear in the monthly volume;
+  the reference finds the break-even volume by scanning every volume at which some month can
+  bend (a tier edge, a need reaching min_headcount, the raw fees crossing the minimum fee,
+  solved piece by piece), recomputing the whole model at each.
+* A benefit's from_month defaults to parallel_run_months + 1; an amount's month to 0.
 """
 
 from __future__ import annotations
@@ -84,7 +95,7 @@ def parse_bool(value: Any) -> bool:
 
 @dataclass
 class Role:
-    headcount: float
+    headcount: float | None  # None: the headcount follows the workload (handle_minutes)
     annual_salary: float
     benefits_rate: float = 0.0
     benefits_per_head_annual: float = 0.0
@@ -92,6 +103,18 @@ class Role:
     attrition_rate: float = 0.0
     cost_per_hire: float = 0.0
     avoidable: bool = True
+    handle_minutes: float | None = None
+    occupancy: float = 1.0
+    staffing: str = "peak"
+    min_headcount: float = 0.0
+
+
+@dataclass
+class Scorecard:
+    scale: float
+    min_score: float | None
+    weights: dict[str, float]  # criterion -> weight, in the file's order
+    in_house: dict[str, float] | None
 
 
 @dataclass
@@ -137,6 +160,9 @@ class InHouse:
     variable_costs: list[VariableCost]
     overheads: list[Overhead]
     one_time: list[OneTime]
+    scorecard: Scorecard | None = None
+    # headcount tables per monthly volume (None: the file's), filled by headcount_table
+    heads_cache: dict[Any, list[list[float]]] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -163,6 +189,14 @@ class TransitionCost:
 
 
 @dataclass
+class Benefit:
+    form: str  # "monthly" | "annual" | "amount"
+    value: float
+    month: int  # from_month (monthly, annual) or month (amount)
+    in_quote_currency: bool
+
+
+@dataclass
 class Vendor:
     name: str
     currency: str
@@ -177,11 +211,18 @@ class Vendor:
     retained_staff: list[Role]
     parallel_run_months: int
     transition_costs: list[TransitionCost]
+    benefits: list[Benefit] = field(default_factory=list)
+    scores: dict[str, float] | None = None
 
 
 def parse_role(raw: dict[str, Any], allow_avoidable: bool = True) -> Role:
+    workload_driven = "handle_minutes" in raw
     return Role(
-        headcount=parse_money(raw["headcount"]),
+        headcount=None if workload_driven else parse_money(raw["headcount"]),
+        handle_minutes=parse_money(raw["handle_minutes"]) if workload_driven else None,
+        occupancy=parse_rate(raw.get("occupancy", 1)),
+        staffing=str(raw.get("staffing", "peak")),
+        min_headcount=parse_money(raw.get("min_headcount", 0)),
         annual_salary=parse_money(raw["annual_salary"]),
         benefits_rate=parse_rate(raw.get("benefits_rate", 0)),
         benefits_per_head_annual=parse_money(raw.get("benefits_per_head_annual", 0)),
@@ -248,6 +289,19 @@ def parse_in_house(
             )
             for o in raw.get("one_time") or []
         ],
+        scorecard=parse_scorecard(raw.get("scorecard")),
+    )
+
+
+def parse_scorecard(raw: dict[str, Any] | None) -> Scorecard | None:
+    if raw is None:
+        return None
+    in_house = raw.get("in_house")
+    return Scorecard(
+        scale=parse_money(raw.get("scale", 5)),
+        min_score=None if raw.get("min_score") is None else parse_money(raw["min_score"]),
+        weights={str(c["name"]): parse_money(c["weight"]) for c in raw["criteria"]},
+        in_house=None if in_house is None else {k: parse_money(v) for k, v in in_house.items()},
     )
 
 
@@ -308,6 +362,34 @@ def parse_vendor(raw: dict[str, Any], analysis_currency: str) -> Vendor:
         ],
         parallel_run_months=int(transition.get("parallel_run_months", 0)),
         transition_costs=costs,
+        benefits=[
+            parse_benefit(
+                b, currency, analysis_currency, int(transition.get("parallel_run_months", 0))
+            )
+            for b in raw.get("benefits") or []
+        ],
+        scores=(
+            None
+            if raw.get("scores") is None
+            else {k: parse_money(v) for k, v in raw["scores"].items()}
+        ),
+    )
+
+
+def parse_benefit(
+    raw: dict[str, Any], quote_currency: str, analysis_currency: str, parallel_run_months: int
+) -> Benefit:
+    form = next(f for f in ("monthly", "annual", "amount") if f in raw)
+    if form == "amount":
+        month = int(raw.get("month", 0))
+    else:
+        month = int(raw.get("from_month", parallel_run_months + 1))
+    item_currency = str(raw.get("currency", analysis_currency))
+    return Benefit(
+        form=form,
+        value=parse_money(raw[form]),
+        month=month,
+        in_quote_currency=item_currency == quote_currency and quote_currency != analysis_currency,
     )
 
 
@@ -348,45 +430,82 @@ def discount_factor(m: int, discount_rate: float) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def role_salaries(role: Role, m: int, salary_growth: float) -> float:
-    return role.headcount * role.annual_salary / 12.0 * growth_factor(salary_growth, m)
+def headcount_table(ih: InHouse, monthly_volume: float | None = None) -> list[list[float]]:
+    """hc(m) for m = 0..H of every in-house role (SPEC 2), cached per monthly volume.
+
+    Fixed: its headcount. Workload-driven, with p = (working_days_per_year - time_off_days)
+    * hours_per_day / 12: N(m) = V(m) * handle_minutes / 60 / (occupancy * p); staffing month:
+    max(min_headcount, N(m)); staffing peak: max(min_headcount, max N(k) over the months k of
+    the horizon in the same year as m). hc(0) = hc(1)."""
+    key = monthly_volume
+    if key in ih.heads_cache:
+        return ih.heads_cache[key]
+    horizon = ih.horizon_months
+    tables = []
+    for role in ih.staff:
+        if role.handle_minutes is None:
+            assert role.headcount is not None
+            tables.append([role.headcount] * (horizon + 1))
+            continue
+        p = (ih.working_days_per_year - role.time_off_days) * ih.hours_per_day / 12.0
+        need = [0.0] + [
+            volume(ih, m, monthly_volume) * role.handle_minutes / 60.0 / (role.occupancy * p)
+            for m in range(1, horizon + 1)
+        ]
+        year_peak: dict[int, float] = {}
+        for m in range(1, horizon + 1):
+            year = year_index(m)
+            year_peak[year] = max(year_peak.get(year, 0.0), need[m])
+        hc = [0.0] * (horizon + 1)
+        for m in range(1, horizon + 1):
+            level = need[m] if role.staffing == "month" else year_peak[year_index(m)]
+            hc[m] = max(role.min_headcount, level)
+        hc[0] = hc[1]
+        tables.append(hc)
+    ih.heads_cache[key] = tables
+    return tables
 
 
-def role_benefits(role: Role, m: int, salary_growth: float) -> float:
+def role_salaries(role: Role, hc: float, m: int, salary_growth: float) -> float:
+    return hc * role.annual_salary / 12.0 * growth_factor(salary_growth, m)
+
+
+def role_benefits(role: Role, hc: float, m: int, salary_growth: float) -> float:
     annual = role.annual_salary * role.benefits_rate + role.benefits_per_head_annual
-    return role.headcount * annual / 12.0 * growth_factor(salary_growth, m)
+    return hc * annual / 12.0 * growth_factor(salary_growth, m)
 
 
-def role_hiring(role: Role, m: int, inflation: float) -> float:
+def role_hiring(role: Role, hc: float, hc_before: float, m: int, inflation: float) -> float:
+    """Replacements (attrition) plus every rise in headcount, at the cost per hire."""
+    replacements = hc * role.attrition_rate / 12.0
+    rise = max(0.0, hc - hc_before)
+    return (replacements + rise) * role.cost_per_hire * growth_factor(inflation, m)
+
+
+def role_cost(
+    role: Role, hc: float, hc_before: float, m: int, salary_growth: float, inflation: float
+) -> float:
+    """Salaries + benefits + hiring of one role in month m >= 1 with hc(m), hc(m-1)."""
     return (
-        role.headcount
-        * role.attrition_rate
-        / 12.0
-        * role.cost_per_hire
-        * growth_factor(inflation, m)
+        role_salaries(role, hc, m, salary_growth)
+        + role_benefits(role, hc, m, salary_growth)
+        + role_hiring(role, hc, hc_before, m, inflation)
     )
 
 
-def role_cost(role: Role, m: int, salary_growth: float, inflation: float) -> float:
-    """Salaries + benefits + hiring of one role in month m >= 1."""
-    return (
-        role_salaries(role, m, salary_growth)
-        + role_benefits(role, m, salary_growth)
-        + role_hiring(role, m, inflation)
-    )
+def total_headcount(ih: InHouse, m: int, monthly_volume: float | None = None) -> float:
+    return sum(table[m] for table in headcount_table(ih, monthly_volume))
 
 
-def total_headcount(ih: InHouse) -> float:
-    return sum(role.headcount for role in ih.staff)
-
-
-def overhead_cost(item: Overhead, m: int, ih: InHouse) -> float:
+def overhead_cost(
+    item: Overhead, m: int, ih: InHouse, monthly_volume: float | None = None
+) -> float:
     factor = growth_factor(ih.inflation, m)
     if item.form == "monthly":
         return item.amount * factor
     if item.form == "annual":
         return item.amount / 12.0 * factor
-    return item.amount * total_headcount(ih) * factor  # per_head_monthly
+    return item.amount * total_headcount(ih, m, monthly_volume) * factor  # per_head_monthly
 
 
 def volume(ih: InHouse, m: int, monthly_volume: float | None = None) -> float:
@@ -421,10 +540,13 @@ def in_house_parts(ih: InHouse, m: int, monthly_volume: float | None = None) -> 
             unavoidable += amount
 
     if m >= 1:
-        for role in ih.staff:
-            add(role_cost(role, m, ih.salary_growth, ih.inflation), role.avoidable)
+        tables = headcount_table(ih, monthly_volume)
+        for role, hc in zip(ih.staff, tables, strict=True):
+            add(
+                role_cost(role, hc[m], hc[m - 1], m, ih.salary_growth, ih.inflation), role.avoidable
+            )
         for item in ih.overheads:
-            add(overhead_cost(item, m, ih), item.avoidable)
+            add(overhead_cost(item, m, ih, monthly_volume), item.avoidable)
         v = volume(ih, m, monthly_volume)
         for item in ih.variable_costs:
             add(variable_cost(item, m, ih, v), item.avoidable)
@@ -439,12 +561,13 @@ def in_house_cost(ih: InHouse, m: int, monthly_volume: float | None = None) -> f
     return avoidable + unavoidable
 
 
-def productive_hours(ih: InHouse) -> float:
-    """P = sum(headcount * (working_days_per_year - time_off_days) * hours_per_day) / 12."""
+def productive_hours(ih: InHouse, m: int = 1, monthly_volume: float | None = None) -> float:
+    """P(m) = sum(hc(m) * (working_days_per_year - time_off_days) * hours_per_day) / 12."""
+    tables = headcount_table(ih, monthly_volume)
     return (
         sum(
-            role.headcount * (ih.working_days_per_year - role.time_off_days) * ih.hours_per_day
-            for role in ih.staff
+            hc[m] * (ih.working_days_per_year - role.time_off_days) * ih.hours_per_day
+            for role, hc in zip(ih.staff, tables, strict=True)
         )
         / 12.0
     )
@@ -477,10 +600,17 @@ def tiered_fee(tiers: list[Tier], mode: str, units: float) -> float:
     return fee
 
 
-def charge_amount(charge: Charge, units: float, vendor: Vendor, ih: InHouse) -> float:
+def charge_amount(
+    charge: Charge,
+    units: float,
+    vendor: Vendor,
+    ih: InHouse,
+    m: int = 1,
+    monthly_volume: float | None = None,
+) -> float:
     """One charge in month m, in the quote's currency, before the minimum and escalation.
 
-    ``units`` is V(m) * scope."""
+    ``units`` is V(m) * scope; default hours are P(m) * scope."""
     if charge.form == "monthly":
         return charge.amount
     if charge.form == "per_fte_month":
@@ -488,21 +618,24 @@ def charge_amount(charge: Charge, units: float, vendor: Vendor, ih: InHouse) -> 
     if charge.form == "per_hour":
         hours = charge.hours_per_month
         if hours is None:
-            hours = productive_hours(ih) * vendor.scope
+            hours = productive_hours(ih, m, monthly_volume) * vendor.scope
         return charge.amount * hours
     if charge.form == "per_unit":
         return charge.amount * units
     return tiered_fee(charge.tiers, charge.tier_mode, units)
 
 
-def raw_fees_for_units(vendor: Vendor, ih: InHouse, units: float) -> float:
-    """R as a function of the month's vendor units V(m) * scope."""
-    return sum(charge_amount(c, units, vendor, ih) for c in vendor.pricing)
+def raw_fees_for_units(
+    vendor: Vendor, ih: InHouse, units: float, m: int = 1, monthly_volume: float | None = None
+) -> float:
+    """R as a function of the month's vendor units V(m) * scope (and of P(m))."""
+    return sum(charge_amount(c, units, vendor, ih, m, monthly_volume) for c in vendor.pricing)
 
 
 def raw_fees(vendor: Vendor, ih: InHouse, m: int, monthly_volume: float | None = None) -> float:
     """R(m)."""
-    return raw_fees_for_units(vendor, ih, volume(ih, m, monthly_volume) * vendor.scope)
+    units = volume(ih, m, monthly_volume) * vendor.scope
+    return raw_fees_for_units(vendor, ih, units, m, monthly_volume)
 
 
 def fees(vendor: Vendor, ih: InHouse, m: int, monthly_volume: float | None = None) -> float:
@@ -527,7 +660,10 @@ def retained_cost(vendor: Vendor, ih: InHouse, m: int) -> float:
     file)."""
     if m == 0:
         return 0.0
-    return sum(role_cost(r, m, ih.salary_growth, ih.inflation) for r in vendor.retained_staff)
+    return sum(
+        role_cost(r, r.headcount or 0.0, r.headcount or 0.0, m, ih.salary_growth, ih.inflation)
+        for r in vendor.retained_staff
+    )
 
 
 def vendor_related_cost(
@@ -558,14 +694,31 @@ def transition_cost(vendor: Vendor, m: int) -> float:
     return total
 
 
+def benefit_amount(vendor: Vendor, ih: InHouse, m: int) -> float:
+    """B(m): monthly items monthly * (1+inflation)**y(m), annual ones annual / 12 * the same,
+    from their from_month; an amount in its month, never escalated; fx where in the quote's
+    currency."""
+    total = 0.0
+    for item in vendor.benefits:
+        rate = vendor.fx_rate if item.in_quote_currency else 1.0
+        if item.form == "amount":
+            if m == item.month:
+                total += item.value * rate
+        elif m >= 1 and m >= item.month:
+            per_month = item.value if item.form == "monthly" else item.value / 12.0
+            total += per_month * growth_factor(ih.inflation, m) * rate
+    return total
+
+
 def vendor_option_cost(
     vendor: Vendor, ih: InHouse, m: int, monthly_volume: float | None = None
 ) -> float:
-    """VO(m) = VR(m) + remaining(m) + T(m)."""
+    """VO(m) = VR(m) + remaining(m) + T(m) - B(m)."""
     return (
         vendor_related_cost(vendor, ih, m, monthly_volume)
         + remaining_in_house(vendor, ih, m, monthly_volume)
         + transition_cost(vendor, m)
+        - benefit_amount(vendor, ih, m)
     )
 
 
@@ -620,7 +773,7 @@ def payback(s: list[float]) -> float | None:
     if last == len(c) - 1:
         return None
     k = last + 1
-    return (k - 1) + (-c[k - 1]) / s[k]
+    return min((k - 1) + (-c[k - 1]) / s[k], float(len(s) - 1))  # never more than H
 
 
 def sign_changes(values: list[float]) -> int:
@@ -796,6 +949,56 @@ class VolumeModel:
         return out
 
 
+def workload_breakpoints(vendor: Vendor, ih: InHouse, v_max: float) -> list[float]:
+    """Monthly volumes in [0, v_max] at which some month's costs may bend or jump, with
+    workload-driven headcounts: where a month's vendor units reach a tier edge (and the float
+    below it), where a role's need (in a month, or in its year's busiest month when staffed
+    for the peak) reaches min_headcount, and where a month's raw fees cross the minimum fee.
+
+    Between the first two kinds of point every month's raw fees are a straight line in the
+    volume, so the minimum-fee crossings are solved piece by piece from two points inside."""
+    horizon = ih.horizon_months
+    per_volume = [volume(ih, m, 1.0) for m in range(1, horizon + 1)]
+    points: list[float] = []
+    edges = [
+        tier.up_to
+        for charge in vendor.pricing
+        if charge.form == "tiers"
+        for tier in charge.tiers
+        if tier.up_to is not None
+    ]
+    for edge in edges:
+        for k in per_volume:
+            if k * vendor.scope > 0:
+                v = edge / (k * vendor.scope)
+                points += [v, math.nextafter(v, 0.0)]
+    for role in ih.staff:
+        if role.handle_minutes is None or role.min_headcount <= 0:
+            continue
+        p = (ih.working_days_per_year - role.time_off_days) * ih.hours_per_day / 12.0
+        need = [k * role.handle_minutes / 60.0 / (role.occupancy * p) for k in per_volume]
+        if role.staffing == "peak":
+            year_peak: dict[int, float] = {}
+            for m, n in enumerate(need, start=1):
+                year_peak[year_index(m)] = max(year_peak.get(year_index(m), 0.0), n)
+            need = list(year_peak.values())
+        points += [role.min_headcount / n for n in need if n > 0]
+    inside = sorted({x for x in points if 0.0 <= x <= v_max} | {0.0, v_max})
+    minimum = vendor.minimum_monthly_fee
+    if minimum > 0:
+        for lower, upper in itertools.pairwise(inside):
+            a = lower + (upper - lower) / 3.0
+            b = lower + 2.0 * (upper - lower) / 3.0
+            for m in range(1, horizon + 1):
+                ra, rb = raw_fees(vendor, ih, m, a), raw_fees(vendor, ih, m, b)
+                slope = (rb - ra) / (b - a)
+                if slope != 0.0:
+                    crossing = a + (minimum - ra) / slope
+                    if lower <= crossing <= upper:
+                        points.append(crossing)
+    return [x for x in points if 0.0 <= x <= v_max]
+
+
 def bisect_first_true(predicate: Any, lo: float, hi: float, tolerance: float) -> float:
     """The smallest v in (lo, hi] with predicate(v), given predicate(lo) false, predicate(hi)
     true and a single switch in between, to ``tolerance``."""
@@ -822,22 +1025,33 @@ def break_even_volume(
     answer is the exact crossing of zero (where the sign really changes; at a jump that is the
     band's edge); if npv_savings only enters the zero band without crossing, it is the point where
     it enters the band."""
-    if ih.workload is None or ih.workload.monthly_volume == 0:
+    if ih.workload is None or is_zero(ih.workload.monthly_volume):
         return None
     v_max = 100.0 * ih.workload.monthly_volume
-    model = VolumeModel(vendor, ih)
-    start_sign = sign(model.npv_savings(0.0))
+    if any(role.handle_minutes is not None for role in ih.staff):
+        # headcounts follow the volume: recompute the whole model at every volume looked at
+
+        def npv_savings_at(v: float) -> float:
+            return npv_savings_at_volume_literal(vendor, ih, v)
+
+        breakpoints = workload_breakpoints(vendor, ih, v_max)
+        grid_points = min(grid_points, 100)
+    else:
+        model = VolumeModel(vendor, ih)
+        npv_savings_at = model.npv_savings
+        breakpoints = model.volume_breakpoints(v_max)
+    start_sign = sign(npv_savings_at(0.0))
     if start_sign == 0:
         return 0.0
 
     def left_start_band(v: float) -> bool:
-        return sign(model.npv_savings(v)) != start_sign
+        return sign(npv_savings_at(v)) != start_sign
 
     def crossed_zero(v: float) -> bool:
-        return model.npv_savings(v) * start_sign <= 0.0
+        return npv_savings_at(v) * start_sign <= 0.0
 
     grid = {v_max * i / grid_points for i in range(grid_points + 1)}
-    grid.update(model.volume_breakpoints(v_max))
+    grid.update(breakpoints)
     grid.add(v_max)
     previous = 0.0
     for v in sorted(grid):
@@ -885,15 +1099,35 @@ def evaluate_vendor(
         "discounted_payback_months": payback([a * df for a, df in zip(s, dfs, strict=True)]),
         "break_even_price_change": break_even_price_change(vendor, ih, npv_savings),
         "break_even_volume": break_even_volume(vendor, ih),
+        "score": score(ih.scorecard, vendor.scores),
         "monthly": vo,
     }
 
 
-def recommendation(vendor_results: list[dict[str, Any]]) -> str:
-    """The vendor with the largest positive npv_savings (first on a tie), else "in-house"."""
+def score(card: Scorecard | None, scores: dict[str, float] | None) -> float | None:
+    """sum(weight * score) / sum(weight) over the criteria; None without a scorecard or
+    without these scores."""
+    if card is None or scores is None:
+        return None
+    total_weight = sum(card.weights.values())
+    return sum(w * scores[name] for name, w in card.weights.items()) / total_weight
+
+
+def eligible(card: Scorecard | None, vendor_score: float | None) -> bool:
+    """A vendor below the scorecard's min_score (by more than 1e-9) is never recommended."""
+    if card is None or card.min_score is None or vendor_score is None:
+        return True
+    return vendor_score >= card.min_score - 1e-9
+
+
+def recommendation(vendor_results: list[dict[str, Any]], card: Scorecard | None = None) -> str:
+    """The eligible vendor with the largest positive npv_savings (first on a tie), else
+    "in-house"."""
     best_name = "in-house"
     best = 0.0
     for result in vendor_results:
+        if not eligible(card, result.get("score")):
+            continue
         value = result["npv_savings"]
         if sign(value) > 0 and (best_name == "in-house" or value > best):
             best_name, best = result["name"], value
@@ -920,8 +1154,9 @@ def evaluate_reference(
             "name": ih.name,
             "tco": tco(ih_series),
             "npv": npv(ih_series, dfs),
+            "score": score(ih.scorecard, ih.scorecard.in_house if ih.scorecard else None),
             "monthly": ih_series,
         },
         "vendors": vendor_results,
-        "recommendation": recommendation(vendor_results),
+        "recommendation": recommendation(vendor_results, ih.scorecard),
     }

@@ -10,6 +10,7 @@ at shape (M,), so a million-point sweep only pays for what it varies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..inputs.case import Case
-from ..inputs.models import Charge, InHouse, Role, Vendor
+from ..inputs.models import Charge, InHouse, Role, Scorecard, StaffRole, Vendor
 from ..rules import is_zero, loses, wins
 
 Array = NDArray[np.float64]
@@ -86,29 +87,42 @@ def _sum(stream: Any) -> Any:
 
 @dataclass
 class StaffCost:
-    """Monthly salaries, benefits and hiring of a group of roles, as coefficients."""
+    """Monthly salaries, benefits and hiring of a group of roles, before their growth.
+
+    Each is a number (every headcount fixed) or a month-by-month array (some headcount
+    follows the workload): heads times pay, summed over the roles.
+    """
 
     salaries: Any = 0.0
     benefits: Any = 0.0
     hiring: Any = 0.0
     paid_time_off: Any = 0.0
+    rises: Any = 0.0  # the part of hiring that staffs every rise in headcount
 
     @classmethod
-    def of(cls, roles: list[Role], working_days: Any = None) -> StaffCost:
+    def of(cls, roles: Sequence[Role], heads: list[Any], working_days: Any = None) -> StaffCost:
+        """`heads[i]`: hc(m) of roles[i], a number or an array over the months."""
         out = cls()
-        for r in roles:
-            salaries = r.headcount * r.annual_salary / 12
-            benefits = (
-                r.headcount * (r.annual_salary * r.benefits_rate + r.benefits_per_head_annual) / 12
-            )
+        for r, hc in zip(roles, heads, strict=True):
+            salaries = hc * r.annual_salary / 12
+            benefits = hc * (r.annual_salary * r.benefits_rate + r.benefits_per_head_annual) / 12
             out.salaries = out.salaries + salaries
             out.benefits = out.benefits + benefits
-            out.hiring = out.hiring + r.headcount * r.attrition_rate / 12 * r.cost_per_hire
+            out.hiring = out.hiring + hc * r.attrition_rate / 12 * r.cost_per_hire
+            if isinstance(hc, np.ndarray):
+                rises = rise(hc) * r.cost_per_hire
+                out.rises = out.rises + rises
+                out.hiring = out.hiring + rises
             if working_days is not None:
                 out.paid_time_off = out.paid_time_off + (salaries + benefits) * (
                     r.time_off_days / working_days
                 )
         return out
+
+    @classmethod
+    def fixed(cls, roles: list[Role]) -> StaffCost:
+        """Roles with a fixed headcount (a vendor's retained staff)."""
+        return cls.of(roles, [r.headcount for r in roles])
 
     def streams(self, t: Timeline, salary_growth: Any, inflation: Any) -> dict[str, Any]:
         wage = t.step(salary_growth)
@@ -123,6 +137,52 @@ class StaffCost:
         return (self.salaries + self.benefits) * t.step(salary_growth) + self.hiring * t.step(
             inflation
         )
+
+
+def rise(hc: Array) -> Array:
+    """max(0, hc(m) - hc(m-1)) for each month (0 in month 0, where hc(0) = hc(1) anyway)."""
+    out = np.zeros(np.shape(hc))
+    out[..., 1:] = np.maximum(hc[..., 1:] - hc[..., :-1], 0.0)
+    return out
+
+
+def productive_hours_per_head(ih: InHouse, role: Role) -> Any:
+    """p: the productive hours of one FTE of `role` in a month (time off is not productive)."""
+    calendar = ih.calendar
+    return (calendar.working_days_per_year - role.time_off_days) * calendar.hours_per_day / 12
+
+
+def headcount(ih: InHouse, role: StaffRole, t: Timeline, v: Any) -> Any:
+    """hc(m) of a role (SPEC section 2): its fixed headcount, or the team the workload needs.
+
+    The need is N(m) = V(m) * handle_minutes / 60 / (occupancy * p); `staffing: month`
+    follows it month by month, `peak` holds each year at that year's busiest month; never
+    below min_headcount. hc(0) = hc(1): the team of month 1 exists at signing.
+    """
+    if role.handle_minutes is None:
+        return role.headcount
+    # validated: a workload-driven role has these (their defaults when the file leaves them out)
+    assert role.occupancy is not None and role.min_headcount is not None
+    p = productive_hours_per_head(ih, role)
+    need = np.asarray(v * role.handle_minutes / 60 / (role.occupancy * p), dtype=float)
+    need = np.broadcast_to(need, np.broadcast_shapes(need.shape, (t.horizon + 1,)))
+    if role.staffing == "peak":
+        need = yearly_peak(need)
+    hc = np.maximum(need, role.min_headcount)
+    hc[..., 0] = hc[..., 1]
+    return hc
+
+
+def yearly_peak(monthly: Array) -> Array:
+    """Each month's value replaced by the largest of its year (months 1..H; month 0 kept)."""
+    horizon = monthly.shape[-1] - 1
+    years = -(-horizon // 12)
+    padded = np.zeros((*monthly.shape[:-1], years * 12))
+    padded[..., :horizon] = monthly[..., 1:]
+    peak = padded.reshape(*monthly.shape[:-1], years, 12).max(axis=-1)
+    out = np.array(monthly, dtype=float)
+    out[..., 1:] = np.repeat(peak, 12, axis=-1)[..., :horizon]
+    return out
 
 
 def volume(ih: InHouse, t: Timeline) -> Any:
@@ -148,8 +208,10 @@ class InHouseStreams:
     total: Any  # IH(m)
     avoidable: Any  # the part that stops when the work leaves
     volume: Any  # V(m)
-    productive_hours: Any  # P, per month
+    productive_hours: Any  # P(m): a number when every headcount is fixed, else per month
+    headcounts: list[Any] = field(default_factory=list)  # hc(m) of each role, in file order
     parts: dict[str, Any] = field(default_factory=dict)  # breakdown, when asked for
+    flexing: Any = 0.0  # with the breakdown: hiring on rises in headcount, inside hiring
 
 
 def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseStreams:
@@ -157,16 +219,21 @@ def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseS
 
     Costs that grow alike are summed as coefficients first (a number, or one per
     scenario) and multiplied by their growth staircase once: a batch pays for
-    one (S, M) product per growth rate, not one per role or overhead.
+    one (S, M) product per growth rate, not one per role or overhead. A role whose
+    headcount follows the workload brings its month-by-month headcount in.
     """
     g, infl = ih.salary_growth, ih.inflation
-    staff = StaffCost.of(list(ih.staff), ih.calendar.working_days_per_year)
-    kept = StaffCost.of([r for r in ih.staff if r.avoidable])
-    heads = ih.total_headcount
+    v = volume(ih, t)
+    roles = list(ih.staff)
+    heads = [headcount(ih, r, t, v) for r in roles]
+    staff = StaffCost.of(roles, heads, ih.calendar.working_days_per_year)
+    avoidable_roles = [(r, h) for r, h in zip(roles, heads, strict=True) if r.avoidable]
+    kept = StaffCost.of([r for r, _ in avoidable_roles], [h for _, h in avoidable_roles])
+    total_heads = sum(heads, 0.0)  # total_headcount(m)
     overhead: Any = 0.0
     overhead_avoidable: Any = 0.0
     for o in ih.overheads:
-        amount = _overhead_monthly(o.monthly, o.annual, o.per_head_monthly, heads)
+        amount = _overhead_monthly(o.monthly, o.annual, o.per_head_monthly, total_heads)
         overhead = overhead + amount
         if o.avoidable:
             overhead_avoidable = overhead_avoidable + amount
@@ -181,7 +248,6 @@ def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseS
             one_time_avoidable = one_time_avoidable + stream
 
     wage, price = t.step(g), t.step(infl)
-    v = volume(ih, t)
     unit_cost = v * price if ih.variable_costs else 0.0
 
     def grow(on_wages: Any, on_prices: Any, on_units: Any, once: Any) -> Any:
@@ -194,11 +260,9 @@ def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseS
         per_unit_avoidable,
         one_time_avoidable,
     )
-    hours = sum(
-        (r.headcount * (ih.calendar.working_days_per_year - r.time_off_days) for r in ih.staff),
-        0.0,
-    )
-    result = InHouseStreams(total, avoidable, v, hours * ih.calendar.hours_per_day / 12)
+    days = ih.calendar.working_days_per_year
+    hours = sum((hc * (days - r.time_off_days) for r, hc in zip(roles, heads, strict=True)), 0.0)
+    result = InHouseStreams(total, avoidable, v, hours * ih.calendar.hours_per_day / 12, heads)
     if detail:
         result.parts = {
             "salaries": staff.salaries * wage,
@@ -209,6 +273,8 @@ def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseS
             "variable": per_unit * unit_cost,
             "one_time": one_time * np.ones(t.horizon + 1),
         }
+        # not a part of the breakdown (it is inside hiring): what flexing the team costs
+        result.flexing = staff.rises * price
     return result
 
 
@@ -296,7 +362,7 @@ def vendor_streams(
     billed = raw if _is_zero_number(minimum) else np.maximum(raw, minimum)
     fees = (fx * billed) * t.step(vendor.annual_escalation)
 
-    retained = StaffCost.of(list(vendor.retained_staff)).total(t, ih.salary_growth, ih.inflation)
+    retained = StaffCost.fixed(list(vendor.retained_staff)).total(t, ih.salary_growth, ih.inflation)
     related = _add([fees * vendor.cost_factor, retained])
 
     parallel = vendor.transition.parallel_run_months
@@ -309,7 +375,8 @@ def vendor_streams(
         rate = fx if item.currency not in (None, ih.currency) else 1.0
         transition = transition + rate * item.amount * t.at(item.month)
 
-    total = _add([related, remaining, transition])
+    gained = benefits(vendor, ih, t, fx)
+    total = _add([related, remaining, transition, -gained])
     result = VendorStreams(total, fees, related, transition * np.ones(t.horizon + 1))
     if detail:
         ones = np.ones(t.horizon + 1)
@@ -322,7 +389,35 @@ def vendor_streams(
             "remaining_in_house": remaining,
             "transition": transition * ones,
         }
+        if vendor.benefits:
+            result.parts["benefits"] = -gained * ones
     return result
+
+
+def benefits(vendor: Vendor, ih: InHouse, t: Timeline, fx: Any) -> Any:
+    """B(m): what the switch frees or brings in (SPEC section 3), in the analysis currency.
+
+    A monthly or annual item from its from_month on (default: the month after the
+    parallel run), escalated by inflation; an amount in its month, never escalated.
+    """
+    price = t.step(ih.inflation)
+    parallel = vendor.transition.parallel_run_months
+    total: Any = 0.0
+    for item in vendor.benefits:
+        # validated: an item is in the analysis currency or in the quote's
+        rate = fx if item.currency not in (None, ih.currency) else 1.0
+        if item.amount is not None:
+            month = 0 if item.month is None else item.month
+            total = total + rate * item.amount * t.at(month)
+            continue
+        if item.monthly is not None:
+            per_month = item.monthly
+        else:
+            assert item.annual is not None  # validated: one of the three is given
+            per_month = item.annual / 12
+        start = np.asarray(parallel) + 1 if item.from_month is None else np.asarray(item.from_month)
+        total = total + rate * per_month * price * (t.month >= start)
+    return total
 
 
 def _is_zero_number(x: Any) -> bool:
@@ -349,6 +444,7 @@ class VendorResult:
     discounted_payback_months: Array
     break_even_price_change: Array
     break_even_volume: Array
+    score: Array  # NaN without a scorecard
     monthly: Array | None = None  # (S, M)
     breakdown: dict[str, Array] | None = None
 
@@ -358,9 +454,14 @@ class InHouseResult:
     name: str
     tco: Array
     npv: Array
+    score: Array  # NaN without a scorecard or without in-house scores
     monthly: Array | None = None
     breakdown: dict[str, Array] | None = None
     cost_per_productive_hour: Array | None = None
+    # with the breakdown: hc(m) of each role (S, M), in file order, and what hiring on
+    # every rise in headcount costs over the horizon (inside hiring)
+    headcounts: list[Array] | None = None
+    flexing: Array | None = None
 
 
 @dataclass
@@ -391,6 +492,9 @@ RESULT_KEYS = (
     "break_even_price_change",
     "break_even_volume",
 )
+# what --fail-if can test: every result above, and the scorecard's score
+GATE_KEYS = (*RESULT_KEYS, "score")
+ELIGIBLE_SLACK = 1e-9  # a score this close below min_score still passes (SPEC section 4)
 
 
 def evaluate_batch(case: Case, metrics: frozenset[str] = ALL_METRICS) -> Evaluation:
@@ -423,7 +527,9 @@ def evaluate_batch(case: Case, metrics: frozenset[str] = ALL_METRICS) -> Evaluat
         )
         for vendor in case.vendors
     ]
-    in_house = InHouseResult(ih.name, ih_tco, ih_npv)
+    card = ih.scorecard
+    in_house_scores = None if card is None else card.in_house
+    in_house = InHouseResult(ih.name, ih_tco, ih_npv, score(card, in_house_scores, S))
     if "monthly" in metrics:
         in_house.monthly = np.array(ih_total)
     if detail:
@@ -431,12 +537,35 @@ def evaluate_batch(case: Case, metrics: frozenset[str] = ALL_METRICS) -> Evaluat
         # fully loaded cost per productive hour, over the first year (or the horizon)
         months = min(12, t.horizon)
         recurring = (ih_total - base.parts["one_time"])[:, 1 : months + 1].sum(axis=1)
-        hours = np.asarray(base.productive_hours, float).reshape(-1) * np.ones(S)
+        hours = np.broadcast_to(base.productive_hours, shape)[:, 1 : months + 1].sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            in_house.cost_per_productive_hour = np.where(
-                hours > 0, recurring / (hours * months), np.nan
-            )
-    return Evaluation(case, in_house, vendors, recommend(vendors, S))
+            in_house.cost_per_productive_hour = np.where(hours > 0, recurring / hours, np.nan)
+        in_house.headcounts = [np.array(np.broadcast_to(hc, shape)) for hc in base.headcounts]
+        in_house.flexing = _sum(np.broadcast_to(base.flexing, shape)) * np.ones(S)
+    eligible = [eligible_by_score(card, v.score) for v in vendors]
+    return Evaluation(case, in_house, vendors, recommend(vendors, S, eligible))
+
+
+def score(card: Scorecard | None, scores: dict[str, Any] | None, size: int) -> Array:
+    """sum(weight * score) / sum(weight) over the criteria, per scenario; NaN (null)
+    without a scorecard or without these scores."""
+    if card is None or scores is None:
+        return np.full(size, np.nan)
+    weighted: Any = 0.0
+    weights: Any = 0.0
+    for criterion in card.criteria:
+        weighted = weighted + criterion.weight * scores[criterion.name]
+        weights = weights + criterion.weight
+    return np.reshape(weighted / weights, -1) * np.ones(size)
+
+
+def eligible_by_score(card: Scorecard | None, scores: Array) -> Array:
+    """Per scenario: may this vendor be recommended? Not when its score is below the
+    scorecard's min_score by more than ELIGIBLE_SLACK."""
+    if card is None or card.min_score is None:
+        return np.ones(len(scores), dtype=bool)
+    floor = np.reshape(card.min_score, -1)
+    return np.asarray(scores >= floor - ELIGIBLE_SLACK)
 
 
 def _vendor_result(
@@ -487,6 +616,7 @@ def _vendor_result(
         ),
         break_even_price_change=price_change.reshape(S),
         break_even_volume=nothing,
+        score=score(case.in_house.scorecard, vendor.scores, S),
     )
     if "monthly" in metrics:
         result.monthly = np.array(total)
@@ -503,13 +633,17 @@ def _vendor_result(
     return result
 
 
-def recommend(vendors: list[VendorResult], size: int) -> NDArray[np.int64]:
-    """Per scenario: the vendor with the largest positive npv_savings (the first on a tie),
-    as an index into `vendors`; -1 when none saves money (keep it in house)."""
+def recommend(
+    vendors: list[VendorResult], size: int, eligible: list[Array] | None = None
+) -> NDArray[np.int64]:
+    """Per scenario: the vendor with the largest positive npv_savings (the first on a tie)
+    among the eligible ones (`eligible[i]`, per scenario; all by default), as an index into
+    `vendors`; -1 when none saves money (keep it in house)."""
     if not vendors:
         return np.full(size, -1)
     npv = np.stack([v.npv_savings for v in vendors])
-    npv = np.where(wins(npv), npv, -np.inf)
+    allowed = np.ones(npv.shape, dtype=bool) if eligible is None else np.stack(eligible)
+    npv = np.where(wins(npv) & allowed, npv, -np.inf)
     best = np.argmax(npv, axis=0)
     return np.where(np.isfinite(npv.max(axis=0)), best, -1)
 
@@ -531,7 +665,7 @@ def payback(savings: Array) -> Array:
     nxt = np.minimum(last + 1, M - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         part = -cumulative[rows, last] / savings[rows, nxt]
-    value = last + part
+    value = np.minimum(last + part, M - 1)  # never more than the horizon H
     value = np.where(below[:, -1], np.nan, value)
     return np.where(below.any(axis=1), value, 0.0)
 

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 
 from ..rules import MONEY_KEYS
-from .model import RESULT_KEYS, Evaluation
+from .model import GATE_KEYS, Evaluation
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_SCHEMA_VERSIONS = (1, 2)  # what --baseline reads: v1 results have no score
 
 
 def value(x: Any) -> float | None:
@@ -51,12 +52,16 @@ class InHouseSummary:
     monthly: list[float] = field(default_factory=list)
     breakdown: dict[str, float] = field(default_factory=dict)
     cost_per_productive_hour: float | None = None
+    score: float | None = None
+    # hc(m) of each role, month 0..H, in file order; hiring on rises over the horizon
+    headcounts: list[list[float]] = field(default_factory=list)
+    flexing: float | None = None
 
 
 @dataclass
 class VendorSummary:
     name: str
-    metrics: dict[str, float | None]  # every key of RESULT_KEYS
+    metrics: dict[str, float | None]  # every key of GATE_KEYS (the results and the score)
     monthly: list[float] = field(default_factory=list)
     breakdown: dict[str, float] = field(default_factory=dict)
 
@@ -77,6 +82,8 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
     unit: str = ""  # what the workload counts (contacts, tickets): labels break_even_volume
     volume_today: float | None = None  # monthly_volume, beside which break_even_volume reads
+    # every --set of the run (and --horizon, --discount-rate, --start-month): path -> value
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_evaluation(cls, ev: Evaluation, i: int = 0) -> Comparison:
@@ -92,11 +99,14 @@ class Comparison:
                 if ih.cost_per_productive_hour is not None
                 else None
             ),
+            score=value(ih.score[i]),
+            headcounts=[[float(x) for x in hc[i]] for hc in ih.headcounts or []],
+            flexing=None if ih.flexing is None else float(ih.flexing[i]),
         )
         vendors = [
             VendorSummary(
                 name=v.name,
-                metrics={k: value(getattr(v, k)[i]) for k in RESULT_KEYS},
+                metrics={k: value(getattr(v, k)[i]) for k in GATE_KEYS},
                 monthly=[float(x) for x in v.monthly[i]] if v.monthly is not None else [],
                 breakdown={k: float(x[i]) for k, x in (v.breakdown or {}).items()},
             )
@@ -115,6 +125,7 @@ class Comparison:
             volume_today=(
                 float(case.in_house.workload.monthly_volume) if case.in_house.workload else None
             ),
+            overrides=dict(case.overrides),
         )
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -130,17 +141,20 @@ class Comparison:
             "currency": self.currency,
             "horizon_months": self.horizon_months,
             "discount_rate": fine(self.discount_rate),
+            "overrides": dict(self.overrides),
+            "notes": list(self.notes),
             "in_house": {
                 "name": ih.name,
                 "tco": cents(ih.tco),
                 "npv": cents(ih.npv),
+                "score": fine(ih.score),
                 "monthly": [cents(x) for x in ih.monthly],
                 "breakdown": {k: cents(x) for k, x in ih.breakdown.items()},
             },
             "vendors": [
                 {
                     "name": v.name,
-                    **{k: rounded(k, v.metrics[k]) for k in RESULT_KEYS},
+                    **{k: rounded(k, v.metrics[k]) for k in GATE_KEYS},
                     "monthly": [cents(x) for x in v.monthly],
                     "breakdown": {k: cents(x) for k, x in v.breakdown.items()},
                 }

@@ -26,6 +26,8 @@ class Case:
     vendor_docs: tuple[Document | None, ...] = ()
     size: int = 1
     notes: tuple[str, ...] = field(default=())
+    # the inputs changed on the command line, in the order given: (path, validated value)
+    overrides: tuple[tuple[str, Any], ...] = field(default=())
 
     @property
     def horizon_months(self) -> int:
@@ -52,7 +54,9 @@ class Case:
             return self
         in_house = _take(self.in_house, index)
         vendors = tuple(_take(v, index) for v in self.vendors)
-        return Case(in_house, vendors, self.in_house_doc, self.vendor_docs, 1, self.notes)
+        return Case(
+            in_house, vendors, self.in_house_doc, self.vendor_docs, 1, self.notes, self.overrides
+        )
 
 
 def _take(obj: Any, index: int) -> Any:
@@ -69,4 +73,7 @@ def _take(obj: Any, index: int) -> Any:
     if isinstance(obj, list):
         items = [_take(v, index) for v in obj]
         return items if any(a is not b for a, b in zip(items, obj, strict=True)) else obj
+    if isinstance(obj, dict):
+        entries = {k: _take(v, index) for k, v in obj.items()}
+        return entries if any(entries[k] is not v for k, v in obj.items()) else obj
     return obj

@@ -69,6 +69,9 @@ def validate_files(paths: Sequence[str | Path]) -> Validation:
                 ih = model_from(doc, "in_house")
                 kind = "in_house"
                 what = f"in-house file, {len(ih.staff)} role(s), {ih.total_headcount:g} FTE"
+                following = sum(role.handle_minutes is not None for role in ih.staff)
+                if following:
+                    what += f" fixed, {following} role(s) sized by the workload"
         except InputError as exc:
             problems += exc.problems
             continue

@@ -75,16 +75,29 @@ class Document:
         return Problem(self.path, message, format_loc(loc), line, column)
 
 
+PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def format_loc(loc: Loc) -> str:
-    """('staff', 0, 'annual_salary') -> 'staff[0].annual_salary'."""
+    """('staff', 0, 'annual_salary') -> 'staff[0].annual_salary'; a key that is not a plain
+    name in brackets and double quotes: ('scores', 'Data security') -> 'scores["Data security"]'
+    (SPEC section 6)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+            continue
+        name = str(part) if len(str(part)) <= 60 else str(part)[:57] + "..."
+        if out and not PLAIN_NAME.fullmatch(str(part)):
+            out += "[" + quote_key(name) + "]"
         else:
-            name = str(part) if len(str(part)) <= 60 else str(part)[:57] + "..."
             out += f".{name}" if out else name
     return out
+
+
+def quote_key(key: str) -> str:
+    """A mapping key in double quotes, as a path writes it: `"Data security"`."""
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def load_file(path: str | Path) -> Document:

@@ -17,6 +17,7 @@ numpy array of shape (S, 1), one value per scenario: `replace` puts it there.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -287,8 +288,58 @@ class Role(Strict):
     cost_per_hire: Annotated[Money, Label("cost per hire", "money")] = 0.0
 
 
+Staffing = Literal["peak", "month"]
+# the fields that size a team from the workload, and what a role that leaves them out gets
+WORKLOAD_DEFAULTS: dict[str, Any] = {"occupancy": 1.0, "staffing": "peak", "min_headcount": 0.0}
+
+
 class StaffRole(Role):
+    """An in-house role: a fixed `headcount`, or `handle_minutes` and a team that follows
+    the workload (SPEC section 2)."""
+
+    headcount: Annotated[Count | None, Label("headcount", "fte")] = None  # type: ignore[assignment]
+    handle_minutes: Annotated[
+        Annotated[float, Number(0, math.inf, low_open=True)] | None,
+        Label("handle minutes", "number"),
+    ] = None
+    occupancy: Annotated[
+        Annotated[float, Rate(0.0, 1.0, low_open=True)] | None, Label("occupancy", "rate")
+    ] = None
+    staffing: Staffing | None = None
+    min_headcount: Annotated[Count | None, Label("minimum headcount", "fte")] = None
     avoidable: Annotated[bool, AVOIDABLE] = True
+
+    @model_validator(mode="after")
+    def _one_size(self) -> Self:
+        """A fixed headcount or handle_minutes, never both; the sizing fields only with the
+        latter, which gets their defaults (occupancy 1, staffing peak, min_headcount 0)."""
+        if self.headcount is not None and self.handle_minutes is not None:
+            raise PydanticCustomError(
+                "one_of",
+                "give only one of headcount or handle_minutes (this role has both): a fixed "
+                "team, or a team that follows the workload",
+                at("handle_minutes"),
+            )
+        if self.headcount is None and self.handle_minutes is None:
+            raise PydanticCustomError("missing", "required field is missing", at("headcount"))
+        if self.headcount is not None:
+            for key in WORKLOAD_DEFAULTS:
+                if getattr(self, key) is not None:
+                    raise PydanticCustomError(
+                        "stray",
+                        "only goes with handle_minutes (a team that follows the workload), "
+                        "and this role has a fixed headcount",
+                        at(key),
+                    )
+            return self
+        for key, default in WORKLOAD_DEFAULTS.items():
+            if getattr(self, key) is None:
+                setattr(self, key, default)
+        return self
+
+    @property
+    def follows_workload(self) -> bool:
+        return self.handle_minutes is not None
 
 
 class Workload(Strict):
@@ -346,6 +397,76 @@ class OneTime(Strict):
     avoidable: Annotated[bool, AVOIDABLE] = True
 
 
+Score = Annotated[float, Number(0, math.inf), Label("score", "number")]
+
+
+class Criterion(Strict):
+    name: Name
+    weight: Annotated[float, Number(0, math.inf, low_open=True), Label("weight", "number")]
+
+
+class Scorecard(Strict):
+    """What is not cost (SPEC section 4): weighted criteria, each option scored 0..scale."""
+
+    scale: Annotated[float, Number(0, math.inf, low_open=True), Label("scale", "number")] = 5.0
+    min_score: Annotated[
+        Annotated[float, Number(0, math.inf)] | None, Label("minimum score", "number")
+    ] = None
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+    in_house: dict[str, Score] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        """Criteria named once; min_score and the in-house scores within the scale, one
+        score per criterion."""
+        seen: set[str] = set()
+        for i, criterion in enumerate(self.criteria):
+            if criterion.name in seen:
+                raise PydanticCustomError(
+                    "unique",
+                    "another criterion has this name: give each its own (got {name})",
+                    {"name": repr(criterion.name), **at("criteria", i, "name")},
+                )
+            seen.add(criterion.name)
+        if self.min_score is not None and self.min_score > self.scale:
+            raise PydanticCustomError(
+                "range",
+                "must be at most the scale ({scale}) (got {got})",
+                {"scale": f"{self.scale:g}", "got": f"{self.min_score:g}", **at("min_score")},
+            )
+        if self.in_house is not None:
+            problem = self.score_problem(self.in_house)
+            if problem is not None:
+                loc, message = problem
+                raise PydanticCustomError("scores", message, at("in_house", *loc))
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.criteria]
+
+    def score_problem(self, scores: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+        """The first thing wrong with one option's scores, as (place inside them, message):
+        a criterion the scorecard does not name, a score above the scale, a missing one."""
+        names = self.names
+        for key, score in scores.items():
+            if key not in names:
+                close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+                hint = f'; did you mean "{close[0]}"?' if close else ""
+                return (key,), (
+                    "the scorecard has no such criterion"
+                    f"{hint or '; expected one of: ' + ', '.join(names)}"
+                )
+            if score > self.scale:
+                return (key,), (
+                    f"must be from 0 to the scorecard's scale of {self.scale:g} (got {score:g})"
+                )
+        missing = [name for name in names if name not in scores]
+        if missing:
+            return (), f"no score for {', '.join(missing)}: score every criterion of the scorecard"
+        return None
+
+
 class InHouse(Strict):
     kind: Literal["in_house"] = "in_house"
     name: Annotated[Name, NAME]
@@ -364,16 +485,26 @@ class InHouse(Strict):
     variable_costs: list[VariableCost] = Field(default_factory=list)
     overheads: list[Overhead] = Field(default_factory=list)
     one_time: list[OneTime] = Field(default_factory=list)
+    scorecard: Scorecard | None = None
 
     @model_validator(mode="after")
     def _working_time(self) -> Self:
-        """Variable costs need a workload; time off leaves some working time."""
+        """Variable costs and workload-driven roles need a workload; time off leaves some
+        working time."""
         if self.variable_costs and self.workload is None:
             raise PydanticCustomError(
                 "needs_workload",
                 "variable costs are per unit of workload: add a workload with its monthly_volume",
                 at("variable_costs"),
             )
+        for i, role in enumerate(self.staff):
+            if role.handle_minutes is not None and self.workload is None:
+                raise PydanticCustomError(
+                    "needs_workload",
+                    "a team that follows the workload needs one: add a workload with its "
+                    "monthly_volume, or give a fixed headcount",
+                    at("staff", i, "handle_minutes"),
+                )
         days = self.calendar.working_days_per_year
         for i, role in enumerate(self.staff):
             if role.time_off_days >= days:
@@ -392,7 +523,8 @@ class InHouse(Strict):
 
     @property
     def total_headcount(self) -> float:
-        return sum(role.headcount for role in self.staff)
+        """The fixed headcounts (a workload-driven role's varies by month: see the engine)."""
+        return sum(role.headcount for role in self.staff if role.headcount is not None)
 
 
 class Tier(Strict):
@@ -528,6 +660,51 @@ class Transition(Strict):
     costs: list[TransitionCost] = Field(default_factory=list)
 
 
+BENEFIT_FORMS = ("monthly", "annual", "amount")
+
+
+class Benefit(Strict):
+    """Cash the switch frees or brings in (SPEC section 3): it lowers the vendor option's cost."""
+
+    name: Name
+    monthly: Annotated[Money | None, Label("per month", "money")] = None
+    annual: Annotated[Money | None, Label("per year", "money")] = None
+    amount: Annotated[Money | None, Label("amount", "money")] = None
+    from_month: Annotated[int | None, Whole(1), Label("from month", "month")] = None
+    month: Annotated[int | None, Whole(0), Label("month", "month")] = None
+    currency: Currency | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> Self:
+        """Exactly one of monthly, annual and amount; from_month goes with the first two,
+        month with amount."""
+        given = [k for k in BENEFIT_FORMS if getattr(self, k) is not None]
+        if not given:
+            raise PydanticCustomError(
+                "one_of", "give the benefit as one of monthly, annual or amount", {}
+            )
+        if len(given) > 1:
+            raise PydanticCustomError(
+                "one_of",
+                "give only one of monthly, annual or amount "
+                "(this benefit has {got}: counting both would double it)",
+                {"got": " and ".join(given), **at(given[1])},
+            )
+        form = given[0]
+        for extra, owners in (("from_month", ("monthly", "annual")), ("month", ("amount",))):
+            if getattr(self, extra) is not None and form not in owners:
+                raise PydanticCustomError(
+                    "stray",
+                    "only goes with {owners}, and this benefit is given as {form}",
+                    {"owners": " or ".join(owners), "form": form, **at(extra)},
+                )
+        return self
+
+    @property
+    def form(self) -> str:
+        return next(k for k in BENEFIT_FORMS if getattr(self, k) is not None)
+
+
 class Vendor(Strict):
     kind: Literal["vendor"] = "vendor"
     name: Annotated[Name, NAME]
@@ -558,6 +735,8 @@ class Vendor(Strict):
         ShareRate, Label("risk contingency rate", "rate", note="share of fees held in reserve")
     ] = 0.0
     retained_staff: list[Role] = Field(default_factory=list)
+    benefits: list[Benefit] = Field(default_factory=list)
+    scores: dict[str, Score] | None = None
     transition: Transition = ALL_DEFAULTS
 
     @property
@@ -587,6 +766,9 @@ def leaf_annotation(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
             if get_origin(current) is not list or not args:
                 raise KeyError(part)
             current = args[0]
+        elif get_origin(current) is dict:
+            # a mapping keyed by name (scores): every key holds the same type
+            current = get_args(current)[1]
         else:
             if not (isinstance(current, type) and issubclass(current, BaseModel)):
                 raise KeyError(part)

@@ -23,7 +23,8 @@ from .case import Case
 from .loader import Document, Loc, format_loc, parse_scalar
 from .models import FILE_MODELS, FileKind, Strict, bound_of, leaf_annotation, unwrap
 
-_SEGMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$")
+# one step of a path: .name, [index] or ["a key that is not a plain name"]
+_STEP = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 
 
 @dataclass(frozen=True)
@@ -46,16 +47,7 @@ class InputPath:
 
 def parse_path(text: str, option: str = "--set") -> InputPath:
     """Read `vendor[1].pricing[0].per_unit` into an InputPath, or fail naming the option."""
-    parts: list[str | int] = []
-    for segment in text.strip().split("."):
-        match = _SEGMENT.match(segment)
-        if not match:
-            raise UsageError.option(
-                f"{option} {text}",
-                f"not a path: {segment!r} (write e.g. in_house.staff[0].annual_salary)",
-            )
-        parts.append(match.group(1))
-        parts += [int(i) for i in re.findall(r"\[(\d+)\]", match.group(2))]
+    parts = _steps(text.strip(), f"{option} {text}")
     head = parts[0]
     if head == "analysis":
         return InputPath(text, "in_house", None, tuple(parts))
@@ -69,6 +61,32 @@ def parse_path(text: str, option: str = "--set") -> InputPath:
         f"{option} {text}",
         f"a path starts with in_house., vendor., vendor[N]. or analysis. (got {head!r})",
     )
+
+
+def _steps(text: str, source: str) -> list[str | int]:
+    """`vendor.scores["Data security"]` -> ["vendor", "scores", "Data security"]."""
+    parts: list[str | int] = []
+    at = 0
+    while at < len(text):
+        match = _STEP.match(text, at)
+        dotted = match is not None and match.group(1) is not None
+        if match is None or (dotted and (text[at] == ".") != bool(parts)):
+            rest = text[at:].lstrip(".").split(".")[0] or text[at:]
+            raise UsageError.option(
+                source,
+                f"not a path: {rest!r} (write e.g. in_house.staff[0].annual_salary, or "
+                'vendor.scores["Data security"] for a key that is not a plain name)',
+            )
+        if dotted:
+            parts.append(match.group(1))
+        elif match.group(2) is not None:
+            parts.append(int(match.group(2)))
+        else:
+            parts.append(re.sub(r"\\(.)", r"\1", match.group(3)))
+        at = match.end()
+    if not parts or not isinstance(parts[0], str):
+        raise UsageError.option(source, f"not a path: {text!r}")
+    return parts
 
 
 def split_assignment(text: str, option: str) -> tuple[str, str]:
@@ -223,7 +241,15 @@ def with_values(case: Case, values: dict[InputPath, Any], size: int) -> Case:
                 in_house = _replace(in_house, path.loc, column, path.text)
             else:
                 vendors[index - 1] = _replace(vendors[index - 1], path.loc, column, path.text)
-    return Case(in_house, tuple(vendors), case.in_house_doc, case.vendor_docs, size, case.notes)
+    return Case(
+        in_house,
+        tuple(vendors),
+        case.in_house_doc,
+        case.vendor_docs,
+        size,
+        case.notes,
+        case.overrides,
+    )
 
 
 def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
@@ -239,6 +265,10 @@ def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
         items = list(obj)
         items[head] = _replace(items[head], rest, value, text)
         return items
+    if isinstance(obj, dict) and head in obj:
+        entries = dict(obj)
+        entries[head] = _replace(entries[head], rest, value, text)
+        return entries
     raise UsageError.option(text, f"cannot vary {format_loc(loc)}")
 
 
@@ -367,8 +397,26 @@ def _validated(
 
 def _read(obj: Any, loc: Loc) -> Any:
     for part in loc:
-        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+        obj = obj[part] if isinstance(part, int) or isinstance(obj, dict) else getattr(obj, part)
     return obj
+
+
+def overrides_of(case: Case, assignments: Iterable[str]) -> tuple[tuple[str, Any], ...]:
+    """Each `PATH=VALUE` of the run with the value as validated ("28%" -> 0.28), in the order
+    given; a path set twice keeps its first place and its last value."""
+    out: dict[str, Any] = {}
+    for text in assignments:
+        raw_path, _ = split_assignment(text, "--set")
+        path = parse_path(raw_path)
+        files = path.files(len(case.vendors))
+        model = case.in_house if files[0] == 0 else case.vendors[files[0] - 1]
+        try:
+            value = _read(model, path.loc)
+        except (AttributeError, IndexError, KeyError, TypeError):
+            continue
+        if isinstance(value, bool | int | float | str) or value is None:
+            out[raw_path] = value
+    return tuple(out.items())
 
 
 def _restore(data: Any, loc: Loc, old: Any) -> None:
@@ -407,5 +455,8 @@ def _numeric_leaves(obj: Any, loc: Loc) -> Iterable[tuple[Loc, float]]:
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
             yield from _numeric_leaves(item, (*loc, i))
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from _numeric_leaves(item, (*loc, key))
     elif isinstance(obj, float):
         yield loc, obj

@@ -339,17 +339,48 @@ def check_case(case: Case) -> None:
                 ("transition", "parallel_run_months"),
                 (f"must be within the horizon of {horizon} months (got {parallel})"),
             )
-        for i, item in enumerate(vendor.transition.costs):
-            if item.currency is not None and item.currency not in (ih.currency, currency):
-                allowed = (
-                    f"the analysis currency {ih.currency}"
-                    if currency == ih.currency
-                    else f"the analysis currency {ih.currency} or the quote's {currency}"
-                )
+        allowed = (
+            f"the analysis currency {ih.currency}"
+            if currency == ih.currency
+            else f"the analysis currency {ih.currency} or the quote's {currency}"
+        )
+        dated: list[tuple[Loc, str | None]] = [
+            (("transition", "costs", i), item.currency)
+            for i, item in enumerate(vendor.transition.costs)
+        ]
+        dated += [(("benefits", i), item.currency) for i, item in enumerate(vendor.benefits)]
+        for loc, item_currency in dated:
+            if item_currency is not None and item_currency not in (ih.currency, currency):
                 fail(
-                    ("transition", "costs", i, "currency"),
-                    f"must be {allowed} (got {item.currency}); convert it to one of them",
+                    (*loc, "currency"),
+                    f"must be {allowed} (got {item_currency}); convert it to one of them",
                 )
+        for i, benefit in enumerate(vendor.benefits):
+            for key, first in (("from_month", 1), ("month", 0)):
+                when = getattr(benefit, key)
+                if when is not None and when > horizon:
+                    fail(
+                        ("benefits", i, key),
+                        f"must be within the horizon of {horizon} months, {first} to "
+                        f"{horizon} (got {when})",
+                    )
+        if ih.scorecard is None and vendor.scores is not None:
+            fail(
+                ("scores",),
+                "scores need a scorecard in the in-house file (scorecard: with its criteria); "
+                "add one there or remove these scores",
+            )
+        if ih.scorecard is not None:
+            if vendor.scores is None:
+                fail(
+                    ("scores",),
+                    "required field is missing: the in-house file has a scorecard, so score "
+                    f"each of its criteria ({', '.join(ih.scorecard.names)})",
+                )
+            else:
+                problem = ih.scorecard.score_problem(vendor.scores)
+                if problem is not None:
+                    fail(("scores", *problem[0]), problem[1])
     if problems:
         raise InputError(problems)
 

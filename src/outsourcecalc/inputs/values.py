@@ -166,6 +166,8 @@ class Bounded:
     def span(self) -> str:
         low, high = self.low, self.high
         lo, hi = f"{low:g}", f"{high:g}"
+        if math.isinf(high):  # no upper end: an exchange rate, a handle time, a weight
+            return f"above {lo}" if self.low_open else f"at least {lo}"
         words = (
             f"above {lo} and at most {hi}"
             if self.low_open

@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.model import RESULT_KEYS
-from ..engine.results import SCHEMA_VERSION, Comparison, rounded
+from ..engine.results import READABLE_SCHEMA_VERSIONS, Comparison, rounded
 from ..errors import InputError, Problem
 from ..inputs.loader import read_text_file
 from ..rules import MONEY_KEYS
 
 IN_HOUSE = "in-house"
 IN_HOUSE_KEYS = ("tco", "npv")
+SCORE = "score"  # v2: every option's score, null without a scorecard
 # results that are always a number; the other keys of SPEC section 4 may be null
 # settings of the run: a row when they differ, since they change what every number means
 SETTINGS = ("currency", "horizon_months", "discount_rate")
@@ -158,9 +159,10 @@ def _schema_problems(data: Any, name: str) -> Iterator[Problem]:
         yield Problem(name, f"{hint}, got {_kind(data)} at the top level")
         return
     version = data.get("schema_version")
-    if type(version) is not int or version != SCHEMA_VERSION:  # true is not 1
+    if type(version) is not int or version not in READABLE_SCHEMA_VERSIONS:  # true is not 1
         got = "missing" if "schema_version" not in data else f"got {version!r}"
-        yield Problem(name, f"must be {SCHEMA_VERSION} ({got}); {hint}", "schema_version")
+        versions = " or ".join(str(v) for v in READABLE_SCHEMA_VERSIONS)
+        yield Problem(name, f"must be {versions} ({got}); {hint}", "schema_version")
         return
     if not isinstance(data.get("currency"), str):
         yield Problem(name, f"must be a currency code ({_got(data, 'currency')})", "currency")
@@ -190,6 +192,10 @@ def _option_problems(
 ) -> Iterator[Problem]:
     if not isinstance(option.get("name"), str):
         yield Problem(name, f"must be text ({_got(option, 'name')})", f"{where}.name")
+    # a v2 result scores every option (null without a scorecard); a v1 result has no score
+    score = option.get(SCORE)
+    if SCORE in option and not (score is None or _is_number(score)):
+        yield Problem(name, f"must be a number or null ({_got(option, SCORE)})", f"{where}.score")
     for key in keys:
         x = option.get(key)
         if _is_number(x) or (x is None and key in option and key not in MONEY_KEYS):
@@ -229,17 +235,25 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     for key in (*SETTINGS, "recommendation"):
         if old.get(key) != new.get(key):
             rows.append(_row("", key, old.get(key), new.get(key), CHANGED))
-    rows += _pair(IN_HOUSE, IN_HOUSE_KEYS, old["in_house"], new["in_house"])
+    # the score gets a row wherever either result has one (a v1 result has none)
+    scored = any(
+        option.get(SCORE) is not None
+        for result in (old, new)
+        for option in (result["in_house"], *result["vendors"])
+    )
+    extra = (SCORE,) if scored else ()
+    rows += _pair(IN_HOUSE, (*IN_HOUSE_KEYS, *extra), old["in_house"], new["in_house"])
+    keys = (*RESULT_KEYS, *extra)
     unmatched = list(old["vendors"])
     for vendor in new["vendors"]:
         match = next((v for v in unmatched if v["name"] == vendor["name"]), None)
         if match is None:
-            rows += [_row(vendor["name"], k, None, vendor[k], ADDED) for k in RESULT_KEYS]
+            rows += [_row(vendor["name"], k, None, vendor.get(k), ADDED) for k in keys]
         else:
             unmatched.remove(match)
-            rows += _pair(vendor["name"], RESULT_KEYS, match, vendor)
+            rows += _pair(vendor["name"], keys, match, vendor)
     for vendor in unmatched:
-        rows += [_row(vendor["name"], k, vendor[k], None, REMOVED) for k in RESULT_KEYS]
+        rows += [_row(vendor["name"], k, vendor.get(k), None, REMOVED) for k in keys]
     return rows
 
 
@@ -247,7 +261,9 @@ def _pair(
     option: str, keys: tuple[str, ...], old: dict[str, Any], new: dict[str, Any]
 ) -> list[Change]:
     return [
-        _row(option, k, old[k], new[k], UNCHANGED if old[k] == new[k] else CHANGED) for k in keys
+        _row(option, k, a, b, UNCHANGED if a == b else CHANGED)
+        for k in keys
+        for a, b in [(old.get(k), new.get(k))]
     ]
 
 

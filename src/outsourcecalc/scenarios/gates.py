@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.model import RESULT_KEYS
+from ..engine.model import GATE_KEYS
 from ..errors import UsageError
 from ..rules import NULL_IS_NEVER, never_as_infinity, parse_rate
 
@@ -55,9 +55,9 @@ def parse_gate(text: str, option: str = "--fail-if") -> Gate:
             "expected METRIC OP NUMBER, e.g. npv_savings<0 or payback_months>18",
         )
     metric, op, raw = match.groups()
-    if metric not in RESULT_KEYS:
+    if metric not in GATE_KEYS:
         raise UsageError.option(
-            f"{option} {text}", f"unknown metric {metric!r}; one of: {', '.join(RESULT_KEYS)}"
+            f"{option} {text}", f"unknown metric {metric!r}; one of: {', '.join(GATE_KEYS)}"
         )
     try:
         threshold = parse_rate(raw)

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..engine.batch import evaluate_in_chunks
-from ..engine.model import RESULT_KEYS
+from ..engine.model import GATE_KEYS
 from ..engine.results import cents, fine
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
@@ -437,8 +437,8 @@ def simulate(
         raise UsageError.option(f"--seed {seed}", "must be 0 or more")
     extra = sorted(set(metrics) - {"npv_savings", "payback_months"})
     for key in extra:
-        if key not in RESULT_KEYS:
-            raise UsageError.option(key, f"unknown result key; one of: {', '.join(RESULT_KEYS)}")
+        if key not in GATE_KEYS:
+            raise UsageError.option(key, f"unknown result key; one of: {', '.join(GATE_KEYS)}")
     specs = as_specs(uncertain)
     if not specs:
         raise UsageError.option(

@@ -368,7 +368,9 @@ def run_sweep(
     if summary:
         keys = tuple(sorted({"npv_savings", "payback_months", *gate_keys}))
     else:
+        # a gate's metric is kept too (score, say, which rows do not show)
         keys = ROW_KEYS + tuple(extra_metrics)
+        keys += tuple(sorted(gate_keys - set(keys)))
     metrics = frozenset(
         {"irr", "discounted_payback_months", *extra_metrics} & (set(keys) | gate_keys)
     )
