@@ -252,9 +252,10 @@ def test_describe_names_a_field_with_its_unit_and_bounds(
     high_open: int,
     whole: int,
 ) -> None:
-    assert models.describe(kind, loc) == models.FieldDescription(
-        label, unit, low, high, bool(low_open), bool(high_open), bool(whole)
-    )
+    found = models.describe(kind, loc)
+    assert (found.label, found.unit) == (label, unit)
+    bounds = (found.low, found.high, found.low_open, found.high_open, found.whole)
+    assert bounds == (low, high, bool(low_open), bool(high_open), bool(whole))
 
 
 @pytest.mark.parametrize(

@@ -275,9 +275,9 @@ def test_the_schema_patterns_are_the_parser(text: str) -> None:
     the one parser reads it, and always when the field takes it."""
     for kind, field, parse, percent, signed in (
         ("in_house", "annual_salary", values.money, False, False),
-        ("in_house", "benefits_rate", values.Bounded("rate", 0.0, 2.0), True, False),
-        ("in_house", "salary_growth", values.Bounded("rate", -0.5, 1.0), True, True),
-        ("vendor", "fx_rate", values.Bounded("number", 0.0, math.inf, True), False, False),
+        ("in_house", "benefits_rate", models.Rate(0.0, 2.0), True, False),
+        ("in_house", "salary_growth", models.Rate(-0.5, 1.0), True, True),
+        ("vendor", "fx_rate", models.Number(0.0, math.inf, low_open=True), False, False),
     ):
         matched = any(p.search(text) for p in _text_patterns(kind, field))
         assert matched == _reads_as(text, percent, signed), (field, text)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
+import numpy as np
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -35,7 +36,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from ..rules import MAX_COUNT, MAX_MONEY, MAX_TEXT, number_pattern
+from ..rules import MAX_COUNT, MAX_MONEY, MAX_TEXT, is_percent, number_pattern
 from . import values
 from .values import at
 
@@ -105,6 +106,19 @@ class Bound:
     def __get_pydantic_json_schema__(self, schema: Any, handler: _Handler) -> _JsonSchema:
         return {"anyOf": [self._number(), *self._strings()]}
 
+    def contains(self, numbers: Any) -> Any:
+        """Which of `numbers` (an array) lie within the bounds."""
+        v = np.asarray(numbers, dtype=float)
+        ok = (v > self.low) if self.low_open else (v >= self.low)
+        ok &= (v < self.high) if self.high_open else (v <= self.high)
+        return ok
+
+    def interval(self) -> str:
+        """The bounds as an interval: "[0, 5]", "(0, 1e+09]"."""
+        lo = "(" if self.low_open else "["
+        hi = ")" if self.high_open else "]"
+        return f"{lo}{self.low:g}, {self.high:g}{hi}"
+
 
 @dataclass(frozen=True)
 class Amount(Bound):
@@ -134,14 +148,58 @@ class Range(Bound):
     high_open: bool = False
 
     def __get_pydantic_core_schema__(self, source: Any, handler: _Handler) -> Any:
-        check = values.Bounded(self.what, self.low, self.high, self.low_open, self.high_open)
-        return core_schema.no_info_before_validator_function(check, handler(source))
+        return core_schema.no_info_before_validator_function(self, handler(source))
 
     def _strings(self) -> list[_JsonSchema]:
         strings = super()._strings()
         if self.what == "rate":
             strings.append(_text(self.low < 0, "%"))
         return strings
+
+    def __call__(self, value: Any) -> float:
+        """Read and check in one step, so that the message quotes the value as written."""
+        result = float(values.rate(value) if self.what == "rate" else values.count(value))
+        too_low = result <= self.low if self.low_open else result < self.low
+        too_high = result >= self.high if self.high_open else result > self.high
+        if too_low or too_high:
+            hint = ""
+            if (
+                self.what == "rate"
+                and too_high
+                and not is_percent(value)
+                and result > 1
+                and self.low <= result / 100 <= self.high
+            ):
+                hint = f'; did you mean {result / 100:g} or "{result:g}%"?'
+            got = value.strip() if isinstance(value, str) else f"{result:g}"
+            raise PydanticCustomError(
+                "range",
+                "must be {span} (got {got}){hint}",
+                {"span": self.span(), "got": got, "hint": hint},
+            )
+        return result
+
+    def span(self) -> str:
+        """The bounds in words: "from 0 to 5, that is 0% to 500%"."""
+        low, high = self.low, self.high
+        lo, hi = f"{low:g}", f"{high:g}"
+        if math.isinf(high):  # no upper end: a handle time, a weight
+            return f"above {lo}" if self.low_open else f"at least {lo}"
+        words = (
+            f"above {lo} and at most {hi}"
+            if self.low_open
+            else f"from {lo} to below {hi}"
+            if self.high_open
+            else f"from {lo} to {hi}"
+        )
+        if self.what != "rate":
+            return words
+        lo_pct, hi_pct = f"{low * 100:g}%", f"{high * 100:g}%"
+        if self.low_open:
+            return f"{words}, that is above {lo_pct} and up to {hi_pct}"
+        if self.high_open:
+            return f"{words}, that is {lo_pct} to below {hi_pct}"
+        return f"{words}, that is {lo_pct} to {hi_pct}"
 
 
 def Rate(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Range:
@@ -815,11 +873,27 @@ class FieldDescription:
 
     label: str
     unit: Unit
-    low: float
-    high: float
-    low_open: bool
-    high_open: bool
-    whole: bool
+    bound: Bound
+
+    @property
+    def low(self) -> float:
+        return self.bound.low
+
+    @property
+    def high(self) -> float:
+        return self.bound.high
+
+    @property
+    def low_open(self) -> bool:
+        return self.bound.low_open
+
+    @property
+    def high_open(self) -> bool:
+        return self.bound.high_open
+
+    @property
+    def whole(self) -> bool:
+        return self.bound.whole
 
 
 def label_of(kind: FileKind, loc: tuple[str | int, ...]) -> Label:
@@ -857,12 +931,4 @@ def describe(kind: FileKind, loc: tuple[str | int, ...]) -> FieldDescription:
     bound = bound_of(leaf_annotation(FILE_MODELS[kind], loc))
     if bound is None:
         raise KeyError(f"not a numeric field: {loc}")
-    return FieldDescription(
-        label.text,
-        label.unit,
-        bound.low,
-        bound.high,
-        bound.low_open,
-        bound.high_open,
-        bound.whole,
-    )
+    return FieldDescription(label.text, label.unit, bound)

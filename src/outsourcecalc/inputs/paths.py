@@ -9,7 +9,6 @@ validated model, which the engine evaluates for all S scenarios at once.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pydantic import BaseModel
 from ..errors import InputError, Problem, UsageError
 from .case import Case
 from .loader import Document, Loc, format_loc, parse_scalar
-from .models import FILE_MODELS, FileKind, Strict, bound_of, leaf_annotation, unwrap
+from .models import FILE_MODELS, Bound, FileKind, Strict, bound_of, leaf_annotation, unwrap
 
 # one step of a path: .name, [index] or ["a key that is not a plain name"]
 _STEP = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
@@ -275,34 +274,9 @@ def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
 # ------------------------------------------------ fields, bounds, validation
 
 
-@dataclass(frozen=True)
-class Bounds:
-    """The valid range of a numeric field, as its marker in models.py states it."""
-
-    low: float = -math.inf
-    high: float = math.inf
-    low_open: bool = False
-    high_open: bool = False
-    whole: bool = False
-
-    def contains(self, values: Any) -> Any:
-        v = np.asarray(values, dtype=float)
-        ok = (v > self.low) if self.low_open else (v >= self.low)
-        ok &= (v < self.high) if self.high_open else (v <= self.high)
-        return ok
-
-    def describe(self) -> str:
-        lo = "(" if self.low_open else "["
-        hi = ")" if self.high_open else "]"
-        return f"{lo}{self.low:g}, {self.high:g}{hi}"
-
-
-def bounds_of(annotation: Any) -> Bounds | None:
-    """Bounds of a numeric field, or None when it is not a number."""
-    bound = bound_of(annotation)
-    if bound is None:
-        return None
-    return Bounds(bound.low, bound.high, bound.low_open, bound.high_open, bound.whole)
+def bounds_of(annotation: Any) -> Bound | None:
+    """Bounds of a numeric field (its marker), or None when it is not a number."""
+    return bound_of(annotation)
 
 
 def model_of(path: InputPath) -> type[BaseModel]:
@@ -315,7 +289,7 @@ def model_of_target(target: FileKind) -> type[BaseModel]:
     return FILE_MODELS[target]
 
 
-def path_bounds(path: InputPath, option: str) -> Bounds:
+def path_bounds(path: InputPath, option: str) -> Bound:
     """Bounds of the numeric field a path names; a usage error if it names none."""
     try:
         annotation = leaf_annotation(model_of(path), path.loc)

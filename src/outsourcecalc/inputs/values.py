@@ -19,7 +19,6 @@ from ..rules import (
     CONTROL_CLASS,
     MAX_COUNT,
     MAX_MONEY,
-    is_percent,
     parse_number,
     parse_rate,
 )
@@ -145,68 +144,6 @@ def twelve(value: Any) -> Any:
 def twelve_ones() -> list[float]:
     """The default seasonality: every month alike."""
     return [1.0] * 12
-
-
-_PARSERS = {"rate": rate, "number": count}
-
-
-class Bounded:
-    """A rate or a plain number within [low, high] (open ends where asked).
-
-    Parses and checks in one step, so the message can quote the value as written.
-    """
-
-    def __init__(
-        self, what: str, low: float, high: float, low_open: bool = False, high_open: bool = False
-    ) -> None:
-        self.what, self.low, self.high = what, low, high
-        self.low_open, self.high_open = low_open, high_open
-        self.parse = _PARSERS[what]
-
-    def span(self) -> str:
-        low, high = self.low, self.high
-        lo, hi = f"{low:g}", f"{high:g}"
-        if math.isinf(high):  # no upper end: an exchange rate, a handle time, a weight
-            return f"above {lo}" if self.low_open else f"at least {lo}"
-        words = (
-            f"above {lo} and at most {hi}"
-            if self.low_open
-            else f"from {lo} to below {hi}"
-            if self.high_open
-            else f"from {lo} to {hi}"
-        )
-        if self.what != "rate":
-            return words
-        lo_pct, hi_pct = f"{low * 100:g}%", f"{high * 100:g}%"
-        if self.low_open:
-            return f"{words}, that is above {lo_pct} and up to {hi_pct}"
-        if self.high_open:
-            return f"{words}, that is {lo_pct} to below {hi_pct}"
-        return f"{words}, that is {lo_pct} to {hi_pct}"
-
-    def __call__(self, value: Any) -> float:
-        result = float(self.parse(value))
-        low, high = self.low, self.high
-        too_low = result <= low if self.low_open else result < low
-        too_high = result >= high if self.high_open else result > high
-        if too_low or too_high:
-            hint = ""
-            percent_given = is_percent(value)
-            if (
-                self.what == "rate"
-                and too_high
-                and not percent_given
-                and result > 1
-                and low <= result / 100 <= high
-            ):
-                hint = f'; did you mean {result / 100:g} or "{result:g}%"?'
-            got = value.strip() if isinstance(value, str) else f"{result:g}"
-            raise PydanticCustomError(
-                "range",
-                "must be {span} (got {got}){hint}",
-                {"span": self.span(), "got": got, "hint": hint},
-            )
-        return result
 
 
 class WholeIn:

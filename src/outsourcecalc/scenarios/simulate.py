@@ -30,8 +30,8 @@ from ..engine.results import cents, fine
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
 from ..inputs.loader import load_file
+from ..inputs.models import Bound
 from ..inputs.paths import (
-    Bounds,
     InputPath,
     check_path,
     parse_path,
@@ -298,7 +298,7 @@ class InputDraws:
 
     path: str
     distribution: Distribution
-    bounds: Bounds
+    bounds: Bound
     values: Array  # (trials,)
     below: int = 0  # first-round draws below the field's range, redrawn
     above: int = 0
@@ -383,7 +383,7 @@ def _input_dict(d: InputDraws) -> dict[str, Any]:
     return {
         "path": d.path,
         "distribution": d.distribution.text,
-        "range": d.bounds.describe(),
+        "range": d.bounds.interval(),
         "mean": fine(float(np.mean(d.values))),
         "min": fine(float(np.min(d.values))),
         "max": fine(float(np.max(d.values))),
@@ -480,7 +480,7 @@ def simulate(
 
 def _prepare(
     case: Case, specs: Sequence[Uncertain]
-) -> list[tuple[Uncertain, InputPath, Distribution, Bounds]]:
+) -> list[tuple[Uncertain, InputPath, Distribution, Bound]]:
     """Parse and check every spec against its field, collecting every problem."""
     docs = [case.in_house_doc, *case.vendor_docs]
     out = []
@@ -526,7 +526,7 @@ def _whole(values: Array) -> Array:
     return np.floor(values + 0.5)  # half up: 2.5 months -> 3
 
 
-def _check_support(dist: Distribution, bounds: Bounds) -> None:
+def _check_support(dist: Distribution, bounds: Bound) -> None:
     low, high = dist.support
     if bounds.whole:
         low, high = float(_whole(np.array(low))), float(_whole(np.array(high)))
@@ -534,12 +534,12 @@ def _check_support(dist: Distribution, bounds: Bounds) -> None:
     above = low > bounds.high or (bounds.high_open and low >= bounds.high)
     if below or above:
         raise ValueError(
-            f"{dist.text} lies wholly outside the field's valid range {bounds.describe()}"
+            f"{dist.text} lies wholly outside the field's valid range {bounds.interval()}"
         )
 
 
 def _draw(
-    spec: Uncertain, dist: Distribution, bounds: Bounds, rng: np.random.Generator, trials: int
+    spec: Uncertain, dist: Distribution, bounds: Bound, rng: np.random.Generator, trials: int
 ) -> InputDraws:
     """Draw, then redraw the out-of-range draws from the same generator until all are valid:
     the distribution truncated to the field's range."""
@@ -554,7 +554,7 @@ def _draw(
             [
                 spec.problem(
                     f"{dist.text} lies mostly outside the field's valid range "
-                    f"{bounds.describe()}: only {(trials - len(bad)) / trials:.1%} of draws "
+                    f"{bounds.interval()}: only {(trials - len(bad)) / trials:.1%} of draws "
                     f"fall inside (at least {MIN_SHARE_INSIDE:.0%} must)"
                 )
             ]
@@ -567,7 +567,7 @@ def _draw(
                 [
                     spec.problem(
                         f"{dist.text} lies mostly outside the field's valid range "
-                        f"{bounds.describe()}: {len(bad):,} draws still outside after "
+                        f"{bounds.interval()}: {len(bad):,} draws still outside after "
                         f"{MAX_REDRAW_ROUNDS} rounds of redrawing"
                     )
                 ]
@@ -580,7 +580,7 @@ def _draw(
     return InputDraws(spec.path, dist, bounds, values, below, above, bounds.whole)
 
 
-def _above_low(values: Array, bounds: Bounds) -> Any:
+def _above_low(values: Array, bounds: Bound) -> Any:
     return values > bounds.low if bounds.low_open else values >= bounds.low
 
 
