@@ -223,7 +223,7 @@ def compare(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     monthly: Annotated[
-        bool, typer.Option("--monthly", help="Add the month-by-month costs.")
+        bool, typer.Option("--monthly", metavar="", help="Add the month-by-month costs.")
     ] = False,
     fail_if: FailIfOpt = None,
     chart: ChartOpt = None,
@@ -509,7 +509,9 @@ def _version(value: bool) -> None:
 def _options(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option(
+            "--version", metavar="", callback=_version, is_eager=True, help="Print the version."
+        ),
     ] = False,
 ) -> None:
     """Make-or-buy cost calculator: the in-house operation against vendor quotes."""
