@@ -166,6 +166,7 @@ def sweep(
     metrics: Sequence[str] = (),
     shard: str | None = None,
     max_points: int | None = None,
+    max_memory: int | str | None = None,
     fail_if: Sequence[str | Gate] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> Sweep:
@@ -174,12 +175,22 @@ def sweep(
     `vary`: "PATH=START:STOP:STEP" (stop included) or "PATH=A,B,C", one per input;
     `summary`: keep per-vendor statistics instead of the rows; `metrics`: extra
     results per row ("break_even_volume", slow); `shard`: "K/N", only the K-th of N
-    slices; `fail_if`: gates whose points are counted; `progress(done, total)`.
+    slices; `max_memory`: the budget ("2GB", or bytes; 2 GB by default) the sweep's
+    estimated peak must fit; `fail_if`: gates whose points are counted;
+    `progress(done, total)`. The rows are evaluated as they are read
+    (`Sweep.iter_rows()`, or the renderer writing them), a bounded chunk at a time.
     """
     from .scenarios import sweep as scenario
 
     most = scenario.DEFAULT_MAX_POINTS if max_points is None else max_points
-    axes = scenario.build_axes(case, [vary] if isinstance(vary, str) else vary, max_points=most)
+    axes = scenario.build_axes(
+        case,
+        [vary] if isinstance(vary, str) else vary,
+        max_points=most,
+        max_memory=memory_budget(max_memory),
+        summary=summary,
+        shard=shard,
+    )
     run = scenario.run_sweep(
         case,
         scenario.Grid(axes),
@@ -193,16 +204,33 @@ def sweep(
     return scenario.Sweep(case, run, summarized=summary, shard=shard)
 
 
-def sensitivity(case: Case, delta: float | str = 0.10, only: Sequence[str] = ()) -> Sensitivity:
+def memory_budget(max_memory: int | str | None) -> int:
+    """`max_memory` in bytes: "2GB", "512MB", a number of bytes, or None for 2 GB."""
+    from .scenarios.memory import DEFAULT_MAX_MEMORY, parse_size
+
+    if max_memory is None:
+        return DEFAULT_MAX_MEMORY
+    return parse_size(max_memory) if isinstance(max_memory, str) else int(max_memory)
+
+
+def sensitivity(
+    case: Case,
+    delta: float | str = 0.10,
+    only: Sequence[str] = (),
+    *,
+    max_memory: int | str | None = None,
+) -> Sensitivity:
     """Move each numeric input (or those in `only`) down and up by `delta` (0.1 or "10%"),
     rank the inputs by the swing in npv_savings, with the value where each flips the
-    decision: `outsourcecalc sensitivity`."""
+    decision: `outsourcecalc sensitivity`. `max_memory`: the budget ("2GB", or bytes;
+    2 GB by default) the run's estimated peak must fit, checked before any work."""
     from .scenarios.sensitivity import Sensitivity
     from .scenarios.sensitivity import sensitivity as run_sensitivity
     from .scenarios.sweep import parse_share
 
     share = parse_share(delta, "--delta") if isinstance(delta, str) else float(delta)
-    return Sensitivity(share, case.currency, run_sensitivity(case, share, only))
+    budget = memory_budget(max_memory)
+    return Sensitivity(share, case.currency, run_sensitivity(case, share, only, budget))
 
 
 def simulate(
@@ -213,6 +241,7 @@ def simulate(
     trials: int | None = None,
     seed: int = 0,
     fail_if: Sequence[str | Gate] = (),
+    max_memory: int | str | None = None,
 ) -> Simulation:
     """Monte Carlo: draw the uncertain inputs `trials` times, evaluate every trial, report
     the odds that outsourcing wins: `outsourcecalc simulate`.
@@ -221,7 +250,8 @@ def simulate(
     "pert(30%, 40%, 60%)"}) or "PATH=DIST" texts; `uncertainty_file`: a YAML file of
     the same mapping, read first. The same seed gives the same numbers. An input
     both uncertain and fixed by an option that built the case (`--set`, `--horizon`)
-    is refused.
+    is refused. `max_memory`: the budget ("2GB", or bytes; 2 GB by default) the run's
+    estimated peak must fit, checked before any draw.
     """
     from .scenarios import simulate as scenario
 
@@ -240,6 +270,7 @@ def simulate(
         scenario.DEFAULT_TRIALS if trials is None else trials,
         seed,
         metrics={g.metric for g in gates},
+        max_memory=memory_budget(max_memory),
     )
     return replace(sim, gates=scenario.gate_counts(sim, gates))
 

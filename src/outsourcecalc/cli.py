@@ -13,7 +13,7 @@ import enum
 import gc
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,8 +25,8 @@ from . import api
 from .errors import InputError, UsageError
 from .inputs.case import Case
 from .inputs.checks import validate_files
-from .render import renderer_for
-from .render.output import check_target, write_atomically
+from .render import renderer_for, text_pieces
+from .render.output import check_target, open_output, write_atomically
 
 
 class _Group(TyperGroup):
@@ -69,6 +69,14 @@ FailIfOpt = Annotated[
         "--fail-if",
         metavar="EXPR",
         help="Exit 1 when METRIC OP NUMBER holds for any vendor, e.g. npv_savings<0 (repeatable).",
+    ),
+]
+MaxMemoryOpt = Annotated[
+    str,
+    typer.Option(
+        "--max-memory",
+        metavar="SIZE",
+        help="Refuse a run whose estimated peak memory exceeds SIZE (2GB, 512MB, bytes).",
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -127,18 +135,24 @@ def print_notes(notes: Any) -> None:
         typer.echo(f"note: {note}", err=True)
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write all at once: to stdout, or to a file replaced atomically (never half-written)."""
+def write_output(text: str | Iterable[str], output: Path | None) -> None:
+    """Write the text, or its pieces as they are made (rows as they are computed): to
+    stdout, or to a file replaced atomically when the last piece is written (never
+    half-written: an error on the way removes the temporary file)."""
+    pieces = [text] if isinstance(text, str) else text
     if output is None:
         try:
-            sys.stdout.write(text)
+            for piece in pieces:
+                sys.stdout.write(piece)
             sys.stdout.flush()  # a full disk or a closed pipe is seen here, not at exit
         except BrokenPipeError:
             raise  # click ends the run with exit code 1 and no traceback
         except OSError as exc:
             raise UsageError.option("standard output", f"cannot write ({exc.strerror})") from None
         return
-    write_atomically(output, text.encode("utf-8"), "--output")
+    with open_output(output, "--output") as handle:
+        for piece in pieces:
+            handle.write(piece.encode("utf-8"))
 
 
 def check_outputs(inputs: list[Path | None], **outputs: Path | None) -> None:
@@ -194,10 +208,11 @@ def emit(
     """The one way output leaves: `result` in `fmt` through its renderer, to stdout or
     atomically to `output` (tables straight to a terminal), then its chart if asked for."""
     renderer = renderer_for(result)
+    text: str | Iterable[str] | None
     if fmt is Format.table:
         text = draw_tables(lambda console: renderer.draw(result, console, **options), output)
-    else:
-        text = renderer.render(result, fmt.value, **options)
+    else:  # rows are written as they are computed, never all held
+        text = text_pieces(renderer, result, fmt.value, **options)
     if text is not None:
         write_output(text, output)
     if chart is not None:
@@ -361,16 +376,19 @@ def sweep(
         str | None,
         typer.Option("--shard", metavar="K/N", help="Evaluate only the K-th of N slices."),
     ] = None,
+    max_memory: MaxMemoryOpt = "2GB",
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
     chart: ChartOpt = None,
 ) -> None:
     """Evaluate every combination of --vary values: rows per point, or a --summary."""
+    from .scenarios.memory import parse_size
     from .scenarios.sweep import shard_range
 
     gates = api.gates_of(fail_if or [])
     shard_range(1, shard)  # a malformed --shard fails before any work
+    budget = parse_size(max_memory)
     check_outputs([in_house, *vendors], output=output, chart=chart)
     if chart is not None and len(vary) != 2:
         raise UsageError.option(
@@ -386,11 +404,14 @@ def sweep(
             metrics=[m.strip() for m in metrics.split(",")] if metrics else [],
             shard=shard,
             max_points=max_points,
+            max_memory=budget,
             fail_if=gates,
             progress=progress,
         )
-    emit(result, fmt, output, chart)
-    exit_if_broken(renderer_for(result).gate_lines(result))
+        # the rows are computed as they are written; the gates are counted on the way
+        emit(result, fmt, output, chart)
+        broken = renderer_for(result).gate_lines(result)
+    exit_if_broken(broken)
 
 
 @app.command()
@@ -431,18 +452,21 @@ def sensitivity(
     horizon: HorizonOpt = None,
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
+    max_memory: MaxMemoryOpt = "2GB",
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     chart: ChartOpt = None,
 ) -> None:
     """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
+    from .scenarios.memory import parse_size
     from .scenarios.sweep import parse_share
 
     check_outputs([in_house, *vendors], output=output, chart=chart)
     share = parse_share(delta, "--delta")
+    budget = parse_size(max_memory)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
-    result = api.sensitivity(case, share, only or [])
+    result = api.sensitivity(case, share, only or [], max_memory=budget)
     emit(result, fmt, output, chart)
 
 
@@ -475,13 +499,17 @@ def simulate_command(
     horizon: HorizonOpt = None,
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
+    max_memory: MaxMemoryOpt = "2GB",
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
     chart: ChartOpt = None,
 ) -> None:
     """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
+    from .scenarios.memory import parse_size
+
     gates = api.gates_of(fail_if or [])
+    budget = parse_size(max_memory)
     check_outputs([in_house, *vendors, uncertainty], output=output, chart=chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
@@ -492,6 +520,7 @@ def simulate_command(
         trials=trials,
         seed=seed,
         fail_if=gates,
+        max_memory=budget,
     )
     emit(result, fmt, output, chart)
     exit_if_broken(renderer_for(result).gate_lines(result))

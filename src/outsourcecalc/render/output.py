@@ -9,6 +9,10 @@
 - `-` is standard output.
 - An output that is one of the run's input files, by any path or link, is refused
   before any work.
+
+`open_output` gives a handle to write through as the text is made (a million sweep
+rows are never held at once); the same guarantees hold: the temporary file becomes
+the output only when the writing ends without an error, and is removed otherwise.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import UsageError
 
@@ -69,12 +75,24 @@ def write_atomically(
     path: Path, data: bytes, option: str, inputs: Sequence[str | Path] = ()
 ) -> None:
     """Write `data` to `path` as the module docstring says; OS errors are usage errors."""
+    with open_output(path, option, inputs) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def open_output(path: Path, option: str, inputs: Sequence[str | Path] = ()) -> Iterator[BinaryIO]:
+    """A binary handle onto `path`, written as the module docstring says.
+
+    A regular file is a temporary file beside it until the block ends: renamed over
+    `path` when it ends normally, removed when anything raises (the error goes on).
+    An OS error while opening, writing or renaming is a usage error naming the option.
+    """
     check_target(path, option, inputs)
     where = f"{option} {path}"
     try:
         if str(path) == STDOUT:
             sys.stdout.flush()
-            sys.stdout.buffer.write(data)
+            yield sys.stdout.buffer
             sys.stdout.buffer.flush()
             return
         real = Path(os.path.realpath(path))
@@ -84,18 +102,20 @@ def write_atomically(
             mode = None
         if mode is not None and not stat.S_ISREG(mode):
             with open(real, "wb") as handle:  # a device or a pipe: write into it
-                handle.write(data)
+                yield handle
             return
-        _replace(real, data, None if mode is None else stat.S_IMODE(mode))
+        with _replacing(real, None if mode is None else stat.S_IMODE(mode)) as handle:
+            yield handle
     except OSError as exc:
         raise UsageError.option(where, f"cannot write ({_reason(exc)})") from None
 
 
-def _replace(path: Path, data: bytes, mode: int | None) -> None:
+@contextmanager
+def _replacing(path: Path, mode: int | None) -> Iterator[BinaryIO]:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
         # mkstemp makes the file private: a new file follows the umask like any other,
         # a file written again keeps the permissions it had
         os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)

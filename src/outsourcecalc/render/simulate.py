@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,24 +33,37 @@ BAR = 40  # characters of the longest histogram bar
 # ------------------------------------------------------------------ CSV
 
 
-def render_csv(sim: Simulation) -> str:
+CSV_TRIALS = 10_000  # trials per piece of the per-trial CSV: its text is never held whole
+
+
+def render_csv(sim: Simulation) -> Iterator[str]:
     """One row per trial: its number (from 1), each drawn input, then per vendor
-    `<name>:npv_savings` and `<name>:payback_months` (empty: never pays back)."""
-    columns: list[list[str]] = [[str(i) for i in range(1, sim.trials + 1)]]
+    `<name>:npv_savings` and `<name>:payback_months` (empty: never pays back); the text
+    of each block of trials as it is made, from the float64 results the run keeps."""
     header = ["trial"]
     for d in sim.inputs:
         header.append(d.path)
-        values = d.values.tolist()
-        columns.append([str(int(x)) for x in values] if d.rounded else [repr(x) for x in values])
     for v in sim.vendors:
         header += [f"{v.name}:npv_savings", f"{v.name}:payback_months"]
-        columns.append([f"{x:.2f}" for x in v.npv_savings.tolist()])
-        columns.append(["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in
-                        v.payback_months.tolist()])  # fmt: skip
+    yield _csv_text([header])
+    for lo in range(0, sim.trials, CSV_TRIALS):
+        hi = min(sim.trials, lo + CSV_TRIALS)
+        columns: list[list[str]] = [[str(i) for i in range(lo + 1, hi + 1)]]
+        for d in sim.inputs:
+            values = d.values[lo:hi].tolist()
+            columns.append(
+                [str(int(x)) for x in values] if d.rounded else [repr(x) for x in values]
+            )
+        for v in sim.vendors:
+            columns.append([f"{x:.2f}" for x in v.npv_savings[lo:hi].tolist()])
+            columns.append(["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in
+                            v.payback_months[lo:hi].tolist()])  # fmt: skip
+        yield _csv_text(zip(*columns, strict=True))
+
+
+def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
     out = io.StringIO()
-    writer = CsvWriter(out)
-    writer.writerow(header)
-    writer.writerows(zip(*columns, strict=True))
+    CsvWriter(out).writerows(rows)
     return out.getvalue()
 
 
@@ -202,12 +216,18 @@ def to_dict(sim: Simulation) -> dict[str, Any]:
     return sim.to_dict()
 
 
+def pieces(sim: Simulation, fmt: str) -> Iterator[str]:
+    """The text of `render`, in pieces written as soon as each is made: the per-trial
+    CSV a block of trials at a time, never held whole."""
+    return render_csv(sim) if fmt == "csv" else iter([render(sim, fmt)])
+
+
 def render(sim: Simulation, fmt: str) -> str:
     """The text of `sim` as json, csv or markdown (the table view is `draw`)."""
     if fmt == "json":
         return dumps(sim.to_dict())
     if fmt == "csv":
-        return render_csv(sim)
+        return "".join(render_csv(sim))
     if fmt == "markdown":
         return render_markdown(sim)
     raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import itertools
+import json
 import math
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.results import cents, fine
+from ..engine.results import cents, fine, rounded
 from ..rules import MONEY_KEYS, wins
 from ..scenarios.sweep import Sweep, SweepRun, SweepVendorSummary
 from .format import (
@@ -93,8 +96,17 @@ def summary_table(run: SweepRun, currency: str, console: Console) -> None:
         console.print(table)
 
 
+def _first_rows(result: Sweep) -> list[dict[str, Any]]:
+    """The rows the table and Markdown views show: only these are evaluated for them."""
+    return list(itertools.islice(result.iter_rows(), TABLE_ROWS))
+
+
+def _row_count(result: Sweep) -> int:
+    return result.points * len(result.run.vendor_names)
+
+
 def rows_markdown(result: Sweep) -> str:
-    rows = result.rows()
+    rows = _first_rows(result)
     paths, currency, unit = result.paths, result.currency, result.unit
     keys = ["npv_savings", "savings", "roi", "payback_months", "break_even_price_change"]
     header = [*paths, "vendor", *(LABELS[k] for k in keys)]
@@ -102,18 +114,19 @@ def rows_markdown(result: Sweep) -> str:
         markdown_row(header),
         "|" + "---|" * len(paths) + "---|" + "---:|" * len(keys),
     ]
-    for row in rows[:TABLE_ROWS]:
+    for row in rows:
         cells = [_num(row[p]) for p in paths] + [markdown_text(row["vendor"])]
         cells += [metric(k, row[k], currency, unit) for k in keys]
         lines.append(markdown_row(cells))
-    if len(rows) > TABLE_ROWS:
-        lines += ["", f"_First {TABLE_ROWS} of {len(rows):,} rows; `--format csv` gives them all._"]
+    total = _row_count(result)
+    if total > TABLE_ROWS:
+        lines += ["", f"_First {TABLE_ROWS} of {total:,} rows; `--format csv` gives them all._"]
     return "\n".join(lines) + "\n"
 
 
 def rows_table(result: Sweep, console: Console) -> None:
     run = result.run
-    rows = result.rows()[:TABLE_ROWS]
+    rows = _first_rows(result)
     paths, currency, unit = result.paths, result.currency, result.unit
     # what decides, in a width a terminal has; csv and json carry every result
     keys = ["npv_savings", "payback_months", "break_even_price_change"]
@@ -133,7 +146,7 @@ def rows_table(result: Sweep, console: Console) -> None:
     for row_cells in cells:
         table.add_row(*row_cells)
     console.print(table)
-    total = (run.stop - run.start) * len(run.vendor_names)
+    total = _row_count(result)
     if total > TABLE_ROWS:
         console.print(f"First {TABLE_ROWS} of {total:,} rows; --format csv gives them all.")
 
@@ -165,22 +178,32 @@ def flip_grid(
     console.print(table)
 
 
-def rows_csv(run: SweepRun, header: bool = True) -> str:
-    """One row per point and vendor: the varied paths, `vendor`, then every result key."""
-    out = io.StringIO()
-    writer = CsvWriter(out)
-    if header:
-        writer.writerow([*(a.text for a in run.grid.axes), "vendor", *run.keys])
-    for chunk in run.chunks:
+def rows_csv(run: SweepRun) -> Iterator[str]:
+    """One row per point and vendor: the varied paths, `vendor`, then every result key;
+    the text of each chunk of points as it is computed.
+
+    The header is the first shard's only, even when that shard holds no point, and a
+    shard without points writes nothing else: the shards' outputs concatenate into
+    the unsharded one, however many shards there are.
+    """
+    if run.first_shard:
+        yield _csv_text([[*(a.text for a in run.grid.axes), "vendor", *run.keys]])
+    for chunk in run.chunks():
         index = np.arange(chunk.start, chunk.stop)
         coords = np.unravel_index(index, run.grid.shape)
         columns = [_text(a.values[c], "") for a, c in zip(run.grid.axes, coords, strict=True)]
         results = [[_text(res[k], k) for k in run.keys] for res in chunk.vendors]
         # point by point, each point's vendors together: any contiguous shards rejoin exactly
-        for i in range(len(index)):
-            point = [col[i] for col in columns]
-            for name, cells in zip(run.vendor_names, results, strict=True):
-                writer.writerow([*point, name, *(c[i] for c in cells)])
+        yield _csv_text(
+            [*(col[i] for col in columns), name, *(c[i] for c in cells)]
+            for i in range(len(index))
+            for name, cells in zip(run.vendor_names, results, strict=True)
+        )
+
+
+def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    out = io.StringIO()
+    CsvWriter(out).writerows(rows)
     return out.getvalue()
 
 
@@ -191,9 +214,64 @@ def _text(values: NDArray[np.float64], key: str) -> list[str]:
     return ["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in values.tolist()]
 
 
+def rows_json(result: Sweep) -> Iterator[str]:
+    """`{"paths": [...], "rows": [...]}` exactly as `dumps(result.to_dict())` writes it,
+    made a chunk of rows at a time: the head, each chunk's rows, then the tail."""
+    run = result.run
+    yield '{\n  "paths": ' + dumps(result.paths).rstrip("\n").replace("\n", "\n  ") + ","
+    yield '\n  "rows": ['
+    # one row as json.dumps(indent=2) writes it inside the list: keys and names quoted
+    # once, each value %s-formatted from its column
+    keys = [*result.paths, "vendor", *run.keys]
+    template = (
+        "\n    {\n"
+        + ",\n".join(f"      {_json(k).replace('%', '%%')}: %s" for k in keys)
+        + "\n    }"
+    )
+    names = [_json(name) for name in run.vendor_names]
+    first = True
+    for chunk in run.chunks():
+        index = np.arange(chunk.start, chunk.stop)
+        coords = np.unravel_index(index, run.grid.shape)
+        points = [
+            [repr(float(x)) for x in a.values[c].tolist()]
+            for a, c in zip(run.grid.axes, coords, strict=True)
+        ]
+        results = [[_json_cells(res[k], k) for k in run.keys] for res in chunk.vendors]
+        rows = [
+            template % (*(col[i] for col in points), name, *(c[i] for c in cells))
+            for i in range(len(index))
+            for name, cells in zip(names, results, strict=True)
+        ]
+        if rows:
+            yield ("" if first else ",") + ",".join(rows)
+            first = False
+    yield "]\n}\n" if first else "\n  ]\n}\n"
+
+
+def _json(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _json_cells(values: NDArray[np.float64], key: str) -> list[str]:
+    """A result column as JSON numbers, rounded as `rounded` rounds them; null for NaN."""
+    return ["null" if math.isnan(x) else repr(rounded(key, x)) for x in values.tolist()]
+
+
 def to_dict(result: Sweep) -> dict[str, Any]:
     """The JSON of `sweep --format json` (the result's own `to_dict`)."""
     return result.to_dict()
+
+
+def pieces(result: Sweep, fmt: str) -> Iterator[str]:
+    """The text of `render`, in pieces written as soon as each is made: the rows of a
+    chunk of points at a time, so that no format holds every row."""
+    run = result.run
+    if fmt == "json" and not result.summarized:
+        return rows_json(result)
+    if fmt == "csv" and not result.summarized:
+        return rows_csv(run)
+    return iter([render(result, fmt)])
 
 
 def render(result: Sweep, fmt: str) -> str:
@@ -202,10 +280,12 @@ def render(result: Sweep, fmt: str) -> str:
     CSV has its header on the first shard only, so that shards concatenate.
     """
     run = result.run
-    if fmt == "json":
+    if fmt == "json" and result.summarized:
         return dumps(result.to_dict())
+    if fmt == "json":
+        return "".join(rows_json(result))
     if fmt == "csv":
-        return summary_csv(run) if result.summarized else rows_csv(run, header=run.start == 0)
+        return summary_csv(run) if result.summarized else "".join(rows_csv(run))
     if fmt == "markdown" and result.summarized:
         return summary_markdown(run, result.currency)
     if fmt == "markdown":

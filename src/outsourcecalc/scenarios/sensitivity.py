@@ -1,9 +1,10 @@
 """One input at a time: how far npv_savings swings, and the value at which the decision flips.
 
-Every input moved down and up is one scenario of a single batch. The flip values
-of all inputs come from the first-crossing search that also finds break-even
-volumes (`engine/roots.py`), run from today's value up and down, every input in
-the same few batches: for the monthly volume it is the break-even volume.
+Every input moved down and up is one scenario. The flip values of all inputs come
+from the first-crossing search that also finds break-even volumes (`engine/roots.py`),
+run from today's value up and down, every input in the same few searches: for the
+monthly volume it is the break-even volume. The scenarios are evaluated in batches
+of bounded size, so a file of 300 roles needs memory in proportion, not its square.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..engine.breakeven import volume_kinks
 from ..engine.model import evaluate_batch
 from ..engine.results import cents, fine
 from ..engine.roots import first_crossing
-from ..errors import InputError, UsageError
+from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
 from ..inputs.paths import (
     InputPath,
@@ -30,8 +31,13 @@ from ..inputs.paths import (
     resolve_values,
     with_values,
 )
+from .memory import check_memory, counted, sensitivity_memory
 
 FLIP_RANGE = 10.0  # flip values are looked for between 0 and 10 times today's value
+# A batch holds at most this many values of its varied inputs (inputs x scenarios) and
+# this many scenario-months: bounded batches keep memory linear in the number of inputs.
+BATCH_CELLS = 4_000_000
+ENGINE_CELLS = 2_000_000
 
 
 @dataclass
@@ -94,17 +100,32 @@ class Sensitivity:
 
 
 def sensitivity(
-    case: Case, delta: float = 0.10, only: Sequence[str] = ()
+    case: Case, delta: float = 0.10, only: Sequence[str] = (), max_memory: int | None = None
 ) -> list[VendorSensitivity]:
-    """Move each numeric input (or those in `only`) by -delta and +delta, for every vendor."""
+    """Move each numeric input (or those in `only`) by -delta and +delta, for every vendor.
+
+    An `only` path that names no input of the files with a value to move is refused;
+    `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
+    checked before any work.
+    """
     if not 0 < delta < 1:
         raise UsageError.option(f"--delta {delta:g}", "must be a share between 0 and 1, e.g. 10%")
     wanted = _wanted(only, len(case.vendors))
+    _check_only(case, wanted or [])
+    per_vendor = [
+        [(p, v) for p, v in numeric_inputs(case, index) if v != 0 and _chosen(p, wanted)]
+        for index in range(len(case.vendors))
+    ]
+    if max_memory is not None:
+        count = sum(len(c) for c in per_vendor)
+        check_memory(
+            sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS),
+            max_memory,
+            f"this sensitivity run of {counted(count, 'input')}",
+            "choose fewer inputs with --only",
+        )
     out = []
-    for index, vendor in enumerate(case.vendors):
-        candidates = [
-            (p, v) for p, v in numeric_inputs(case, index) if v != 0 and _chosen(p, wanted)
-        ]
+    for index, (vendor, candidates) in enumerate(zip(case.vendors, per_vendor, strict=True)):
         inputs: list[tuple[InputPath, float, float, float]] = []
         skipped = []
         for path, base in candidates:
@@ -140,6 +161,28 @@ def _wanted(only: Sequence[str], vendors: int) -> list[InputPath] | None:
     return paths
 
 
+def _check_only(case: Case, wanted: list[InputPath]) -> None:
+    """Every `--only` path names an input of the files with a value a share can move."""
+    problems = []
+    for w in wanted:
+        values = [
+            v
+            for index in range(len(case.vendors))
+            for p, v in numeric_inputs(case, index)
+            if _chosen(p, [w])
+        ]
+        if not values:
+            problems.append(
+                Problem(f"--only {w.text}", "names no numeric input of the files: nothing to move")
+            )
+        elif all(v == 0 for v in values):
+            problems.append(
+                Problem(f"--only {w.text}", "is 0 in the files: a share of 0 moves nothing")
+            )
+    if problems:
+        raise UsageError(problems)
+
+
 def _chosen(path: InputPath, wanted: list[InputPath] | None) -> bool:
     if wanted is None:
         return True
@@ -165,17 +208,43 @@ def _clip(path: InputPath, low: float, high: float) -> tuple[float, float]:
 def _moves(
     case: Case, vendor: int, inputs: list[tuple[InputPath, float, float, float]]
 ) -> NDArray[np.float64]:
-    """npv_savings with input j at its low (scenario 2j) and high (2j+1), one batch."""
-    if not inputs:
-        return np.empty(0)
-    size = 2 * len(inputs)
-    values = {}
-    for j, (path, base, low, high) in enumerate(inputs):
-        column = np.full(size, base)
-        column[2 * j], column[2 * j + 1] = low, high
-        values[path] = column
-    batch = with_values(case, values, size)
-    return evaluate_batch(batch, frozenset()).vendors[vendor].npv_savings
+    """npv_savings with input j at its low (scenario 2j) and high (2j+1)."""
+    bases = {path: base for path, base, _, _ in inputs}
+    moves = [(path, np.array([end])) for path, _, low, high in inputs for end in (low, high)]
+    return _npv_savings(case, vendor, bases, moves).reshape(-1)
+
+
+def _npv_savings(
+    case: Case,
+    vendor: int,
+    bases: dict[InputPath, float],
+    moves: Sequence[tuple[InputPath, NDArray[np.float64]]],
+) -> NDArray[np.float64]:
+    """npv_savings along each move (a path and the k points it takes, the other inputs
+    of `bases` at today's values): a (len(moves), k) array.
+
+    Every input of `bases` is a column in every batch, as if all moves were one batch,
+    so each scenario's arithmetic is the same however the moves are cut. The moves
+    are cut into batches of at most BATCH_CELLS column values and ENGINE_CELLS
+    scenario-months, so memory grows with the number of inputs, not with its square.
+    """
+    k = len(moves[0][1]) if moves else 0
+    out = np.empty((len(moves), k))
+    if not moves:
+        return out
+    months = case.horizon_months + 1
+    engine = ENGINE_CELLS // len(case.vendors)  # every vendor's streams are evaluated
+    step = max(1, min(BATCH_CELLS // (len(bases) * k), engine // (k * months)))
+    for lo in range(0, len(moves), step):
+        part = moves[lo : lo + step]
+        size = len(part) * k
+        values = {path: np.full(size, base) for path, base in bases.items()}
+        for i, (path, points) in enumerate(part):
+            values[path][i * k : (i + 1) * k] = points
+        batch = with_values(case, values, size)
+        npv = evaluate_batch(batch, frozenset()).vendors[vendor].npv_savings
+        out[lo : lo + len(part)] = npv.reshape(len(part), k)
+    return out
 
 
 def _flip_values(
@@ -184,8 +253,8 @@ def _flip_values(
     """For each input, the value nearest today's where npv_savings reaches zero, or None.
 
     Two first-crossing searches per input, from today's value up to the top of its
-    span and down to the bottom, every input in the same batches; the nearer answer
-    wins (the lower on a tie).
+    span and down to the bottom, every input in the same few batches; the nearer
+    answer wins (the lower on a tie).
     """
     if not inputs:
         return []
@@ -200,14 +269,11 @@ def _flip_values(
 
     def npv_savings(rows: NDArray[np.int64], points: NDArray[np.float64]) -> NDArray[np.float64]:
         """Row r moves input r // 2 through points[r], the others at today's values."""
-        n, k = points.shape
-        values: dict[InputPath, NDArray[np.float64]] = {}
-        for i, row in enumerate(rows):
-            path, base = inputs[row // 2]
-            column = values.setdefault(path, np.full(n * k, base))
-            column[i * k : (i + 1) * k] = points[i]
-        batch = with_values(case, values, n * k)
-        return evaluate_batch(batch, frozenset()).vendors[vendor].npv_savings.reshape(n, k)
+        moved = [inputs[row // 2] for row in rows]
+        bases = dict(moved)  # the inputs these rows move are the batch's columns
+        return _npv_savings(
+            case, vendor, bases, [(path, p) for (path, _), p in zip(moved, points, strict=True)]
+        )
 
     roots = first_crossing(npv_savings, np.array(starts), np.array(stops), kinks)
     out: list[float | None] = []

@@ -41,6 +41,7 @@ from ..inputs.paths import (
 )
 from ..rules import HALF_CENT, never_as_infinity, parse_rate, wins
 from .gates import Gate, GateCount
+from .memory import check_memory, counted, simulation_memory
 
 Array = NDArray[np.float64]
 
@@ -424,12 +425,15 @@ def simulate(
     trials: int = DEFAULT_TRIALS,
     seed: int = 0,
     metrics: Iterable[str] = (),
+    max_memory: int | None = None,
 ) -> Simulation:
     """Draw each uncertain input `trials` times (in the order given) and evaluate every trial.
 
     `uncertain` maps input paths to distributions (`"pert(30%, 40%, 60%)"`); `metrics`
-    names further result keys to keep per trial (npv_savings and payback_months always).
-    Raises InputError (a UsageError) on any bad spec, all problems reported together.
+    names further result keys to keep per trial (npv_savings and payback_months always);
+    `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
+    checked before any draw. Raises InputError (a UsageError) on any bad spec, all
+    problems reported together.
     """
     if not 1 <= trials <= MAX_TRIALS:
         raise UsageError.option(f"--trials {trials}", f"must be from 1 to {MAX_TRIALS:,}")
@@ -445,6 +449,15 @@ def simulate(
             "--uncertain", "give at least one uncertain input (--uncertain or --uncertainty)"
         )
     prepared = _prepare(case, specs)
+    if max_memory is not None:
+        check_memory(
+            simulation_memory(case, len(prepared), trials, 2 + len(extra)),
+            max_memory,
+            f"this simulation of {counted(trials, 'trial')} "
+            f"({counted(len(prepared), 'uncertain input')}, "
+            f"{counted(len(case.vendors), 'vendor')})",
+            "run fewer --trials",
+        )
     rng = np.random.default_rng(seed)
     inputs: list[InputDraws] = []
     problems: list[Problem] = []

@@ -25,6 +25,7 @@ from ..inputs.case import Case
 from ..inputs.paths import InputPath, parse_path, path_bounds, resolve_values, split_assignment
 from ..rules import never_as_infinity, parse_rate, wins
 from .gates import Gate, GateCount
+from .memory import check_memory, counted, sweep_memory
 
 DEFAULT_MAX_POINTS = 5_000_000
 ROW_KEYS = tuple(k for k in RESULT_KEYS if k != "break_even_volume")
@@ -157,9 +158,15 @@ def build_axes(
     varies: Sequence[str],
     option: str = "--vary",
     max_points: int = DEFAULT_MAX_POINTS,
+    *,
+    max_memory: int | None = None,
+    summary: bool = False,
+    shard: str | None = None,
 ) -> list[Axis]:
-    """Every axis, its values validated as the field's; the grid's size is checked first,
-    so that an axis of a hundred million values is refused before any is validated."""
+    """Every axis, its values validated as the field's. The grid's size, and the memory
+    the sweep (its `shard`, rows or `summary`) would need against `max_memory`, are
+    checked first, so that an axis of a hundred million values is refused before any
+    is validated."""
     parsed = []
     seen: set[str] = set()
     for text in varies:
@@ -174,6 +181,17 @@ def build_axes(
         raise UsageError.option(
             " ".join(f"{option} {text}" for text, *_ in parsed),
             f"the grid has {size:,} points, more than --max-points {max_points:,}",
+        )
+    if max_memory is not None:
+        start, stop = shard_range(size, shard)
+        sizes = [len(raw) for *_, raw in parsed]
+        kind = "sweep --summary" if summary else "sweep"
+        check_memory(
+            sweep_memory(case, sizes, stop - start, summary),
+            max_memory,
+            f"this {kind} of {counted(stop - start, 'point')} and "
+            f"{counted(len(case.vendors), 'vendor')}",
+            "vary fewer values, split it with --shard K/N",
         )
     return [
         Axis(path_text, path, _validated(case, path, raw, f"{option} {text}"))
@@ -328,16 +346,61 @@ def summarize(
 
 @dataclass
 class SweepRun:
-    """What a sweep produced: the grid, its slice, rows or a summary, and broken gates."""
+    """A sweep's grid and slice, evaluated a bounded chunk at a time as `chunks()` is read.
 
+    Rows are never all held: a renderer writes each chunk's rows and drops them, so
+    memory does not grow with the number of points. A pass that reaches the end counts
+    the points where each gate holds; `counted_gates()` makes one if none has yet.
+    A summary run keeps, per vendor, only npv_savings and payback_months per point.
+    """
+
+    case: Case
     grid: Grid
     start: int
     stop: int
     vendor_names: list[str]
-    keys: tuple[str, ...]
-    chunks: list[Chunk] = field(default_factory=list)
+    keys: tuple[str, ...]  # the result keys of a row (or of the summary)
+    metrics: frozenset[str] = frozenset()  # the costly extras the keys or gates need
+    first_shard: bool = True  # a shard's CSV has its header only when it is the first
     summary: list[SweepVendorSummary] = field(default_factory=list)
     gates: list[GateCount] = field(default_factory=list)
+    progress: Callable[[int, int], None] | None = None
+    counted: bool = False  # a whole pass counted the gates
+
+    def chunks(self, keys: Sequence[str] | None = None) -> Iterator[Chunk]:
+        """Evaluate the points of the slice, in order, a bounded chunk at a time, keeping
+        `keys` (the row's keys by default) and the gates' metrics."""
+        gate_keys = [c.gate.metric for c in self.gates]
+        wanted = tuple(dict.fromkeys([*(self.keys if keys is None else keys), *gate_keys]))
+        metrics = self.metrics & set(wanted)
+        held = [0] * len(self.gates)
+        vendor = {name: i for i, name in enumerate(self.vendor_names)}
+        for chunk in evaluate_grid(self.case, self.grid, self.start, self.stop, metrics, wanted):
+            for j, count in enumerate(self.gates):
+                values = chunk.vendors[vendor[count.vendor]][count.gate.metric]
+                held[j] += int(np.count_nonzero(count.gate.holds_many(values)))
+            if self.progress is not None:
+                self.progress(chunk.stop - self.start, self.stop - self.start)
+            yield chunk
+        for count, n in zip(self.gates, held, strict=True):
+            count.held = n
+        self.counted = True
+
+    def counted_gates(self) -> list[GateCount]:
+        """The gates with the points where each holds, evaluating the slice for the gates'
+        metrics alone if no pass has counted them yet."""
+        if self.gates and not self.counted:
+            for _ in self.chunks(keys=()):
+                pass
+        return self.gates
+
+
+def shard_index(shard: str | None) -> int:
+    """K of `--shard K/N` (1 without one): the first shard is the one that writes a header."""
+    if shard is None:
+        return 1
+    shard_range(1, shard)  # a malformed K/N fails here
+    return int(shard.split("/")[0])
 
 
 def run_sweep(
@@ -351,7 +414,8 @@ def run_sweep(
     max_points: int = DEFAULT_MAX_POINTS,
     progress: Callable[[int, int], None] | None = None,
 ) -> SweepRun:
-    """Evaluate a grid (or one shard of it), keeping rows or only a summary."""
+    """A grid (or one shard of it), checked against the limits: with `summary`, evaluated
+    now and summarized; otherwise evaluated as its rows are read (`SweepRun.chunks`)."""
     if grid.size > max_points:
         raise UsageError.option(
             "--vary",
@@ -374,37 +438,26 @@ def run_sweep(
     metrics = frozenset(
         {"irr", "discounted_payback_months", *extra_metrics} & (set(keys) | gate_keys)
     )
-    run = SweepRun(grid, start, stop, names, keys)
+    run = SweepRun(
+        case, grid, start, stop, names, keys, metrics, first_shard=shard_index(shard) == 1
+    )
     run.gates = [GateCount(g, n) for g in gates for n in names]
-    npv: list[list[NDArray[np.float64]]] = [[] for _ in names]
-    pay: list[list[NDArray[np.float64]]] = [[] for _ in names]
-    for chunk in evaluate_grid(case, grid, start, stop, metrics, keys):
-        for count in run.gates:
-            values = chunk.vendors[names.index(count.vendor)][count.gate.metric]
-            count.held += int(np.count_nonzero(count.gate.holds_many(values)))
-        if summary:
-            for i, res in enumerate(chunk.vendors):
-                npv[i].append(res["npv_savings"])
-                pay[i].append(res["payback_months"])
-        else:
-            run.chunks.append(chunk)
-        if progress is not None:
-            progress(chunk.stop - start, stop - start)
+    run.progress = progress
     if summary:
-        run.summary = summarize(
-            grid,
-            names,
-            start,
-            [np.concatenate(n) if n else np.empty(0) for n in npv],
-            [np.concatenate(p) if p else np.empty(0) for p in pay],
-        )
+        npv = [np.empty(stop - start) for _ in names]
+        pay = [np.empty(stop - start) for _ in names]
+        for chunk in run.chunks():
+            rows = slice(chunk.start - start, chunk.stop - start)
+            for i, res in enumerate(chunk.vendors):
+                npv[i][rows] = res["npv_savings"]
+                pay[i][rows] = res["payback_months"]
+        run.summary = summarize(grid, names, start, npv, pay)
     return run
 
 
-def row_dicts(run: SweepRun) -> list[dict[str, Any]]:
-    """Rows as dicts (JSON): nulls as None, money in cents."""
-    out = []
-    for chunk in run.chunks:
+def row_dicts(run: SweepRun) -> Iterator[dict[str, Any]]:
+    """Rows as dicts (the rows of the JSON), a chunk at a time: nulls as None, money in cents."""
+    for chunk in run.chunks():
         for i in range(chunk.stop - chunk.start):
             point = run.grid.point(chunk.start + i)
             for v, name in enumerate(run.vendor_names):
@@ -412,8 +465,7 @@ def row_dicts(run: SweepRun) -> list[dict[str, Any]]:
                 for k in run.keys:
                     x = float(chunk.vendors[v][k][i])
                     row[k] = rounded(k, None if math.isnan(x) else x)
-                out.append(row)
-    return out
+                yield row
 
 
 def display_grid(
@@ -433,9 +485,9 @@ def display_grid(
             for a, n in zip(grid.axes, (rows, columns), strict=True)
         ]
     )
-    run = run_sweep(case, thin, summary=False)
+    chunks = list(run_sweep(case, thin, summary=False).chunks())
     flat = [
-        np.concatenate([c.vendors[v]["npv_savings"] for c in run.chunks])
+        np.concatenate([c.vendors[v]["npv_savings"] for c in chunks])
         for v in range(len(case.vendors))
     ]
     return thin, [f.reshape(thin.shape) for f in flat]
@@ -479,11 +531,18 @@ class Sweep:
 
     @property
     def gates(self) -> list[GateCount]:
-        return self.run.gates
+        """Per gate and vendor, the points where the gate holds (the sweep is evaluated
+        for them if its rows have not been read yet)."""
+        return self.run.counted_gates()
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per point and vendor: the varied paths, `vendor`, then every result
-        (money in cents, None where a result is undefined)."""
+        (money in cents, None where a result is undefined). `iter_rows()` gives them
+        one at a time, without holding them all."""
+        return list(self.iter_rows())
+
+    def iter_rows(self) -> Iterator[dict[str, Any]]:
+        """The rows of `rows()`, evaluated a chunk at a time as they are read."""
         if self.summarized:
             raise ValueError("a summary sweep keeps no rows: run it without summary=True")
         return row_dicts(self.run)
