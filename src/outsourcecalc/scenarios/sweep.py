@@ -435,8 +435,9 @@ def run_sweep(
         # a gate's metric is kept too (score, say, which rows do not show)
         keys = ROW_KEYS + tuple(extra_metrics)
         keys += tuple(sorted(gate_keys - set(keys)))
+    # the costly results are computed only for the keys kept and the gates
     metrics = frozenset(
-        {"irr", "discounted_payback_months", *extra_metrics} & (set(keys) | gate_keys)
+        {"irr", "discounted_payback_months", "break_even_volume"} & (set(keys) | gate_keys)
     )
     run = SweepRun(
         case, grid, start, stop, names, keys, metrics, first_shard=shard_index(shard) == 1
