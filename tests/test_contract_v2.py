@@ -169,7 +169,7 @@ def test_sweep_over_handle_minutes_equals_compare_with_set() -> None:
     grid = Grid(build_axes(case, ["in_house.staff[1].handle_minutes=4:10:1.5"]))
     run = run_sweep(case, grid)
     assert grid.size == 5
-    for chunk in run.chunks:
+    for chunk in run.chunks():
         for i in range(chunk.stop - chunk.start):
             point = grid.point(chunk.start + i)
             sets = [f"{path}={value!r}" for path, value in point.items()]

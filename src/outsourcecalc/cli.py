@@ -26,7 +26,7 @@ from .errors import InputError, UsageError
 from .inputs.case import Case
 from .inputs.checks import validate_files
 from .render import renderer_for, text_pieces
-from .render.output import check_target, open_output, write_atomically
+from .render.output import check_target, open_output
 
 
 class _Group(TyperGroup):
