@@ -25,6 +25,7 @@ EXAMPLES = {
     "contact_center": ["vendor_onshore.yaml", "vendor_offshore.yaml"],
     "it_helpdesk": ["vendor_tiered.yaml", "vendor_hybrid.yaml"],
     "payroll": ["vendor.yaml"],
+    "tax_season": ["vendor.yaml"],
 }
 
 Invoke = Callable[..., Result]
