@@ -102,7 +102,7 @@ def test_comparison_chart_svg_has_title_axes_and_every_option(name: str, tmp_pat
 def test_comparison_chart_marks_the_payback_of_the_contact_center(tmp_path: Path) -> None:
     """The offshore vendor pays back in month 7.1 (payback_months 7.067...)."""
     path = tmp_path / "compare.svg"
-    charts.comparison_chart(example("contact_center"), path)
+    charts.comparison_chart(example("contact_center_v1"), path)
     _, text = svg_texts(path)
     assert "pays back in month 7.1" in text
     assert "$15.1M" in text  # the in-house TCO at the end of its bar
