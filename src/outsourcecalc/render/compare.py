@@ -121,10 +121,10 @@ def team_rows(result: Comparison) -> list[list[str]]:
 def scorecard_title(result: Comparison) -> str:
     card = result.scorecard
     assert card is not None
-    text = f"Scorecard (each criterion scored 0 to {card.scale:g}"
+    text = f"Scorecard, each criterion scored 0 to {card.scale:g}"
     if card.min_score is not None:
-        text += f"; a vendor scoring below {score(card.min_score)} is not recommended"
-    return text + ")"
+        text += f"; below {score(card.min_score)} overall, a vendor is not recommended"
+    return text
 
 
 def scorecard_rows(result: Comparison, vendors: Sequence[VendorSummary]) -> list[list[str]]:
