@@ -146,7 +146,8 @@ def test_csv_has_a_score_and_a_switch_benefits_column_only_with_v2_data() -> Non
     columns = header.split(",")
     assert columns[columns.index("break_even_volume") + 1] == "score"
     assert columns[-1] == "switch_benefits"
-    ih, v = dict(zip(columns, in_house.split(","))), dict(zip(columns, vendor.split(",")))
+    ih = dict(zip(columns, in_house.split(","), strict=True))
+    v = dict(zip(columns, vendor.split(","), strict=True))
     assert (ih["score"], v["score"]) == ("3.5", "3.5")
     assert (ih["switch_benefits"], v["switch_benefits"]) == ("", "-10500.0")
     assert v["benefits"] == ""  # the in-house staff benefits column stays the in-house one
