@@ -34,7 +34,7 @@ PRICE = "vendor[1].pricing[0].per_fte_month=99000"
 
 
 def compare_json(cli: Invoke, *args: str | Path) -> dict[str, Any]:
-    result = cli("compare", *example_args("contact_center"), "--format", "json", *args)
+    result = cli("compare", *example_args("contact_center_v1"), "--format", "json", *args)
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
     return data
@@ -43,7 +43,7 @@ def compare_json(cli: Invoke, *args: str | Path) -> dict[str, Any]:
 @pytest.fixture
 def previous(cli: Invoke, tmp_path: Path) -> Path:
     """The JSON of the unchanged run, as a user would have saved it."""
-    result = cli("compare", *example_args("contact_center"), "--format", "json")
+    result = cli("compare", *example_args("contact_center_v1"), "--format", "json")
     assert result.exit_code == 0, result.output
     path = tmp_path / "previous.json"
     path.write_text(result.stdout, encoding="utf-8")
@@ -141,7 +141,7 @@ def test_recommendation_and_settings_rows(cli: Invoke, previous: Path) -> None:
 
 
 def test_vendors_added_and_removed(cli: Invoke, tmp_path: Path) -> None:
-    folder = "examples/contact_center"
+    folder = "tests/data/contact_center_v1"
     only_onshore = cli(
         "compare", f"{folder}/in_house.yaml", f"{folder}/vendor_onshore.yaml", "-f", "json"
     )
@@ -206,7 +206,7 @@ def test_json_without_baseline_is_the_spec_json(cli: Invoke) -> None:
 
 def test_csv(cli: Invoke, previous: Path) -> None:
     result = cli(
-        "compare", *example_args("contact_center"), "--set", PRICE, "-f", "csv",
+        "compare", *example_args("contact_center_v1"), "--set", PRICE, "-f", "csv",
         "--baseline", previous,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -219,7 +219,7 @@ def test_csv(cli: Invoke, previous: Path) -> None:
 
 
 def test_markdown_and_table(cli: Invoke, previous: Path) -> None:
-    args = [*example_args("contact_center"), "--set", PRICE, "--baseline", str(previous)]
+    args = [*example_args("contact_center_v1"), "--set", PRICE, "--baseline", str(previous)]
     md = cli("compare", *args, "-f", "markdown")
     assert md.exit_code == 0, md.output
     assert md.stdout.startswith("## ")  # the compare report comes first
@@ -239,7 +239,7 @@ def test_markdown_and_table(cli: Invoke, previous: Path) -> None:
 def test_output_file(cli: Invoke, previous: Path, tmp_path: Path) -> None:
     out = tmp_path / "diff.md"
     result = cli(
-        "compare", *example_args("contact_center"), "-f", "markdown", "--baseline", previous,
+        "compare", *example_args("contact_center_v1"), "-f", "markdown", "--baseline", previous,
         "--output", out,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -271,7 +271,7 @@ def test_bad_baseline_file(
     elif content is not None:
         path.write_text(content, encoding="utf-8")
     out = tmp_path / "out.json"
-    result = cli("compare", *example_args("contact_center"), "--baseline", path, "-o", out)
+    result = cli("compare", *example_args("contact_center_v1"), "--baseline", path, "-o", out)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(message.format(path=path)), result.stderr
     assert "Traceback" not in result.output

@@ -102,10 +102,38 @@ def test_comparison_chart_svg_has_title_axes_and_every_option(name: str, tmp_pat
 def test_comparison_chart_marks_the_payback_of_the_contact_center(tmp_path: Path) -> None:
     """The offshore vendor pays back in month 7.1 (payback_months 7.067...)."""
     path = tmp_path / "compare.svg"
-    charts.comparison_chart(example("contact_center"), path)
+    charts.comparison_chart(example("contact_center_v1"), path)
     _, text = svg_texts(path)
     assert "pays back in month 7.1" in text
     assert "$15.1M" in text  # the in-house TCO at the end of its bar
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_value_map_beside_the_costs_with_a_scorecard(suffix: str, tmp_path: Path) -> None:
+    """With a scorecard the chart gets a third panel: NPV savings against score, one point
+    per option, the minimum score as a line and the corner where a vendor may be chosen;
+    the benefits of the switch are a segment of the vendor's bar. Still one slide."""
+    result = example("tax_season")
+    path = tmp_path / f"compare{suffix}"
+    charts.comparison_chart(result, path)
+    if suffix == ".png":
+        check_png(path)
+        return
+    _, text = svg_texts(path)
+    for label in ("Value map", "Score (0 to 5)", "NPV savings of outsourcing (USD)"):
+        assert label in text
+    assert "minimum score 3.0" in text
+    assert "saves money, passes the minimum score" in text
+    assert "Benefits of the switch" in text
+    assert "In house" in text and "Ledgerline Tax Services" in text
+
+
+def test_no_value_map_without_a_scorecard(tmp_path: Path) -> None:
+    path = tmp_path / "compare.svg"
+    charts.comparison_chart(example("it_helpdesk"), path)
+    _, text = svg_texts(path)
+    assert "Value map" not in text
+    assert "Benefits of the switch" not in text
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

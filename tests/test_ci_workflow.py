@@ -286,7 +286,8 @@ class Runner:
         for path in self.files().values():
             target = seed / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(ROOT / "examples" / "contact_center" / Path(path).name, target)
+            # the v1 contact center, whose sweep figures this test pins
+            shutil.copy(ROOT / "tests" / "data" / "contact_center_v1" / Path(path).name, target)
         (seed / ".github" / "workflows").mkdir(parents=True)
         shutil.copy(WORKFLOW, seed / ".github" / "workflows" / "outsourcecalc.yml")
         git("checkout", "-q", "-b", "main", cwd=seed)

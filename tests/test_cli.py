@@ -204,7 +204,7 @@ def test_start_month_moves_the_season_only(cli: Invoke) -> None:
     january_payroll = compare_json(cli, *PAYROLL)
     assert january_payroll.pop("overrides") == {}
     assert july_payroll == january_payroll
-    centre = example_args("contact_center")
+    centre = example_args("contact_center_v1")  # fixed headcounts: the same TCO
     january = compare_json(cli, *centre)["in_house"]
     july = compare_json(cli, *centre, "--start-month", "7")["in_house"]
     assert july["tco"] == pytest.approx(january["tco"], abs=0.01)
@@ -286,7 +286,8 @@ def test_validate_every_example_file(cli: Invoke) -> None:
     result = cli("validate", *ALL_EXAMPLE_FILES)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "examples/contact_center/in_house.yaml: ok (in-house file, 4 role(s), 68 FTE)",
+        "examples/contact_center/in_house.yaml: ok "
+        "(in-house file, 4 role(s), 8 FTE fixed, 1 role(s) sized by the workload)",
         "examples/contact_center/vendor_offshore.yaml: ok (vendor file, 3 charge(s))",
         "examples/contact_center/vendor_onshore.yaml: ok (vendor file, 3 charge(s))",
         "examples/it_helpdesk/in_house.yaml: ok (in-house file, 4 role(s), 20 FTE)",
@@ -294,6 +295,9 @@ def test_validate_every_example_file(cli: Invoke) -> None:
         "examples/it_helpdesk/vendor_tiered.yaml: ok (vendor file, 1 charge(s))",
         "examples/payroll/in_house.yaml: ok (in-house file, 3 role(s), 4 FTE)",
         "examples/payroll/vendor.yaml: ok (vendor file, 1 charge(s))",
+        "examples/tax_season/in_house.yaml: ok "
+        "(in-house file, 3 role(s), 3 FTE fixed, 2 role(s) sized by the workload)",
+        "examples/tax_season/vendor.yaml: ok (vendor file, 2 charge(s))",
     ]
 
 
@@ -425,7 +429,7 @@ def test_many_vendors_at_80_columns_never_cut_a_figure(tmp_path: Path) -> None:
     assert "…" not in result.stdout
     assert "(vendors 5-6 of 6)" in result.stdout
     # each vendor's NPV savings, whole, in its table; and once more in the verdict sentence
-    assert result.stdout.count("$5,624,521") == 7
+    assert result.stdout.count("$6,036,853") == 7
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 

@@ -74,3 +74,21 @@ def test_the_contract_copy_matches_the_contract() -> None:
         pytest.skip("the shared contract is not beside this checkout")
     copy = (ROOT / "docs" / "SPEC.md").read_text(encoding="utf-8")
     assert copy == shared.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not TOOL.exists(), reason="the outsourcecalc script is not installed")
+def test_what_it_looks_like_is_what_the_tool_prints() -> None:
+    """The README's sample output, line for line, in 80 columns; its `...` lines stand for
+    the rows it leaves out (the cost breakdown), and nothing else may differ."""
+    (sample,) = [b for b in blocks("text") if b.startswith("$ outsourcecalc compare")]
+    lines = sample.splitlines()
+    command = " ".join(line.strip().removesuffix("\\") for line in lines[:2])
+    shown = [line for line in lines[2:] if not line.startswith("   ")]  # elided rows
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
+    argv = shlex.split(command.removeprefix("$ "))
+    done = subprocess.run([str(TOOL), *argv[1:]], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    printed = done.stdout.splitlines()
+    cut = printed.index("Cost breakdown over the horizon")
+    resume = printed.index("In-house team sized by the workload (FTE)")
+    assert shown == printed[: cut + 1] + printed[resume:]

@@ -14,7 +14,7 @@ from outsourcecalc.cli import app
 from outsourcecalc.scenarios.sensitivity import sensitivity
 
 EX = Path(__file__).resolve().parent.parent / "examples"
-CC = EX / "contact_center"
+CC = Path(__file__).resolve().parent / "data" / "contact_center_v1"  # v1 figures
 FILES = [CC / "in_house.yaml", [CC / "vendor_offshore.yaml", CC / "vendor_onshore.yaml"]]
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
 

@@ -28,7 +28,7 @@ from outsourcecalc.inputs.paths import numeric_inputs
 from outsourcecalc.scenarios.sweep import Grid, build_axes, parse_vary, run_sweep, shard_range
 
 EX = Path(__file__).resolve().parent.parent / "examples"
-CC = EX / "contact_center"
+CC = Path(__file__).resolve().parent / "data" / "contact_center_v1"  # v1 figures
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
 MONEY = {"tco", "npv", "savings", "npv_savings", "investment"}
 

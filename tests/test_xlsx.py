@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, Invoke, example_args
+from conftest import WORKBOOK_EXAMPLES, Invoke, example_args
 from hypothesis import HealthCheck, Phase, given, settings
 from strategies import cases
 
@@ -199,10 +199,10 @@ def test_recalculated_examples_equal_compare_json(
 ) -> None:
     expected = {}
     paths = []
-    for name in EXAMPLES:
+    for name in WORKBOOK_EXAMPLES:
         paths.append(tmp_path / f"{name}.xlsx")
         expected[name] = export_example(cli, name, paths[-1])
-    for name, path in zip(EXAMPLES, recalculate(paths), strict=True):
+    for name, path in zip(WORKBOOK_EXAMPLES, recalculate(paths), strict=True):
         wrong = mismatches(summary_of(path), expected[name])
         assert not wrong, f"{name}: " + "\n".join(wrong)
 
@@ -246,7 +246,7 @@ def test_changed_input_cells_move_results_as_compare_set_says(
 ) -> None:
     """Edit input cells, recalculate: the Summary equals `compare --set` at the same values."""
     edits = {
-        "contact_center": (
+        "contact_center_v1": (
             {
                 "ih_staff_0_annual_salary": 45000,
                 "analysis_discount_rate": 0.1,
@@ -320,7 +320,7 @@ def test_wrong_cached_values_are_recalculated(
 
 def test_cached_values_are_the_engine_results(cli: Invoke, tmp_path: Path) -> None:
     """A viewer that does not recalculate shows what `compare` says."""
-    for name in EXAMPLES:
+    for name in WORKBOOK_EXAMPLES:
         path = tmp_path / f"{name}.xlsx"
         expected = export_example(cli, name, path)
         wrong = mismatches(summary_of(path), expected)
@@ -329,7 +329,7 @@ def test_cached_values_are_the_engine_results(cli: Invoke, tmp_path: Path) -> No
 
 def test_workbook_is_the_model(cli: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "cc.xlsx"
-    export_example(cli, "contact_center", path, "--set", "vendor[1].scope=0.9")
+    export_example(cli, "contact_center_v1", path, "--set", "vendor[1].scope=0.9")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Summary", "Inputs", "Monthly"]
     names = set(wb.defined_names)
@@ -352,7 +352,7 @@ def test_workbook_is_the_model(cli: Invoke, tmp_path: Path) -> None:
     (sheet, ref), *_ = wb.defined_names["vendor_1_scope"].destinations
     assert (sheet, inputs[ref.replace("$", "")].value) == ("Inputs", 0.9)
     sources = {row[0]: row[9] for row in inputs.iter_rows(values_only=True) if row[0]}
-    assert sources["Discount rate"] == "examples/contact_center/in_house.yaml:18"
+    assert sources["Discount rate"] == "tests/data/contact_center_v1/in_house.yaml:18"
     assert "--set vendor[1].scope=0.9" in sources.values()
 
     monthly = wb["Monthly"]
@@ -395,7 +395,8 @@ def test_same_inputs_give_identical_bytes(cli: Invoke, tmp_path: Path) -> None:
 # up to 3e-9 relative on some cases); the LibreOffice recalculation agrees as before.
 PINNED_XLSXWRITER = "3.3.1"
 PINNED_SHA256 = {
-    "contact_center": "dc14a48bd6f2efd73a3df45e0073e1e18520062eb205c4991d235de301a82a30",
+    # the v1 contact center, read from tests/data: its path is in the Inputs sheet
+    "contact_center_v1": "05d5da13efc4e5b0f360710ed47fbb20d94190b1a1dfd373dbc4f8cdd659e563",
     "it_helpdesk": "4db3696f07c40d9a4b20e6af695d0b26252d23c7bdcd659c725f7d6cb3c9a699",
     "payroll": "d6f8af3b331b997cc34e0526311dfe28b6ae7d03ff9351daefbd8d00ddf5ba92",
 }
@@ -405,11 +406,11 @@ PINNED_SHA256 = {
     xlsxwriter.__version__ != PINNED_XLSXWRITER,
     reason=f"the pinned hashes are of XlsxWriter {PINNED_XLSXWRITER}'s bytes",
 )
-@pytest.mark.parametrize("example", sorted(EXAMPLES))
+@pytest.mark.parametrize("example", sorted(WORKBOOK_EXAMPLES))
 def test_example_workbooks_are_byte_identical_to_the_pinned_ones(
     cli: Invoke, tmp_path: Path, example: str
 ) -> None:
-    assert set(PINNED_SHA256) == set(EXAMPLES)
+    assert set(PINNED_SHA256) == set(WORKBOOK_EXAMPLES)
     path = tmp_path / f"{example}.xlsx"
     result = cli("export", *example_args(example), "--xlsx", path)
     assert result.exit_code == 0, result.output
@@ -512,7 +513,7 @@ def test_a_changed_label_in_the_models_is_what_the_workbook_says(
         relabel(model, "annual_salary", models.Label("base pay", "money", per="month"))
     relabel(models.Vendor, "scope", models.Label("share taken over", "rate", note="of the work"))
     path = tmp_path / "cc.xlsx"
-    export_example(cli, "contact_center", path)
+    export_example(cli, "contact_center_v1", path)
     shown = inputs_sheet(path)
     assert ("Base pay", "USD/month") in shown and ("Share taken over", "of the work") in shown
     assert not {"Annual salary", "Scope"} & {label for label, _ in shown}

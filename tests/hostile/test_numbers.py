@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from outsourcecalc.cli import app
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "contact_center"
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "contact_center_v1"
 FILES = [str(EXAMPLES / "in_house.yaml"), str(EXAMPLES / "vendor_offshore.yaml")]
 
 

@@ -159,18 +159,26 @@ def headcount(ih: InHouse, role: StaffRole, t: Timeline, v: Any) -> Any:
     follows it month by month, `peak` holds each year at that year's busiest month; never
     below min_headcount. hc(0) = hc(1): the team of month 1 exists at signing.
     """
-    if role.handle_minutes is None:
+    need = workload_need(ih, role, t, v)
+    if need is None:
         return role.headcount
-    # validated: a workload-driven role has these (their defaults when the file leaves them out)
-    assert role.occupancy is not None and role.min_headcount is not None
-    p = productive_hours_per_head(ih, role)
-    need = np.asarray(v * role.handle_minutes / 60 / (role.occupancy * p), dtype=float)
-    need = np.broadcast_to(need, np.broadcast_shapes(need.shape, (t.horizon + 1,)))
+    assert role.min_headcount is not None  # validated: a workload-driven role has one
     if role.staffing == "peak":
         need = yearly_peak(need)
     hc = np.maximum(need, role.min_headcount)
     hc[..., 0] = hc[..., 1]
     return hc
+
+
+def workload_need(ih: InHouse, role: StaffRole, t: Timeline, v: Any) -> Any:
+    """N(m) = V(m) * handle_minutes / 60 / (occupancy * p), months 0..H; None for a role
+    with a fixed headcount."""
+    if role.handle_minutes is None:
+        return None
+    assert role.occupancy is not None  # validated: its default when the file leaves it out
+    p = productive_hours_per_head(ih, role)
+    need = np.asarray(v * role.handle_minutes / 60 / (role.occupancy * p), dtype=float)
+    return np.broadcast_to(need, np.broadcast_shapes(need.shape, (t.horizon + 1,)))
 
 
 def yearly_peak(monthly: Array) -> Array:
@@ -210,6 +218,7 @@ class InHouseStreams:
     volume: Any  # V(m)
     productive_hours: Any  # P(m): a number when every headcount is fixed, else per month
     headcounts: list[Any] = field(default_factory=list)  # hc(m) of each role, in file order
+    needs: list[Any] = field(default_factory=list)  # N(m) of each role (None: fixed headcount)
     parts: dict[str, Any] = field(default_factory=dict)  # breakdown, when asked for
     flexing: Any = 0.0  # with the breakdown: hiring on rises in headcount, inside hiring
 
@@ -275,6 +284,7 @@ def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseS
         }
         # not a part of the breakdown (it is inside hiring): what flexing the team costs
         result.flexing = staff.rises * price
+        result.needs = [workload_need(ih, r, t, v) for r in roles]
     return result
 
 
@@ -462,6 +472,7 @@ class InHouseResult:
     # every rise in headcount costs over the horizon (inside hiring)
     headcounts: list[Array] | None = None
     flexing: Array | None = None
+    needs: list[Array | None] | None = None  # N(m) of each role (S, M); None: fixed headcount
 
 
 @dataclass
@@ -542,6 +553,9 @@ def evaluate_batch(case: Case, metrics: frozenset[str] = ALL_METRICS) -> Evaluat
             in_house.cost_per_productive_hour = np.where(hours > 0, recurring / hours, np.nan)
         in_house.headcounts = [np.array(np.broadcast_to(hc, shape)) for hc in base.headcounts]
         in_house.flexing = _sum(np.broadcast_to(base.flexing, shape)) * np.ones(S)
+        in_house.needs = [
+            None if n is None else np.array(np.broadcast_to(n, shape)) for n in base.needs
+        ]
     eligible = [eligible_by_score(card, v.score) for v in vendors]
     return Evaluation(case, in_house, vendors, recommend(vendors, S, eligible))
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..rules import MONEY_KEYS
-from .model import GATE_KEYS, Evaluation
+from .model import ELIGIBLE_SLACK, GATE_KEYS, Evaluation
 
 SCHEMA_VERSION = 2
 READABLE_SCHEMA_VERSIONS = (1, 2)  # what --baseline reads: v1 results have no score
@@ -45,6 +45,17 @@ def rounded(key: str, x: float | None) -> float | None:
 
 
 @dataclass
+class TeamYear:
+    """One contract year of a role whose headcount follows the workload, in FTE."""
+
+    role: str
+    year: int  # 1 for months 1..12
+    need_average: float  # the mean of N(m) over the year's months inside the horizon
+    need_peak: float  # its largest month
+    staffed_average: float  # the mean of hc(m): what is paid for
+
+
+@dataclass
 class InHouseSummary:
     name: str
     tco: float
@@ -56,6 +67,67 @@ class InHouseSummary:
     # hc(m) of each role, month 0..H, in file order; hiring on rises over the horizon
     headcounts: list[list[float]] = field(default_factory=list)
     flexing: float | None = None
+    roles: list[str] = field(default_factory=list)  # the role names, in file order
+    # N(m) of each role, month 0..H; None for a role with a fixed headcount
+    needs: list[list[float] | None] = field(default_factory=list)
+
+    @property
+    def follows_workload(self) -> bool:
+        """Whether some role's headcount follows the workload (known with the breakdown)."""
+        return any(need is not None for need in self.needs)
+
+    def team_years(self) -> list[TeamYear]:
+        """Need and staffing per year of every workload-driven role, role by role."""
+        rows: list[TeamYear] = []
+        if not self.needs:  # evaluated without the breakdown
+            return rows
+        for role, need, hc in zip(self.roles, self.needs, self.headcounts, strict=True):
+            if need is None:
+                continue
+            for start in range(1, len(need), 12):
+                n, h = need[start : start + 12], hc[start : start + 12]
+                rows.append(
+                    TeamYear(role, start // 12 + 1, sum(n) / len(n), max(n), sum(h) / len(h))
+                )
+        return rows
+
+
+@dataclass
+class ScorecardSummary:
+    """The scorecard as the run used it: what the views lay out beside each option's score."""
+
+    scale: float
+    min_score: float | None
+    criteria: list[tuple[str, float]]  # (name, weight), in file order
+    in_house: dict[str, float] | None  # criterion -> score; None without in-house scores
+    vendors: list[dict[str, float]]  # one per vendor, in the order given
+
+    def below_minimum(self, x: float | None) -> bool:
+        """Whether a vendor with this score may not be recommended (SPEC section 4)."""
+        return x is not None and self.min_score is not None and x < self.min_score - ELIGIBLE_SLACK
+
+    @classmethod
+    def of(cls, case: Any, i: int = 0) -> ScorecardSummary | None:
+        card = case.in_house.scorecard
+        if card is None:
+            return None
+
+        def scores(given: dict[str, Any]) -> dict[str, float]:
+            return {c.name: _scenario(given[c.name], i) for c in card.criteria}
+
+        return cls(
+            scale=_scenario(card.scale, i),
+            min_score=None if card.min_score is None else _scenario(card.min_score, i),
+            criteria=[(c.name, _scenario(c.weight, i)) for c in card.criteria],
+            in_house=None if card.in_house is None else scores(card.in_house),
+            vendors=[scores(v.scores or {}) for v in case.vendors],
+        )
+
+
+def _scenario(x: Any, i: int) -> float:
+    """Scenario i of an input that is one number or one per scenario (a sweep's grid)."""
+    values = np.asarray(x, dtype=float).reshape(-1)
+    return float(values[i if values.size > 1 else 0])
 
 
 @dataclass
@@ -84,6 +156,7 @@ class Comparison:
     volume_today: float | None = None  # monthly_volume, beside which break_even_volume reads
     # every --set of the run (and --horizon, --discount-rate, --start-month): path -> value
     overrides: dict[str, Any] = field(default_factory=dict)
+    scorecard: ScorecardSummary | None = None  # the criteria, weights and scores, when given
 
     @classmethod
     def from_evaluation(cls, ev: Evaluation, i: int = 0) -> Comparison:
@@ -102,6 +175,8 @@ class Comparison:
             score=value(ih.score[i]),
             headcounts=[[float(x) for x in hc[i]] for hc in ih.headcounts or []],
             flexing=None if ih.flexing is None else float(ih.flexing[i]),
+            roles=[r.role for r in ev.case.in_house.staff],
+            needs=[None if n is None else [float(x) for x in n[i]] for n in ih.needs or []],
         )
         vendors = [
             VendorSummary(
@@ -126,6 +201,7 @@ class Comparison:
                 float(case.in_house.workload.monthly_volume) if case.in_house.workload else None
             ),
             overrides=dict(case.overrides),
+            scorecard=ScorecardSummary.of(case, i),
         )
 
     def to_json_dict(self) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from ..errors import UsageError
 from ..inputs.models import describe
 from ..inputs.paths import parse_path
 from ..rules import IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, loses, wins
-from .format import LABELS, currency_symbol, money, money_short, months, percent
+from .format import LABELS, currency_symbol, money, money_short, months, percent, score
 from .output import check_target, write_atomically
 
 if TYPE_CHECKING:
@@ -75,9 +75,11 @@ SEGMENTS: dict[str, tuple[str, str]] = {
     "retained_staff": (BLUE, "//"),
     "remaining_in_house": (LIGHT_GREY, ""),
     "transition": (PURPLE, "//"),
+    "switch_benefits": (GREEN, "//"),
 }
 IN_HOUSE_SEGMENTS = IN_HOUSE_PARTS  # the engine's breakdown keys, in its order
-VENDOR_SEGMENTS = VENDOR_PARTS
+# a vendor's benefits of the switch (its breakdown's "benefits") are a segment of their own
+VENDOR_SEGMENTS = (*VENDOR_PARTS, "switch_benefits")
 
 SLIDE_INCHES = (40 / 3, 7.5)  # a 16:9 slide as PowerPoint lays it out: 2000 x 1125 px
 PNG_DPI = 150
@@ -226,7 +228,8 @@ def _cumulative(monthly: Sequence[float]) -> NDArray[np.float64]:
 
 
 def comparison_chart(result: Comparison, path: str | Path) -> None:
-    """Cumulative cost of every option with its payback point, beside the cost breakdown."""
+    """Cumulative cost of every option with its payback point, beside the cost breakdown;
+    with a scorecard, the value map (NPV savings against score) as a third panel."""
     chart_format(path)
     if not result.in_house.monthly:
         raise ValueError("comparison_chart needs the monthly costs in the result")
@@ -234,17 +237,146 @@ def comparison_chart(result: Comparison, path: str | Path) -> None:
     with _style():
         fig = _figure()
         fig.suptitle(_wrap(title, 80), x=0.01, ha="left")
-        grid = fig.add_gridspec(1, 2, width_ratios=[1.1, 1])
+        card = result.scorecard is not None
+        grid = fig.add_gridspec(
+            1, 3 if card else 2, width_ratios=[1.05, 0.95, 1] if card else [1.1, 1]
+        )
         left, right = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
-        paybacks = _cumulative_panel(left, result)
-        totals = _breakdown_panel(right, result)
+        paybacks = _cumulative_panel(left, result, narrow=card)
+        names, region = _value_map_panel(fig.add_subplot(grid[2]), result) if card else ([], None)
+        totals = _breakdown_panel(right, result, below=card, extra=region)
         # Labels placed by measuring text need the final layout, so they come last.
         _fit_totals(fig, right, totals)
         _label_paybacks(fig, left, paybacks)
+        _keep_inside(fig, names)
         _save(fig, path, title)
 
 
-def _cumulative_panel(ax: Axes, result: Comparison) -> list[tuple[float, float, str]]:
+def _value_map_panel(ax: Axes, result: Comparison) -> tuple[list[Any], tuple[Any, str]]:
+    """NPV savings against score: one point per vendor, in house at zero savings.
+
+    The shaded corner (saves money, passes the minimum score) is where a recommendation
+    can come from; the recommended vendor's label is bold. Returns the points' labels, and
+    the shaded region with its text for the legend.
+    """
+    card = result.scorecard
+    assert card is not None
+    cur = result.currency
+    floor = card.min_score if card.min_score is not None else 0.0
+    points = [
+        (v.name, v["score"], v["npv_savings"] or 0.0, LINE_STYLES[i % len(LINE_STYLES)][0])
+        for i, v in enumerate(result.vendors)
+    ]
+    labels: list[Any] = []
+    savings = [y for _, _, y, _ in points] + [0.0]
+    low, high = min(savings), max(savings)
+    pad = 0.18 * ((high - low) or abs(high) or 1.0)
+    ax.set_ylim(low - pad, high + pad)
+    ax.set_xlim(0, card.scale)
+    top = max(high + pad, pad)
+    region = ax.fill_between(
+        [floor, card.scale], 0, top, color=GREEN, alpha=0.14, linewidth=0, zorder=0
+    )
+    ax.axhline(0, color=BLACK, linewidth=1.2)
+    if card.min_score is not None:
+        ax.axvline(card.min_score, color=VERMILLION, linestyle="--", linewidth=2)
+        # along the line, half way up: points sit at the top (savings) or near zero
+        ax.annotate(
+            f"minimum score {score(card.min_score)}",
+            xy=(card.min_score, 0.5),
+            xycoords=("data", "axes fraction"),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            rotation=90,
+            ha="right",
+            va="center",
+            fontsize=12,
+            fontweight="bold",
+            color=VERMILLION,
+        ).set_in_layout(False)
+    if result.in_house.score is not None:
+        ax.plot([result.in_house.score], [0.0], marker="s", markersize=13, color=BLACK, zorder=5)
+        labels.append(_point_label(ax, result.in_house.score, 0.0, "In house", BLACK, card.scale))
+    else:
+        ax.text(
+            0.02,
+            0.0,
+            "In house (not scored): 0",
+            transform=ax.get_yaxis_transform(),
+            va="bottom",
+            fontsize=11,
+        ).set_in_layout(False)
+    for name, x, y, color in points:
+        if x is None:
+            continue
+        ax.plot(
+            [x],
+            [y],
+            marker="o",
+            markersize=14,
+            color=color,
+            markeredgecolor="white",
+            markeredgewidth=1.5,
+            zorder=5,
+        )
+        bold = name == result.recommendation
+        labels.append(_point_label(ax, x, y, _wrap(name, 24), color, card.scale, bold))
+    ax.set_xlabel(f"Score (0 to {card.scale:g})")
+    ax.set_ylabel(f"NPV savings of outsourcing ({cur})")
+    ax.set_title("Value map", loc="left")
+    _money_axis(ax.yaxis, cur)
+    passes = "saves money, passes\nthe minimum score" if card.min_score is not None else ""
+    return labels, (region, passes or "saves money")
+
+
+def _point_label(
+    ax: Axes, x: float, y: float, text: str, color: str, scale: float, bold: bool = False
+) -> Any:
+    """A point's name beside it, level with it, on the side with more room."""
+    left = x > 0.5 * scale  # the other side when the label does not fit: _keep_inside
+    label = ax.annotate(
+        text,
+        xy=(x, y),
+        xytext=(-14 if left else 14, 0),
+        textcoords="offset points",
+        ha="right" if left else "left",
+        va="center",
+        fontsize=12,
+        fontweight="bold" if bold else "normal",
+        color=BLACK,
+        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": color, "alpha": 0.9},
+        zorder=6,
+    )
+    label.set_in_layout(False)
+    return label
+
+
+def _keep_inside(fig: Figure, labels: Sequence[Any]) -> None:
+    """A point's label that would leave its plot goes to the other side of the point, or,
+    when neither side has room, above it."""
+    if not labels:
+        return
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    for label in labels:
+        box = label.axes.get_window_extent(renderer)
+        extent = label.get_window_extent(renderer)
+        if box.x0 <= extent.x0 and extent.x1 <= box.x1:
+            continue
+        dx = label.xyann[0]
+        label.xyann = (-dx, 0)
+        label.set_horizontalalignment("left" if dx < 0 else "right")
+        extent = label.get_window_extent(renderer)
+        if box.x0 <= extent.x0 and extent.x1 <= box.x1:
+            continue
+        label.xyann = (0, 14)
+        label.set_horizontalalignment("center")
+        label.set_verticalalignment("bottom")
+
+
+def _cumulative_panel(
+    ax: Axes, result: Comparison, narrow: bool = False
+) -> list[tuple[float, float, str]]:
     """Lines of cumulative cost; returns the payback points (month, cost, colour)."""
     from matplotlib.ticker import MaxNLocator
 
@@ -256,7 +388,7 @@ def _cumulative_panel(ax: Axes, result: Comparison) -> list[tuple[float, float, 
     for i, vendor in enumerate(result.vendors):
         color, dash = LINE_STYLES[i % len(LINE_STYLES)]
         payback = vendor["payback_months"]
-        label = _wrap(vendor.name, 40 if len(result.vendors) <= 3 else 28)
+        label = _wrap(vendor.name, 40 if len(result.vendors) <= 3 and not narrow else 28)
         if payback is None:
             label += f"\n(no payback in {horizon} months)"
         ax.plot(
@@ -287,10 +419,18 @@ def _cumulative_panel(ax: Axes, result: Comparison) -> list[tuple[float, float, 
     ax.set_ylabel(f"Cumulative cost ({result.currency})")
     ax.set_title("Cumulative cost", loc="left")
     _money_axis(ax.yaxis, result.currency)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True, steps=[1, 2, 3, 6, 10]))
+    ax.xaxis.set_major_locator(
+        MaxNLocator(nbins=6 if narrow else 12, integer=True, steps=[1, 2, 3, 6, 10])
+    )
     if len(result.vendors) <= 3:
         # The top left is empty: every line starts low on the left.
-        ax.legend(loc="upper left", frameon=True, framealpha=0.95, edgecolor="#D0D0D0")
+        ax.legend(
+            loc="upper left",
+            frameon=True,
+            framealpha=0.95,
+            edgecolor="#D0D0D0",
+            fontsize=11 if narrow else None,
+        )
     else:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, frameon=False)
     return paybacks
@@ -349,10 +489,13 @@ def _label_paybacks(fig: Figure, ax: Axes, paybacks: Sequence[tuple[float, float
         label.xyann = ((anchor_x - px) * points, (y0 + 4 - py) * points)
 
 
-def _breakdown_panel(ax: Axes, result: Comparison) -> list[Any]:
+def _breakdown_panel(
+    ax: Axes, result: Comparison, below: bool = False, extra: tuple[Any, str] | None = None
+) -> list[Any]:
     """Horizontal stacked bars, one per option: long vendor names stay readable.
 
-    Returns the total labels at the ends of the bars, for `_fit_totals`.
+    Returns the total labels at the ends of the bars, for `_fit_totals`. `below` puts the
+    legend under the figure, with `extra` (a handle and its text) at its end.
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -361,7 +504,9 @@ def _breakdown_panel(ax: Axes, result: Comparison) -> list[Any]:
         ("In house", result.in_house.breakdown, result.in_house.tco, IN_HOUSE_SEGMENTS)
     ]
     for vendor in result.vendors:
-        options.append((vendor.name, vendor.breakdown, vendor["tco"] or 0.0, VENDOR_SEGMENTS))
+        own = dict(vendor.breakdown)
+        own["switch_benefits"] = own.pop("benefits", 0.0)
+        options.append((vendor.name, own, vendor["tco"] or 0.0, VENDOR_SEGMENTS))
     y = np.arange(len(options))[::-1]  # in house on top
     height = 0.62 if len(options) > 3 else 0.5
     shown: list[str] = []
@@ -412,11 +557,24 @@ def _breakdown_panel(ax: Axes, result: Comparison) -> list[Any]:
     ax.set_xlabel(f"Total cost over the horizon ({cur})")
     ax.set_title("Cost breakdown (bar = TCO)", loc="left")
     _money_axis(ax.xaxis, cur)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=3 if below else 5, steps=[1, 2, 2.5, 5, 10]))
     # In the order of the stacks, left to right: in-house parts, then the vendor options'.
     handles, labels = ax.get_legend_handles_labels()
     order = [LABELS[key] for key in (*IN_HOUSE_SEGMENTS, *VENDOR_SEGMENTS)]
     ranked = sorted(zip(labels, handles, strict=True), key=lambda pair: order.index(pair[0]))
+    if below:  # beside the value map there is no room on the right: one row under all
+        if extra is not None:
+            ranked.append((extra[1], extra[0]))
+        ax.figure.legend(
+            [h for _, h in ranked],
+            [label for label, _ in ranked],
+            loc="outside lower center",
+            ncols=min(len(ranked), 7),
+            frameon=False,
+            handlelength=1.6,
+            fontsize=11,
+        )
+        return totals
     ax.legend(
         [h for _, h in ranked],
         [label for label, _ in ranked],

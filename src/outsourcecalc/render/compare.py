@@ -4,6 +4,11 @@ The rows of the summary and of the breakdown are built once (`summary_rows`,
 `breakdown_rows`), in the order of rules.IN_HOUSE_BREAKDOWN and VENDOR_PARTS;
 the table and Markdown views only lay them out. JSON is SPEC section 5; CSV has
 one row per option (the in-house baseline first), for spreadsheets and scripts.
+
+What contract v2 adds shows only when a case has it, so a v1 case reads as it
+always did: the team a workload-driven role needs (`team_rows`), hiring on rises
+under hiring, the benefits of the switch under transition, and the scorecard
+(`scorecard_rows`) with each option's score in the summary.
 """
 
 from __future__ import annotations
@@ -17,14 +22,17 @@ from ..engine.model import RESULT_KEYS
 from ..engine.results import Comparison, VendorSummary, cents, rounded
 from ..rules import IN_HOUSE_BREAKDOWN, NULL_IS_NEVER, VENDOR_PARTS
 from .format import (
+    HIRING_WITH_RISES,
     LABELS,
     CsvWriter,
     dumps,
+    fte,
     markdown_row,
     markdown_text,
     metric,
     money,
     number,
+    score,
 )
 from .words import result_cell, verdict
 
@@ -39,25 +47,102 @@ Row = tuple[str, str, list[str]]
 TOTAL = "total"  # the key of the breakdown's last row, the TCO
 
 
+SWITCH_BENEFITS = "benefits"  # a vendor's breakdown key for the benefits of the switch
+
+
 def summary_rows(result: Comparison, vendors: Sequence[VendorSummary]) -> list[Row]:
-    """TCO and NPV of every option, then each result only a vendor has."""
+    """TCO and NPV of every option, then each result only a vendor has, then the score."""
     cur, ih = result.currency, result.in_house
     rows: list[Row] = [
         ("tco", money(ih.tco, cur), [metric("tco", v["tco"], cur) for v in vendors]),
         ("npv", money(ih.npv, cur), [metric("npv", v["npv"], cur) for v in vendors]),
     ]
     rows += [(k, "", [result_cell(result, v, k) for v in vendors]) for k in RESULT_KEYS[2:]]
+    card = result.scorecard
+    if card is not None:
+        floor = card.min_score
+        cells = [
+            score(v["score"], floor) + (" (below)" if card.below_minimum(v["score"]) else "")
+            for v in vendors
+        ]
+        rows.append(("score", score(ih.score, floor), cells))
     return rows
 
 
 def breakdown_rows(result: Comparison, vendors: Sequence[VendorSummary]) -> list[Row]:
-    """The in-house parts, the vendor parts, then the total (TCO) of each option."""
+    """The in-house parts, the vendor parts, then the total (TCO) of each option.
+
+    With a workload-driven role, hiring on rises follows hiring (it is inside it); with
+    a vendor's benefits, they follow the transition (as negative amounts)."""
     cur, ih = result.currency, result.in_house
-    rows: list[Row] = [
-        (k, money(ih.breakdown.get(k), cur), ["" for _ in vendors]) for k in IN_HOUSE_BREAKDOWN
-    ]
+    rows: list[Row] = []
+    for k in IN_HOUSE_BREAKDOWN:
+        rows.append((k, money(ih.breakdown.get(k), cur), ["" for _ in vendors]))
+        if k == "hiring" and ih.follows_workload:
+            rows.append(("flexing", money(ih.flexing, cur), ["" for _ in vendors]))
     rows += [(k, "", [money(v.breakdown.get(k), cur) for v in vendors]) for k in VENDOR_PARTS]
+    if has_switch_benefits(result):
+        cells = [
+            money(v.breakdown[SWITCH_BENEFITS], cur) if SWITCH_BENEFITS in v.breakdown else ""
+            for v in vendors
+        ]
+        rows.append(("switch_benefits", "", cells))
     rows.append((TOTAL, money(ih.tco, cur), [money(v["tco"], cur) for v in vendors]))
+    return rows
+
+
+def has_switch_benefits(result: Comparison) -> bool:
+    return any(SWITCH_BENEFITS in v.breakdown for v in result.vendors)
+
+
+def row_label(result: Comparison, key: str) -> str:
+    """A row's label in the table view (the Markdown view changes a few: `_markdown_label`)."""
+    if key == "hiring" and result.in_house.follows_workload:
+        return HIRING_WITH_RISES
+    if key == "score" and result.scorecard is not None:
+        card = result.scorecard
+        floor = "" if card.min_score is None else f", minimum {score(card.min_score)}"
+        return f"Score (of {card.scale:g}{floor})"
+    return "Total (TCO)" if key == TOTAL else LABELS[key]
+
+
+TEAM_HEADER = ["Role", "Year", "Average need", "Peak need", "Staffed (average)"]
+
+
+def team_rows(result: Comparison) -> list[list[str]]:
+    """Per workload-driven role and year: the FTE the work needs (average, busiest month)
+    and the FTE paid for (hc(m), averaged over the year)."""
+    return [
+        [t.role, str(t.year), fte(t.need_average), fte(t.need_peak), fte(t.staffed_average)]
+        for t in result.in_house.team_years()
+    ]
+
+
+def scorecard_title(result: Comparison) -> str:
+    card = result.scorecard
+    assert card is not None
+    text = f"Scorecard, each criterion scored 0 to {card.scale:g}"
+    if card.min_score is not None:
+        text += f"; below {score(card.min_score)} overall, a vendor is not recommended"
+    return text
+
+
+def scorecard_rows(result: Comparison, vendors: Sequence[VendorSummary]) -> list[list[str]]:
+    """Criterion, weight, the in-house score and each vendor's; then the weighted score."""
+    card = result.scorecard
+    assert card is not None
+    index = [result.vendors.index(v) for v in vendors]
+    rows = [
+        [
+            name,
+            f"{weight:g}",
+            "—" if card.in_house is None else score(card.in_house[name]),
+            *(score(card.vendors[i][name]) for i in index),
+        ]
+        for name, weight in card.criteria
+    ]
+    total = next(r for r in summary_rows(result, vendors) if r[0] == "score")
+    rows.append(["Weighted score", f"{sum(w for _, w in card.criteria):g}", total[1], *total[2]])
     return rows
 
 
@@ -96,9 +181,16 @@ def facts(result: Comparison) -> list[str]:
 
 
 def render_csv(result: Comparison, monthly: bool = False) -> str:
-
+    """One row per option. A `score` column (after the results) only with a scorecard,
+    and a `switch_benefits` column (after transition) only when a vendor has benefits:
+    a v1 case keeps its columns, and no column means two things (`benefits` is the
+    in-house staff benefits; the JSON's vendor `benefits` is `switch_benefits` here)."""
+    keys = [*RESULT_KEYS, *(["score"] if result.scorecard is not None else [])]
     parts = [*IN_HOUSE_BREAKDOWN, *VENDOR_PARTS]
-    header = ["option", "name", *RESULT_KEYS, *parts]
+    extra = ["switch_benefits"] if has_switch_benefits(result) else []
+    # a vendor's "benefits" are the switch's, never the in-house column of that name
+    vendor_parts = [p if p in VENDOR_PARTS else "" for p in parts]
+    header = ["option", "name", *keys, *parts, *extra]
     if monthly:
         header += [f"month_{m}" for m in range(result.horizon_months + 1)]
     out = io.StringIO()
@@ -107,13 +199,17 @@ def render_csv(result: Comparison, monthly: bool = False) -> str:
     ih = result.in_house
     row: list[object] = ["in_house", ih.name, cents(ih.tco), cents(ih.npv)]
     row += [""] * (len(RESULT_KEYS) - 2)
+    if result.scorecard is not None:
+        row.append(_cell(rounded("score", ih.score)))
     row += [_cell(cents(ih.breakdown[p])) if p in ih.breakdown else "" for p in parts]
+    row += [""] * len(extra)
     if monthly:
         row += [cents(x) for x in ih.monthly]
     writer.writerow(row)
     for v in result.vendors:
-        row = ["vendor", v.name, *(_cell(rounded(k, v[k])) for k in RESULT_KEYS)]
-        row += [_cell(cents(v.breakdown[p])) if p in v.breakdown else "" for p in parts]
+        row = ["vendor", v.name, *(_cell(rounded(k, v[k])) for k in keys)]
+        row += [_cell(cents(v.breakdown[p])) if p in v.breakdown else "" for p in vendor_parts]
+        row += [_cell(cents(v.breakdown.get(SWITCH_BENEFITS))) for _ in extra]
         if monthly:
             row += [cents(x) for x in v.monthly]
         writer.writerow(row)
@@ -132,11 +228,14 @@ def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return [markdown_row(header), "| " + " | ".join(align) + " |", *map(markdown_row, rows)]
 
 
-def _markdown_label(key: str) -> str:
-    """Paid time off is inside salaries and benefits, not added to them."""
+def _markdown_label(result: Comparison, key: str) -> str:
+    """Paid time off and hiring on rises are inside other rows, not added to them."""
     if key == "paid_time_off":
         return "(of which paid time off)"
-    return "**Total (TCO)**" if key == TOTAL else LABELS[key]
+    if key == "flexing":
+        return "(of which on rises)"
+    label = row_label(result, key)
+    return f"**{label}**" if key == TOTAL else label
 
 
 def render_markdown(result: Comparison, monthly: bool = False) -> str:
@@ -151,13 +250,28 @@ def render_markdown(result: Comparison, monthly: bool = False) -> str:
         f"**{markdown_text(verdict(result))}**",
         "",
     ]
-    rows = [[LABELS[k], ih, *cells] for k, ih, cells in summary_rows(result, result.vendors)]
+    rows = [
+        [row_label(result, k), ih, *cells] for k, ih, cells in summary_rows(result, result.vendors)
+    ]
     lines += _markdown_table(names, rows)
     lines += ["", "### Cost breakdown over the horizon", ""]
     rows = [
-        [_markdown_label(k), ih, *cells] for k, ih, cells in breakdown_rows(result, result.vendors)
+        [_markdown_label(result, k), ih, *cells]
+        for k, ih, cells in breakdown_rows(result, result.vendors)
     ]
     lines += _markdown_table(names, rows)
+    team = team_rows(result)
+    if team:
+        lines += ["", "### In-house team sized by the workload (FTE)", ""]
+        lines += _markdown_table(TEAM_HEADER, [[markdown_text(r[0]), *r[1:]] for r in team])
+    if result.scorecard is not None:
+        lines += ["", f"### {scorecard_title(result)}", ""]
+        header = ["Criterion", "Weight", *names[1:]]
+        rows = scorecard_rows(result, result.vendors)
+        rows = [[markdown_text(r[0]), *r[1:]] for r in rows[:-1]] + [
+            [f"**{rows[-1][0]}**", *rows[-1][1:]]
+        ]
+        lines += _markdown_table(header, rows)
     if monthly:
         lines += ["", "### Month by month", ""]
         header = ["Month", "In house", *names[2:]]
@@ -192,7 +306,7 @@ def summary_table(result: Comparison, vendors: Sequence[VendorSummary], part: st
     )
     _columns(table, vendors)
     for key, ih, cells in summary_rows(result, vendors):
-        table.add_row(LABELS[key], ih, *cells)
+        table.add_row(row_label(result, key), ih, *cells)
     return table
 
 
@@ -208,7 +322,40 @@ def breakdown_table(result: Comparison, vendors: Sequence[VendorSummary], part: 
         if key == TOTAL:
             table.add_row(Text("Total (TCO)", style="bold"), ih, *cells, end_section=True)
         else:
-            table.add_row(LABELS[key], ih, *cells)
+            table.add_row(row_label(result, key), ih, *cells)
+    return table
+
+
+def team_table(result: Comparison) -> Table:
+    from rich.table import Table
+
+    table = Table(
+        title="In-house team sized by the workload (FTE)",
+        title_justify="left",
+        header_style="bold",
+    )
+    table.add_column(TEAM_HEADER[0], overflow="fold")
+    for name in TEAM_HEADER[1:]:
+        table.add_column(name, justify="right", overflow="fold")
+    for row in team_rows(result):
+        table.add_row(*row)
+    return table
+
+
+def scorecard_table(result: Comparison, vendors: Sequence[VendorSummary], part: str = "") -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=scorecard_title(result) + part, title_justify="left", header_style="bold")
+    table.add_column("Criterion", overflow="fold")
+    table.add_column("Weight", justify="right", overflow="fold")
+    table.add_column("In house", justify="right", overflow="fold")
+    for v in vendors:
+        table.add_column(v.name, justify="right", overflow="fold")
+    rows = scorecard_rows(result, vendors)
+    for row in rows[:-1]:
+        table.add_row(*row)
+    table.add_row(Text(rows[-1][0], style="bold"), *rows[-1][1:], end_section=True)
     return table
 
 
@@ -245,19 +392,26 @@ def monthly_table(result: Comparison) -> Table:
 
 
 def draw(result: Comparison, console: Console, monthly: bool = False) -> None:
-    """The terminal view: summary and breakdown (in groups of vendors that fit), the verdict."""
+    """The terminal view: summary and breakdown (in groups of vendors that fit), the team
+    a workload-driven role needs, the scorecard (in the same groups), the verdict."""
     from rich.console import Group
     from rich.text import Text
 
     groups = vendor_groups(result, console.width)
-    parts: list[Table | Text] = []
-    shown = 0
+    titles, shown = [], 0
     for group in groups:
         part = ""
         if len(groups) > 1:
             part = f" (vendors {shown + 1}-{shown + len(group)} of {len(result.vendors)})"
         shown += len(group)
+        titles.append(part)
+    parts: list[Table | Text] = []
+    for group, part in zip(groups, titles, strict=True):
         parts += [summary_table(result, group, part), breakdown_table(result, group, part)]
+    if result.in_house.follows_workload:
+        parts.append(team_table(result))
+    if result.scorecard is not None:
+        parts += [scorecard_table(result, g, part) for g, part in zip(groups, titles, strict=True)]
     if monthly:
         parts.append(monthly_table(result))
     console.print(Group(*parts))

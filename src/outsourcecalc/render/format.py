@@ -39,7 +39,13 @@ LABELS = {
     "retained_staff": "Retained staff",
     "remaining_in_house": "Remaining in house",
     "transition": "Transition",
+    # contract v2: what only a case with workload-driven roles, benefits or a scorecard shows
+    "flexing": "  of which on rises",
+    "switch_benefits": "Benefits of the switch",
+    "score": "Score",
 }
+# the hiring row of a case whose headcount follows the workload: replacements and rises
+HIRING_WITH_RISES = "Hiring (attrition, rises)"
 
 
 def dumps(data: Any) -> str:
@@ -112,6 +118,27 @@ def number(x: float | None, unit: str = "") -> str:
     return f"{x:,.0f} {plural}/month"
 
 
+def fte(x: float) -> str:
+    """A headcount in FTE: 57.5 (one decimal: teams are not rounded to whole people)."""
+    return f"{x:,.1f}"
+
+
+def score(x: float | None, floor: float | None = None) -> str:
+    """A weighted score: 3.8, 4.13 (two decimals at most, one at least); '—' for null.
+
+    Next to a minimum `floor`, a score below it never reads as reaching it: 2.996
+    against 3 shows as 2.996, not 3.0.
+    """
+    if x is None:
+        return "—"
+    for decimals in (2, 3, 4, 6):
+        text = f"{x:.{decimals}f}"
+        if floor is None or x >= floor or float(text) < floor:
+            break
+    text = text.rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
 def metric(key: str, x: float | None, currency: str, unit: str = "") -> str:
     """One result, formatted by what kind of number it is."""
     if key in MONEY_KEYS:
@@ -126,6 +153,8 @@ def metric(key: str, x: float | None, currency: str, unit: str = "") -> str:
         return months(x)
     if key == "break_even_volume":
         return number(x, unit)
+    if key == "score":
+        return score(x)
     return "—" if x is None else f"{x:g}"
 
 

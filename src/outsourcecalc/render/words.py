@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from ..engine.results import Comparison, VendorSummary
-from ..rules import is_zero
-from .format import metric, money, number, percent
+from ..rules import is_zero, wins
+from .format import metric, money, number, percent, score
 
 
 def verdict(result: Comparison) -> str:
-    """'Outsourcing to Acme saves $412,300 in today's money over 36 months ...'."""
+    """'Outsourcing to Acme saves $412,300 in today's money over 36 months ...'.
+
+    With a scorecard the sentence weighs both: the recommended option's score against
+    the in-house one, and a vendor that would save more but scores below the minimum.
+    """
     cur, h = result.currency, result.horizon_months
+    card = result.scorecard
+    # the vendor that saves most, first given on a tie, when the scorecard rules it out
+    excluded = None
+    if card is not None and result.vendors:
+        cheapest = max(result.vendors, key=lambda v: v["npv_savings"] or 0.0)
+        if wins(cheapest["npv_savings"] or 0.0) and card.below_minimum(cheapest["score"]):
+            excluded = cheapest
     if result.recommendation != "in-house":
         v = next(v for v in result.vendors if v.name == result.recommendation)
         text = (
@@ -20,9 +31,26 @@ def verdict(result: Comparison) -> str:
         change = v["break_even_price_change"]
         if change is not None:
             text += f"; its quote could rise {percent(change)} before it stops paying"
+        if card is not None:
+            text += f"; it scores {_scored(result, v)}"
+            if card.min_score is not None:
+                text += f" (minimum {score(card.min_score)})"
+        if excluded is not None:
+            text += "; " + _ruled_out(result, excluded, would=True)
         return text + "."
     if not result.vendors:
         return "Keep the work in house."
+    if excluded is not None:
+        assert card is not None  # only a scorecard rules a vendor out
+        text = "Keep the work in house: " + _ruled_out(result, excluded)
+        eligible = [v for v in result.vendors if not card.below_minimum(v["score"])]
+        if eligible:
+            other = max(eligible, key=lambda v: v["npv_savings"] or 0.0)
+            text += (
+                f"; {other.name} scores {score(other['score'])} but costs "
+                f"{money(-(other['npv_savings'] or 0.0), cur)} more"
+            )
+        return text + "."
     best = max(result.vendors, key=lambda v: v["npv_savings"] or 0.0)
     extra = -(best["npv_savings"] or 0.0)
     text = (
@@ -35,7 +63,33 @@ def verdict(result: Comparison) -> str:
         text += "; no price cut makes it pay: even free of charge it costs more"
     elif change is not None and change < 0:
         text += f"; its price would have to fall {percent(-change)} to break even"
+    if card is not None:
+        text += f"; it scores {_scored(result, best)}"
     return text + "."
+
+
+def _scored(result: Comparison, v: VendorSummary) -> str:
+    """'3.8 of 5 against in house 4.1' (without in-house scores: '3.8 of 5')."""
+    card = result.scorecard
+    assert card is not None
+    text = f"{score(v['score'], card.min_score)} of {card.scale:g}"
+    if result.in_house.score is not None:
+        text += f" against in house {score(result.in_house.score)}"
+    return text
+
+
+def _ruled_out(result: Comparison, v: VendorSummary, would: bool = False) -> str:
+    """'Bayanihan BPO saves $5.6M in today's money but scores 2.9 of 5 against in house 4.1,
+    below the minimum 3.0, so it is not recommended'."""
+    card = result.scorecard
+    assert card is not None and card.min_score is not None
+    saves = "would save" if would else "saves"
+    return (
+        f"{v.name} {saves} {money(v['npv_savings'], result.currency)} in today's money "
+        f"over {result.horizon_months} months but "
+        f"scores {_scored(result, v)}, below the minimum {score(card.min_score)}, "
+        "so it is not recommended"
+    )
 
 
 def _payback(v: VendorSummary) -> str:
