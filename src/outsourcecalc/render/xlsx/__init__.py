@@ -10,9 +10,10 @@ The parts, in the order the data flows:
 
 - book.py: the shared state: cell formats, defined names, the engine's monthly streams;
 - inputs.py: the Inputs sheet, every assumption as a named cell, and its field tables;
-- monthly.py: the Monthly sheet, one row per month: the timeline, the in-house cost
-  IH(m), and per vendor its fees F(m) and the vendor option's cost VO(m), with the
-  savings s(m) and the helper columns behind IRR and payback;
+- monthly.py: the Monthly sheet, one row per month: the timeline, the headcounts that
+  follow the workload, the in-house cost IH(m), and per vendor its fees F(m), benefits
+  B(m) and the vendor option's cost VO(m), with the savings s(m) and the helper columns
+  behind IRR and payback;
 - summary.py: the Summary sheet, every result as a formula over Monthly, and the chart;
 - scorecard.py: with a scorecard, the Scorecard sheet: each option's weighted score and
   whether a vendor scores enough to be recommended.

@@ -1,9 +1,11 @@
 """The Monthly sheet: one row per month 0..H, every stream of the contract as a formula.
 
 Left to right: the timeline (y(m), c(m), DF(m), the growth indices, V(m)); the in-house
-cost IH(m) by component; then per vendor its fees F(m) (each charge, raw fees R(m)), the
-vendor option's cost VO(m) = VR(m) + remaining(m) + T(m), the savings s(m) = IH(m) - VO(m)
-and, folded away, the helper columns behind IRR and payback.
+cost IH(m) by component, after the headcount hc(m) of each role that follows the workload
+(with its rises, each a hire), the total headcount and the productive hours P(m); then per
+vendor its fees F(m) (each charge, raw fees R(m)), the vendor option's cost
+VO(m) = VR(m) + remaining(m) + T(m) - B(m), the savings s(m) = IH(m) - VO(m) and, folded
+away, the helper columns behind IRR and payback.
 """
 
 from __future__ import annotations
