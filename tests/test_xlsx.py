@@ -745,6 +745,15 @@ def test_a_hand_checked_v2_workbook_recalculates_to_the_hand_values(
         set_named_cells(written, edited[-1], cells)
         compared = evaluate(case_from_dicts(V2_IN_HOUSE, V2_VENDORS, sets))
         expected_edited.append(compared.to_json_dict())
+    # a weight typed over on the Scorecard sheet (its matrix links to the Inputs sheet):
+    # Data security weighs 3, as Quality does
+    typed = openpyxl.load_workbook(written)
+    assert typed["Scorecard"]["A6"].value == "=ih_scorecard_criteria_1_name"
+    typed["Scorecard"]["B6"].value = 3
+    edited.append(tmp_path / "v2_typed.xlsx")
+    typed.save(edited[-1])
+    sets = ["in_house.scorecard.criteria[1].weight=3"]
+    expected_edited.append(evaluate(case_from_dicts(V2_IN_HOUSE, V2_VENDORS, sets)).to_json_dict())
     # at the minimum of 3.5 now, the cheaper vendor is recommended
     assert expected_edited[0]["recommendation"] == "Cheap BPO"
     # staffed month by month from a floor of 8 FTE, the team costs less than either vendor
@@ -772,6 +781,8 @@ def test_a_hand_checked_v2_workbook_recalculates_to_the_hand_values(
         assert not mismatches(summary, want, skip=frozenset({"break_even_volume"}))
         assert summary["recommendation"][0] == want["recommendation"]
     assert summary_of(recalculated_edited[0])["score"][1] == pytest.approx(3.5, abs=1e-9)
+    # (3*3 + 3*5) / 6 = 4; (3*3 + 3*2) / 6 = 2.5; (3*4 + 3*3) / 6 = 3.5
+    assert summary_of(recalculated_edited[2])["score"][:3] == pytest.approx([4, 2.5, 3.5])
     heads = monthly_column(
         openpyxl.load_workbook(recalculated_edited[1], data_only=True),
         "Agent: headcount hc(m) (FTE)",

@@ -550,7 +550,7 @@ class InputsSheet:
         """Scale, minimum score, and each criterion with its weight and today's score."""
         book, card = self.book, self.book.case.in_house.scorecard
         assert card is not None
-        self.heading("Scorecard (scores on the Scorecard sheet)")
+        self.heading("Scorecard (each option's weighted score on the Scorecard sheet)")
         self.scalars([loc for loc in SCORECARD_FIELDS if _get(self.model, loc) is not None])
         fields: list[Loc] = [("weight",)]
         headings = self.columns(("scorecard", "criteria"), fields)
