@@ -46,15 +46,10 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 # The contact center as it was before it showed contract v2 (fixed headcounts, no
-# scorecard): tests that pin its v1 figures, and the workbook (which does not model v2's
-# inputs yet), read this copy under tests/data.
+# scorecard): tests that pin its v1 figures read this copy under tests/data.
 FROZEN = {"contact_center_v1": ["vendor_onshore.yaml", "vendor_offshore.yaml"]}
-# the examples the workbook tests export: every example once the workbook models v2
-WORKBOOK_EXAMPLES = {
-    "contact_center_v1": FROZEN["contact_center_v1"],
-    "it_helpdesk": EXAMPLES["it_helpdesk"],
-    "payroll": EXAMPLES["payroll"],
-}
+# the examples the workbook tests export: every example, and the v1 contact center too
+WORKBOOK_EXAMPLES = {**EXAMPLES, "contact_center_v1": FROZEN["contact_center_v1"]}
 
 
 def example_args(name: str) -> list[str]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from strategies import cases
 
 from outsourcecalc import case_from_dicts, evaluate, load
-from outsourcecalc.engine.model import RESULT_KEYS
+from outsourcecalc.engine.model import GATE_KEYS
 from outsourcecalc.engine.results import MONEY_KEYS
 from outsourcecalc.inputs import models
 from outsourcecalc.inputs.models import FileKind, label_of
@@ -99,9 +100,10 @@ def recalculate(tmp_path_factory: pytest.TempPathFactory) -> Recalculate:
 # ------------------------------------------------------------------ reading a workbook
 
 
-def summary_of(path: Path) -> dict[str, list[Any]]:
-    """The Summary sheet as {key: [in-house value, vendor values...]}, by the Key column."""
-    ws = openpyxl.load_workbook(path, data_only=True)["Summary"]
+def summary_of(path: Path, formulas: bool = False) -> dict[str, list[Any]]:
+    """The Summary sheet as {key: [in-house value, vendor values...]}, by the Key column
+    (the cells' formulas instead of their values with `formulas`)."""
+    ws = openpyxl.load_workbook(path, data_only=not formulas)["Summary"]
     out: dict[str, list[Any]] = {}
     for row in ws.iter_rows(min_row=5, values_only=True):
         if isinstance(row[1], str) and row[1]:
@@ -134,7 +136,7 @@ def mismatches(
             wrong.append(f"{what} {key}: workbook {got!r}, json {want!r}")
 
     ih = expected["in_house"]
-    for key in ("tco", "npv"):
+    for key in ("tco", "npv", "score"):
         check("in-house", key, summary[key][0], ih[key])
     for key, want in ih["breakdown"].items():
         check("in-house", f"breakdown.{key}", summary[f"breakdown.{key}"][0], want)
@@ -146,7 +148,7 @@ def mismatches(
             ih["cost_per_productive_hour"],
         )
     for i, vendor in enumerate(expected["vendors"]):
-        for key in RESULT_KEYS:
+        for key in GATE_KEYS:  # every result, and the score
             if key not in skip:
                 check(vendor["name"], key, summary[key][1 + i], vendor[key])
         for key, want in vendor["breakdown"].items():
@@ -181,8 +183,7 @@ def draw_cases(count: int) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    # contract v1 inputs: the workbook does not model v2's inputs yet
-    @given(cases(v2=False))
+    @given(cases())
     def collect(case: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
         drawn.append(case)
 
@@ -219,8 +220,10 @@ def test_recalculated_random_inputs_equal_compare_json(
         case = case_from_dicts(in_house, vendors)
         result = evaluate(case)
         expected.append(result.to_json_dict())
+        written = tmp_path / f"written_{n}.xlsx"
+        written.write_bytes(render_xlsx.render(case, result))
         paths.append(tmp_path / f"random_{n}.xlsx")
-        paths[-1].write_bytes(render_xlsx.render(case, result))
+        strip_cached_values(written, paths[-1])
     failures = []
     for n, path in enumerate(recalculate(paths)):
         wrong = mismatches(summary_of(path), expected[n])
@@ -228,6 +231,12 @@ def test_recalculated_random_inputs_equal_compare_json(
             inputs = json.dumps({"in_house": drawn[n][0], "vendors": drawn[n][1]})
             failures.append(f"case {n}: {inputs}\n  " + "\n  ".join(wrong))
     assert not failures, "\n".join(failures)
+
+
+def strip_cached_values(source: Path, target: Path) -> None:
+    """Copy a workbook without the cached value of any formula (openpyxl writes none), so
+    that LibreOffice has nothing to fall back on."""
+    openpyxl.load_workbook(source).save(target)
 
 
 def set_named_cells(source: Path, target: Path, values: dict[str, Any]) -> None:
@@ -331,7 +340,12 @@ def test_workbook_is_the_model(cli: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "cc.xlsx"
     export_example(cli, "contact_center_v1", path, "--set", "vendor[1].scope=0.9")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Inputs", "Monthly"]
+    # (a Scorecard sheet follows the Summary when the in-house file has a scorecard)
+    assert [name for name in wb.sheetnames if name != "Scorecard"] == [
+        "Summary",
+        "Inputs",
+        "Monthly",
+    ]
     names = set(wb.defined_names)
     for name in (
         "analysis_discount_rate",
@@ -367,6 +381,7 @@ def test_workbook_is_the_model(cli: Invoke, tmp_path: Path) -> None:
     keys = {row[1]: row[2:] for row in summary.iter_rows(min_row=5, values_only=True) if row[1]}
     assert keys["irr"][1].startswith("=IF(") and "IRR(Monthly!" in keys["irr"][1]
     assert isinstance(keys["break_even_volume"][1], float | str)  # a value, not a formula
+    assert keys["overrides.vendor[1].scope"][0] == 0.9  # the run's --set, as in the JSON
     with zipfile.ZipFile(path) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
     assert chart.count("<c:ser>") == 3  # in-house and both vendors
@@ -393,12 +408,18 @@ def test_same_inputs_give_identical_bytes(cli: Invoke, tmp_path: Path) -> None:
 # Recorded again when IRR became Newton's method run to convergence: the cached IRR
 # values changed beyond their 9th significant digit (the old search stopped short by
 # up to 3e-9 relative on some cases); the LibreOffice recalculation agrees as before.
+# Recorded again when the workbook came to model contract v2. On these v1 examples only
+# what v2 adds changed: a `score` row on the Summary (n/a: no scorecard), which moves the
+# rows below it down by one; the IRR formulas, which start from the engine's monthly root
+# written to the last bit (and retry from other starts after an edit); the document's
+# subject (contract v2). Every Inputs and Monthly cell and every other formula is as before.
 PINNED_XLSXWRITER = "3.3.1"
 PINNED_SHA256 = {
-    # the v1 contact center, read from tests/data: its path is in the Inputs sheet
-    "contact_center_v1": "05d5da13efc4e5b0f360710ed47fbb20d94190b1a1dfd373dbc4f8cdd659e563",
-    "it_helpdesk": "4db3696f07c40d9a4b20e6af695d0b26252d23c7bdcd659c725f7d6cb3c9a699",
-    "payroll": "d6f8af3b331b997cc34e0526311dfe28b6ae7d03ff9351daefbd8d00ddf5ba92",
+    "contact_center": "ed3348da83b1786b6e6bc0526db3829edbd32a26597493a883ceae68c61aefce",
+    "contact_center_v1": "08f368467a84d67a56e59a07e00bb0dcc481f6effdf1b6d8671f40d585dffae1",
+    "it_helpdesk": "25451658fbd2050832fc2c50fc21805ce26587097dd25174222b99373d0b4429",
+    "payroll": "59c49dfd5cea8fb5783d24be6b6af1fa85610eb85f8a3d1281c054121aaa7f55",
+    "tax_season": "a2ae3ab23c21678524ee297d97851cdd93866c3b0d606236c62956f7eeeacfa5",
 }
 
 
@@ -488,6 +509,12 @@ def test_inputs_sheet_labels_come_from_the_models(cli: Invoke, tmp_path: Path) -
     for kind, loc, unit in SHOWN:
         assert (heading(label_of(kind, loc)), unit) in shown, (kind, loc)
     # and no heading the models do not state
+    assert {label for label, _ in shown} <= stated_headings()
+
+
+def stated_headings(criteria: Sequence[str] = ()) -> set[str]:
+    """Every heading the models' Labels state, and the entries of a list or a mapping
+    headed by the list's label and their month or criterion."""
     stated = {"Form"}  # a charge's pricing form: which of its fields it has
     for model in vars(models).values():
         if isinstance(model, type) and issubclass(model, models.Strict):
@@ -496,7 +523,66 @@ def test_inputs_sheet_labels_come_from_the_models(cli: Invoke, tmp_path: Path) -
                     if isinstance(marker, models.Label):
                         stated.add(heading(marker))
     stated |= {f"Seasonality: {month}" for month in MONTH_NAMES}
-    assert {label for label, _ in shown} <= stated
+    return stated | {f"Score: {name}" for name in criteria}
+
+
+# Inputs of contract v2 (tests/data/v2), with the unit shown
+SHOWN_V2: list[tuple[FileKind, tuple[str | int, ...], str]] = [
+    ("in_house", ("staff", 1, "staffing"), "peak/month"),
+    ("in_house", ("staff", 1, "min_headcount"), "FTE"),
+    ("in_house", ("scorecard", "scale"), ""),
+    ("in_house", ("scorecard", "min_score"), ""),
+    ("vendor", ("benefits", 0, "monthly"), "in its currency/month"),
+    ("vendor", ("benefits", 0, "annual"), "in its currency/year"),
+    ("vendor", ("benefits", 0, "amount"), "in its currency"),
+    ("vendor", ("benefits", 0, "currency"), "ISO 4217"),
+]
+V2_DATA = Path(__file__).resolve().parent / "data" / "v2"
+
+
+def test_inputs_sheet_shows_the_v2_inputs_labelled_by_the_models(tmp_path: Path) -> None:
+    """The sizing of a team that follows the workload, the benefits, the scorecard and the
+    scores: each a named input cell, headed by its field's Label."""
+    case = load(V2_DATA / "in_house.yaml", [V2_DATA / "vendor.yaml"])
+    path = tmp_path / "v2.xlsx"
+    path.write_bytes(render_xlsx.render(case, evaluate(case)))
+    assert render_xlsx.render(case, evaluate(case)) == path.read_bytes()  # the same bytes
+    shown = inputs_sheet(path)
+    for kind, loc, unit in SHOWN_V2:
+        assert (heading(label_of(kind, loc)), unit) in shown, (kind, loc)
+    card = case.in_house.scorecard
+    assert card is not None
+    score = heading(label_of("vendor", ("scores", card.names[0])))
+    assert {(f"{score}: {name}", "") for name in card.names} <= shown
+    assert {label for label, _ in shown} <= stated_headings(card.names)
+    wb = openpyxl.load_workbook(path)
+    names = set(wb.defined_names)
+    for name in (
+        "ih_staff_1_handle_minutes",
+        "ih_staff_1_occupancy",
+        "ih_staff_1_staffing",
+        "ih_staff_1_min_headcount",
+        "ih_staff_1_productive_hours",
+        "ih_scorecard_scale",
+        "ih_scorecard_min_score",
+        "ih_scorecard_criteria_4_weight",
+        "ih_scorecard_criteria_weight",
+        "ih_scorecard_in_house_4",
+        "ih_scorecard_in_house",
+        "vendor_0_scores_4",
+        "vendor_0_scores",
+        "vendor_0_benefits_1_amount",
+        "vendor_0_benefits_fx",
+        "score_ih",
+        "score_vendor_0",
+        "eligible_vendor_0",
+    ):
+        assert name in names, name
+    assert "ih_staff_1_headcount" not in names  # the team follows the workload
+    # Data security is the second criterion: its weight and the vendor's score
+    assert named_value(wb, "ih_scorecard_criteria_1_weight") == 25
+    assert named_value(wb, "vendor_0_scores_1") == 4
+    assert named_value(wb, "ih_scorecard_in_house_1") == 5
 
 
 def test_a_changed_label_in_the_models_is_what_the_workbook_says(
@@ -550,3 +636,193 @@ def test_without_xlsxwriter_says_what_to_install(
     assert result.exit_code == 2, result.output
     assert "pip install 'outsourcecalc[xlsx]'" in result.stderr
     assert not target.exists()
+
+
+# ------------------------------------------------------------------ contract v2 by hand
+
+# A back office whose agents follow the workload, staffed for each year's peak
+# (tests/test_contract_v2.py works the same team by hand), and two vendors: the cheaper one
+# scores below the scorecard's minimum.
+V2_IN_HOUSE: dict[str, Any] = {
+    "name": "Back office",
+    "analysis": {"horizon_months": 24, "discount_rate": 0, "start_month": 1},
+    "calendar": {"working_days_per_year": 250, "hours_per_day": 8},
+    "staff": [
+        {
+            "role": "Agent",
+            "handle_minutes": 6,
+            "occupancy": 0.8,
+            "staffing": "peak",
+            "annual_salary": 36_000,
+            "time_off_days": 10,
+            "cost_per_hire": 3_000,
+        }
+    ],
+    "workload": {
+        "unit": "case",
+        "monthly_volume": 10_000,
+        "seasonality": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.2],
+        "growth_rate": 0.2,
+    },
+    "scorecard": {
+        "scale": 5,
+        "min_score": 3.5,
+        "criteria": [{"name": "Quality", "weight": 3}, {"name": "Data security", "weight": 1}],
+        "in_house": {"Quality": 3, "Data security": 5},
+    },
+}
+V2_VENDORS: list[dict[str, Any]] = [
+    {
+        "name": "Cheap BPO",
+        "pricing": [{"name": "Cases", "per_unit": 2.5}],
+        "benefits": [{"name": "Sublet the floor", "monthly": 500, "from_month": 4}],
+        "scores": {"Quality": 3, "Data security": 2},
+    },
+    {
+        "name": "Steady BPO",
+        "pricing": [{"name": "Cases", "per_unit": 2.7}],
+        "scores": {"Quality": 4, "Data security": 3},
+    },
+]
+
+
+def named_value(wb: Any, name: str) -> Any:
+    (sheet, ref), *_ = wb.defined_names[name].destinations
+    return wb[sheet][ref.replace("$", "")].value
+
+
+def monthly_column(wb: Any, heading: str) -> list[Any]:
+    """A Monthly column's months 0..H, found by its heading (row 2)."""
+    ws = wb["Monthly"]
+    (col,) = [c.column for c in ws[2] if c.value == heading]
+    return [row[0] for row in ws.iter_rows(min_row=3, min_col=col, max_col=col, values_only=True)]
+
+
+@needs_soffice
+def test_a_hand_checked_v2_workbook_recalculates_to_the_hand_values(
+    tmp_path: Path, recalculate: Recalculate
+) -> None:
+    """The team, the benefit and the scorecard, live, with cached values stripped.
+
+    Agents: p = (250 - 10) * 8 / 12 = 160 productive hours a month; the need is
+    V(m) * 6 / 60 / (0.8 * 160) = V(m) / 1,280 FTE. Staffed for each year's peak
+    (December: 12,000 cases, then 14,400): 9.375 FTE in months 1..12 (and at signing),
+    11.25 in months 13..24. Salaries 9.375 * 3,000 * 12 + 11.25 * 3,000 * 12 = 742,500;
+    the rise of 1.875 FTE in month 13 is hired at 3,000: 5,625. In-house TCO 748,125.
+    Cases: 11 * 10,000 + 12,000 = 122,000 in year 1, 146,400 in year 2: 268,400.
+    Cheap BPO: 268,400 * 2.50 = 671,000 of fees less the sublet floor, 500 a month in
+    months 4..24 (10,500): TCO 660,500, saves 87,625; scores (3*3 + 1*2) / 4 = 2.75.
+    Steady BPO: 268,400 * 2.70 = 724,680: saves 23,445; scores (3*4 + 1*3) / 4 = 3.75.
+    In house scores (3*3 + 1*5) / 4 = 3.5. Cheap BPO is below the minimum of 3.5, so the
+    recommendation is Steady BPO.
+    Then, in the workbook, Cheap BPO's quality score becomes 4: (12 + 2) / 4 = 3.5, at the
+    minimum, and Cheap BPO is recommended; the agents are staffed month by month with a
+    floor of 8 FTE; both as `compare --set` says.
+    """
+    case = case_from_dicts(V2_IN_HOUSE, V2_VENDORS)
+    result = evaluate(case)
+    expected = result.to_json_dict()
+    assert expected["recommendation"] == "Steady BPO"
+    written = tmp_path / "v2_written.xlsx"
+    written.write_bytes(render_xlsx.render(case, result))
+    wb = openpyxl.load_workbook(written)
+    assert wb.sheetnames == ["Summary", "Scorecard", "Inputs", "Monthly"]
+    assert named_value(wb, "ih_staff_0_staffing") == "peak"
+    assert named_value(wb, "ih_scorecard_min_score") == 3.5
+    assert named_value(wb, "vendor_0_scores_1") == 2  # Cheap BPO's data security
+    assert named_value(wb, "vendor_0_benefits_0_monthly") == 500
+    assert named_value(wb, "score_vendor_1").startswith("=SUMPRODUCT(")
+    plain = tmp_path / "v2.xlsx"
+    strip_cached_values(written, plain)
+    edits = {
+        "score": ({"vendor_0_scores_0": 4}, ["vendor[0].scores.Quality=4"]),
+        "team": (
+            {"ih_staff_0_staffing": "month", "ih_staff_0_min_headcount": 8},
+            ["in_house.staff[0].staffing=month", "in_house.staff[0].min_headcount=8"],
+        ),
+    }
+    edited, expected_edited = [], []
+    for what, (cells, sets) in edits.items():
+        edited.append(tmp_path / f"v2_{what}.xlsx")
+        set_named_cells(written, edited[-1], cells)
+        compared = evaluate(case_from_dicts(V2_IN_HOUSE, V2_VENDORS, sets))
+        expected_edited.append(compared.to_json_dict())
+    # a weight typed over on the Scorecard sheet (its matrix links to the Inputs sheet):
+    # Data security weighs 3, as Quality does
+    typed = openpyxl.load_workbook(written)
+    assert typed["Scorecard"]["A6"].value == "=ih_scorecard_criteria_1_name"
+    typed["Scorecard"]["B6"].value = 3
+    edited.append(tmp_path / "v2_typed.xlsx")
+    typed.save(edited[-1])
+    sets = ["in_house.scorecard.criteria[1].weight=3"]
+    expected_edited.append(evaluate(case_from_dicts(V2_IN_HOUSE, V2_VENDORS, sets)).to_json_dict())
+    # at the minimum of 3.5 now, the cheaper vendor is recommended
+    assert expected_edited[0]["recommendation"] == "Cheap BPO"
+    # staffed month by month from a floor of 8 FTE, the team costs less than either vendor
+    assert expected_edited[1]["recommendation"] == "in-house"
+
+    recalculated, *recalculated_edited = recalculate([plain, *edited])
+    summary = summary_of(recalculated)
+    assert not mismatches(summary, expected)
+    assert summary["tco"][:3] == pytest.approx([748_125, 660_500, 724_680], abs=0.005)
+    assert summary["savings"][1:3] == pytest.approx([87_625, 23_445], abs=0.005)
+    assert summary["score"][:3] == pytest.approx([3.5, 2.75, 3.75], abs=1e-9)
+    assert summary["breakdown.hiring"][0] == pytest.approx(5_625, abs=0.005)
+    assert summary["breakdown.benefits"][1] == pytest.approx(-10_500, abs=0.005)
+    assert summary["recommendation"][0] == "Steady BPO"
+    wb = openpyxl.load_workbook(recalculated, data_only=True)
+    heads = monthly_column(wb, "Agent: headcount hc(m) (FTE)")
+    assert heads == pytest.approx([9.375] * 13 + [11.25] * 12)
+    rises = monthly_column(wb, "Agent: rise in headcount (FTE hired)")
+    assert rises == pytest.approx([0] * 13 + [1.875] + [0] * 11)
+    assert named_value(wb, "eligible_vendor_0") == "no"
+
+    for path, want in zip(recalculated_edited, expected_edited, strict=True):
+        summary = summary_of(path)
+        # break_even_volume is a value computed by outsourcecalc, not a formula: it stays
+        assert not mismatches(summary, want, skip=frozenset({"break_even_volume"}))
+        assert summary["recommendation"][0] == want["recommendation"]
+    assert summary_of(recalculated_edited[0])["score"][1] == pytest.approx(3.5, abs=1e-9)
+    # (3*3 + 3*5) / 6 = 4; (3*3 + 3*2) / 6 = 2.5; (3*4 + 3*3) / 6 = 3.5
+    assert summary_of(recalculated_edited[2])["score"][:3] == pytest.approx([4, 2.5, 3.5])
+    heads = monthly_column(
+        openpyxl.load_workbook(recalculated_edited[1], data_only=True),
+        "Agent: headcount hc(m) (FTE)",
+    )
+    assert heads[1:13] == pytest.approx([8] * 11 + [9.375])
+
+
+@needs_soffice
+def test_an_irr_near_minus_100_percent_converges_in_libreoffice(
+    tmp_path: Path, recalculate: Recalculate
+) -> None:
+    """One month: 40,000 to switch, 1,000 saved in month 1. The monthly IRR is
+    1,000 / 40,000 - 1 = -97.5%: as an annual rate, 0.025^12 - 1, which is -100% to the
+    last bit, so a guess derived from the annual IRR (-100%) gave LibreOffice an error.
+    The guess is now the engine's monthly root."""
+    in_house = {
+        "name": "Desk",
+        "analysis": {"horizon_months": 1, "discount_rate": 0},
+        "staff": [{"role": "A", "headcount": 1, "annual_salary": 120_000}],
+    }
+    vendor = {
+        "name": "V",
+        "pricing": [{"name": "Fee", "monthly": 9_000}],
+        "transition": {"costs": [{"name": "Setup", "amount": 40_000}]},
+    }
+    case = case_from_dicts(in_house, [vendor])
+    result = evaluate(case)
+    expected = result.to_json_dict()
+    assert expected["vendors"][0]["irr"] == -1.0
+    written = tmp_path / "irr_written.xlsx"
+    written.write_bytes(render_xlsx.render(case, result))
+    irr = summary_of(written, formulas=True)["irr"][1]
+    assert re.search(r"IRR\(Monthly!\$[A-Z]+\$3:\$[A-Z]+\$4,-0\.97[45]", irr), (
+        irr
+    )  # the monthly root
+    plain = tmp_path / "irr.xlsx"
+    strip_cached_values(written, plain)
+    (recalculated,) = recalculate([plain])
+    summary = summary_of(recalculated)
+    assert not mismatches(summary, expected)
+    assert summary["irr"][1] == pytest.approx(-1.0, abs=1e-12)

@@ -706,14 +706,28 @@ def irr(savings: Array) -> Array:
     need four or five.
     """
     out = np.full(len(savings), np.nan)
-    ok = sign_changes(savings) == 1
-    if not ok.any():
-        return out
-    s = np.where(is_zero(savings[ok]), 0.0, savings[ok])
-    u = _log_root(s)
+    ok, u = _irr_log_root(savings)
     # x = exp(u) = 1 / (1 + q): annual rate (1 + q) ** 12 - 1
     out[ok] = np.expm1(-12 * u)
     return out
+
+
+def monthly_irr(savings: Array) -> Array:
+    """The monthly rate q behind `irr` (NaN where it is null). It stays exact where the
+    annual rate rounds to -100%, so a spreadsheet's IRR can start from it."""
+    out = np.full(len(savings), np.nan)
+    ok, u = _irr_log_root(savings)
+    out[ok] = np.expm1(-u)
+    return out
+
+
+def _irr_log_root(savings: Array) -> tuple[NDArray[np.bool_], Array]:
+    """The scenarios with exactly one sign change, and the root u = log x of each."""
+    ok = sign_changes(savings) == 1
+    if not ok.any():
+        return ok, np.empty(0)
+    s = np.where(is_zero(savings[ok]), 0.0, savings[ok])
+    return ok, _log_root(s)
 
 
 _U_BOUND = 30.0  # |log x| at most 30: an annual IRR beyond e**360 - 1 is no answer

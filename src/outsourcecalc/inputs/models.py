@@ -363,7 +363,7 @@ class StaffRole(Role):
     occupancy: Annotated[
         Annotated[float, Rate(0.0, 1.0, low_open=True)] | None, Label("occupancy", "rate")
     ] = None
-    staffing: Staffing | None = None
+    staffing: Annotated[Staffing | None, Label("staffing", "text")] = None
     min_headcount: Annotated[Count | None, Label("minimum headcount", "fte")] = None
     avoidable: Annotated[bool, AVOIDABLE] = True
 
@@ -725,12 +725,14 @@ class Benefit(Strict):
     """Cash the switch frees or brings in (SPEC section 3): it lowers the vendor option's cost."""
 
     name: Name
-    monthly: Annotated[Money | None, Label("per month", "money")] = None
-    annual: Annotated[Money | None, Label("per year", "money")] = None
-    amount: Annotated[Money | None, Label("amount", "money")] = None
+    monthly: Annotated[Money | None, Label("per month", "money", per="month", currency="own")] = (
+        None
+    )
+    annual: Annotated[Money | None, Label("per year", "money", per="year", currency="own")] = None
+    amount: Annotated[Money | None, Label("amount", "money", currency="own")] = None
     from_month: Annotated[int | None, Whole(1), Label("from month", "month")] = None
     month: Annotated[int | None, Whole(0), Label("month", "month")] = None
-    currency: Currency | None = None
+    currency: Annotated[Currency | None, Label("currency", "currency")] = None
 
     @model_validator(mode="after")
     def _one_amount(self) -> Self:

@@ -13,7 +13,9 @@ from ...engine.model import (
     InHouseStreams,
     Timeline,
     VendorStreams,
+    eligible_by_score,
     in_house_streams,
+    monthly_irr,
     raw_fees,
     vendor_streams,
 )
@@ -40,6 +42,7 @@ NUMBER_FORMATS = {
     "int": "0",
     "fx": "0.00####",
     "factor": "0.0000",
+    "score": "0.00##",
     "df": "0.000000",
     "months": "0.00",
     "volume": "#,##0.00",
@@ -114,6 +117,8 @@ class Book:
         self.names: dict[str, str] = {}
         self.streams = EngineStreams.of(case)
         self.months = case.horizon_months + 1
+        # the in-house roles whose headcount follows the workload, by index in the staff list
+        self.workload_roles = [k for k, r in enumerate(case.in_house.staff) if r.follows_workload]
         self._formats: dict[tuple[str, str], Any] = {}
 
     def fmt(self, kind: str, style: str = "plain") -> Any:
@@ -146,6 +151,17 @@ class Book:
         streams = self.streams
         savings = np.array(self.series(streams.base.total)) - self.series(streams.vendors[i].total)
         return savings, savings * np.array(self.series(streams.timeline.discount))
+
+    def eligible(self, i: int) -> bool:
+        """May vendor i be recommended, by its score and the scorecard's min_score?"""
+        score = self.result.vendors[i]["score"]
+        scores = np.array([np.nan if score is None else score])
+        return bool(eligible_by_score(self.case.in_house.scorecard, scores)[0])
+
+    def monthly_irr(self, i: int) -> float | None:
+        """The engine's monthly IRR of vendor i's savings (None where the IRR is null)."""
+        q = float(monthly_irr(self.savings(i)[0].reshape(1, -1))[0])
+        return None if np.isnan(q) else q
 
 
 def months_below(savings: Any) -> Any:

@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 
+from ...engine.model import productive_hours_per_head
 from ...inputs.loader import Document, Loc
 from ...inputs.models import Charge, FileKind, Label, Vendor, choices, label_of
 from .book import MONTH_NAMES, Book
@@ -41,6 +43,10 @@ VARIABLE_COST_FIELDS = _locs("per_unit", "avoidable")
 OVERHEAD_FIELDS = _locs("monthly", "annual", "per_head_monthly", "avoidable")
 ONE_TIME_FIELDS = _locs("amount", "month", "avoidable")
 TRANSITION_COST_FIELDS = _locs("amount", "currency", "month")
+# a role whose headcount follows the workload (SPEC section 2): how its team is sized
+SIZING_FIELDS = _locs("handle_minutes", "occupancy", "staffing", "min_headcount")
+BENEFIT_FIELDS = _locs("monthly", "annual", "amount", "from_month", "month", "currency")
+SCORECARD_FIELDS: tuple[Loc, ...] = (("scorecard", "scale"), ("scorecard", "min_score"))
 FORM_LABELS = {
     "monthly": "fixed monthly",
     "per_fte_month": "per FTE-month",
@@ -187,9 +193,12 @@ class InputsSheet:
             self.ws.write_string(self.row, 0, text, self.book.fmt("text", style))
             self.row += 1
 
-    def value(self, row: int, col: int, value: Any, loc: Loc, kind: str = "") -> str:
+    def value(
+        self, row: int, col: int, value: Any, loc: Loc, kind: str = "", name: str = ""
+    ) -> str:
         """Write one input as a named cell (in its unit's number format unless `kind` says
-        another); return where it came from."""
+        another), named after its path unless `name` says another (a path through a
+        mapping key, which a defined name cannot hold); return where it came from."""
         source, overridden = _source(self.doc, loc)
         fmt = self.book.fmt(kind or self.fmt(loc), "override" if overridden else "input")
         if isinstance(value, bool):
@@ -198,7 +207,7 @@ class InputsSheet:
             self.ws.write_string(row, col, value, fmt)
         else:
             self.ws.write_number(row, col, float(value), fmt)
-        self.book.name(self.name_of(loc), self.SHEET, row, col)
+        self.book.name(name or self.name_of(loc), self.SHEET, row, col)
         return source
 
     def scalars(self, fields: Sequence[Loc], defaults: dict[Loc, Any] | None = None) -> None:
@@ -258,11 +267,13 @@ class InputsSheet:
         list_loc: Loc,
         fields: Sequence[Loc],
         effective: Callable[[Any, Loc], Any] | None = None,
+        headings: Sequence[tuple[str, str]] | None = None,
     ) -> int:
-        """A list of the file (staff, overheads, ...): a row per item; returns the first row."""
+        """A list of the file (staff, overheads, ...): a row per item; returns the first row.
+        `headings` replaces the columns' (label, unit) headings read from the models."""
         items = _get(self.model, list_loc)
         self.heading(title)
-        self.header(first, self.columns(list_loc, fields))
+        self.header(first, headings or self.columns(list_loc, fields))
         top = self.row
         for i, item in enumerate(items):
             loc = (*list_loc, i)
@@ -313,6 +324,8 @@ class InputsSheet:
             self.heading(title)
             self.scalars(fields)
         self.table("Staff", "Role", "role", ("staff",), STAFF_FIELDS)
+        if book.workload_roles:
+            self.sizing()
         if ih.workload is not None:
             self.heading("Workload")
             top = self.row + len(WORKLOAD_FIELDS) - 12
@@ -333,25 +346,33 @@ class InputsSheet:
             title = "One-time items (never escalated)"
             self.table(title, "Item", "name", ("one_time",), ONE_TIME_FIELDS)
 
+        if ih.scorecard is not None:
+            self.scorecard()
+
         self.heading("Derived from the in-house inputs")
         streams = book.streams
+        flexing = bool(book.workload_roles)
         self.derived(
-            "Total headcount (all in-house roles)",
+            "Total headcount of the fixed roles"
+            if flexing
+            else "Total headcount (all in-house roles)",
             "FTE",
             "ih_total_headcount",
             "=SUM(ih_staff_headcount)",
             float(ih.total_headcount),
             "count",
         )
-        self.derived(
-            "Productive hours P",
-            "hours/month",
-            "ih_productive_hours_per_month",
-            "=SUMPRODUCT(ih_staff_headcount*(ih_calendar_working_days_per_year"
-            "-ih_staff_time_off_days))*ih_calendar_hours_per_day/12",
-            streams.productive_hours,
-            "volume",
-        )
+        if not flexing:
+            # with a team that follows the workload, P(m) changes by month: see Monthly
+            self.derived(
+                "Productive hours P",
+                "hours/month",
+                "ih_productive_hours_per_month",
+                "=SUMPRODUCT(ih_staff_headcount*(ih_calendar_working_days_per_year"
+                "-ih_staff_time_off_days))*ih_calendar_hours_per_day/12",
+                streams.productive_hours,
+                "volume",
+            )
         discount = np.asarray(streams.timeline.discount, float).reshape(-1)
         self.derived(
             "Monthly discount rate r = (1 + rate)^(1/12) - 1",
@@ -396,21 +417,11 @@ class InputsSheet:
             top = self.table(
                 "Transition costs", "Cost", "name", ("transition", "costs"), fields, effective
             )
-            # the rate each amount converts at: fx_rate when it is in the quote's currency
-            col = len(fields) + 1
-            header = f"Rate to {ih.currency}\n(formula)"
-            self.ws.write_string(top - 1, col, header, book.fmt("text", "header"))
-            for k, item in enumerate(costs):
-                cur = f"$C${top + k + 1}"
-                converted = item.currency not in (None, ih.currency)
-                self.ws.write_formula(
-                    top + k,
-                    col,
-                    f'=IF(OR({cur}="",{cur}=ih_currency),1,{p}_fx_rate)',
-                    book.fmt("fx", "derived"),
-                    float(case.fx_rate(vendor)) if converted else 1.0,
-                )
-            book.name(f"{p}_transition_costs_fx", self.SHEET, top, col, top + len(costs) - 1)
+            self.conversion(p, vendor, top, costs, fields, "transition_costs")
+        if vendor.benefits:
+            self.benefits(p, vendor)
+        if vendor.scores is not None and ih.scorecard is not None:
+            self.scores(p, vendor.scores, ih.scorecard.names)
         self.heading("Derived from the vendor inputs")
         self.derived(
             "Cost factor: 1 - SLA credits + governance + risk",
@@ -432,7 +443,14 @@ class InputsSheet:
             self.ws.write_string(self.row, 1, FORM_LABELS[charge.form])
             for col, f in enumerate(CHARGE_FIELDS, start=2):
                 value = _get(charge, f)
-                if f == ("hours_per_month",) and charge.form == "per_hour" and value is None:
+                default_hours = f == ("hours_per_month",) and charge.form == "per_hour"
+                if default_hours and value is None and book.workload_roles:
+                    # P(m) follows the team month by month: the charge's column on Monthly
+                    # multiplies it by the scope
+                    note = "P(m) × scope"
+                    self.ws.write_string(self.row, col, note, book.fmt("text", "derived"))
+                    continue
+                if default_hours and value is None:
                     # the contract's default, kept live: P times the scope
                     self.ws.write_formula(
                         self.row,
@@ -469,3 +487,132 @@ class InputsSheet:
             sources.append(self.value(self.row, 2, tier.per_unit, (*loc, "per_unit")))
             self.row_source(loc, sources)
             self.row += 1
+
+    def conversion(
+        self,
+        p: str,
+        vendor: Vendor,
+        top: int,
+        items: Sequence[Any],
+        fields: Sequence[Loc],
+        key: str,
+    ) -> None:
+        """A table's last column: the rate each amount converts at to the analysis currency
+        (fx_rate where the item's `currency` is the quote's), named {p}_{key}_fx."""
+        book, ih = self.book, self.book.case.in_house
+        col = len(fields) + 1
+        letter = xl_col_to_name(1 + list(fields).index(("currency",)))
+        header = f"Rate to {ih.currency}\n(formula)"
+        self.ws.write_string(top - 1, col, header, book.fmt("text", "header"))
+        for k, item in enumerate(items):
+            cur = f"${letter}${top + k + 1}"
+            converted = item.currency not in (None, ih.currency)
+            self.ws.write_formula(
+                top + k,
+                col,
+                f'=IF(OR({cur}="",{cur}=ih_currency),1,{p}_fx_rate)',
+                book.fmt("fx", "derived"),
+                float(book.case.fx_rate(vendor)) if converted else 1.0,
+            )
+        book.name(f"{p}_{key}_fx", self.SHEET, top, col, top + len(items) - 1)
+
+    def sizing(self) -> None:
+        """How each workload-driven role's team is sized; its headcount hc(m) is on Monthly."""
+        book, ih = self.book, self.book.case.in_house
+        self.heading("Roles whose headcount follows the workload (hc(m) on the Monthly sheet)")
+        p_label = ("Productive hours per FTE p", "formula")
+        self.header("Role", [*self.columns(("staff",), SIZING_FIELDS), p_label])
+        for k in book.workload_roles:
+            role, loc = ih.staff[k], ("staff", k)
+            self.ws.write_formula(
+                self.row, 0, f"=ih_staff_{k}_role", book.fmt("text", "derived"), role.role
+            )
+            sources = []
+            for col, f in enumerate(SIZING_FIELDS, start=1):
+                sources.append(self.value(self.row, col, _get(role, f), (*loc, *f)))
+                if f == ("staffing",):
+                    options = {"validate": "list", "source": list(choices("in_house", (*loc, *f)))}
+                    self.ws.data_validation(self.row, col, self.row, col, options)
+            col = len(SIZING_FIELDS) + 1
+            self.ws.write_formula(
+                self.row,
+                col,
+                f"=(ih_calendar_working_days_per_year-ih_staff_{k}_time_off_days)"
+                "*ih_calendar_hours_per_day/12",
+                book.fmt("volume", "derived"),
+                float(productive_hours_per_head(ih, role)),
+            )
+            book.name(f"ih_staff_{k}_productive_hours", self.SHEET, self.row, col)
+            self.row_source(loc, sources)
+            self.row += 1
+
+    def scorecard(self) -> None:
+        """Scale, minimum score, and each criterion with its weight and today's score."""
+        book, card = self.book, self.book.case.in_house.scorecard
+        assert card is not None
+        self.heading("Scorecard (each option's weighted score on the Scorecard sheet)")
+        self.scalars([loc for loc in SCORECARD_FIELDS if _get(self.model, loc) is not None])
+        fields: list[Loc] = [("weight",)]
+        headings = self.columns(("scorecard", "criteria"), fields)
+        if card.in_house is not None:
+            headings.append(
+                (f"{caption(self.label(('scorecard', 'in_house', card.names[0])))}: in house", "")
+            )
+        top = self.table(
+            "Criteria", "Criterion", "name", ("scorecard", "criteria"), fields, headings=headings
+        )
+        if card.in_house is not None:
+            for k, name in enumerate(card.names):
+                loc = ("scorecard", "in_house", name)
+                source = self.value(
+                    top + k, 2, card.in_house[name], loc, name=f"ih_scorecard_in_house_{k}"
+                )
+                if source.startswith("--"):
+                    self.ws.write_string(top + k, self.SOURCE_COL, source, book.fmt("text", "key"))
+            book.name("ih_scorecard_in_house", self.SHEET, top, 2, top + len(card.names) - 1)
+
+    def scores(self, p: str, scores: dict[str, Any], names: Sequence[str]) -> None:
+        """The vendor's score on each criterion, one per row in the scorecard's order, each
+        headed by its label and criterion as a month of seasonality is: "Score: Quality"."""
+        book = self.book
+        self.heading("Scores (weighted on the Scorecard sheet)")
+        top = self.row
+        for k, name in enumerate(names):
+            loc = ("scores", name)
+            self.ws.write_string(self.row, 0, f"{caption(self.label(loc))}: {name}")
+            source = self.value(self.row, 1, scores[name], loc, name=f"{p}_scores_{k}")
+            self.ws.write_string(self.row, 2, self.unit(loc), book.fmt("text", "note"))
+            self.ws.write_string(self.row, self.SOURCE_COL, source, book.fmt("text", "key"))
+            self.row += 1
+        book.name(f"{p}_scores", self.SHEET, top, 1, self.row - 1)
+
+    def benefits(self, p: str, vendor: Vendor) -> None:
+        """What the switch frees or brings in; a monthly or annual item left without its
+        from_month starts after the parallel run (a formula, so it follows that input)."""
+        book, ih = self.book, self.book.case.in_house
+
+        def effective(item: Any, f: Loc) -> Any:
+            value = _get(item, f)
+            if value is None and f == ("currency",):
+                return ih.currency
+            if value is None and f == ("month",) and item.form == "amount":
+                return 0
+            return value
+
+        items = vendor.benefits
+        fields = BENEFIT_FIELDS
+        title = "Benefits of the switch (lower the vendor option's cost)"
+        top = self.table(title, "Benefit", "name", ("benefits",), fields, effective)
+        col = 1 + fields.index(("from_month",))
+        for k, item in enumerate(items):
+            if item.form != "amount" and item.from_month is None:
+                parallel = vendor.transition.parallel_run_months
+                self.ws.write_formula(
+                    top + k,
+                    col,
+                    f"={p}_transition_parallel_run_months+1",
+                    book.fmt("int", "derived"),
+                    int(parallel) + 1,
+                )
+                book.name(f"{p}_benefits_{k}_from_month", self.SHEET, top + k, col)
+        self.conversion(p, vendor, top, items, fields, "benefits")

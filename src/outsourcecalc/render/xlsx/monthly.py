@@ -1,9 +1,11 @@
 """The Monthly sheet: one row per month 0..H, every stream of the contract as a formula.
 
 Left to right: the timeline (y(m), c(m), DF(m), the growth indices, V(m)); the in-house
-cost IH(m) by component; then per vendor its fees F(m) (each charge, raw fees R(m)), the
-vendor option's cost VO(m) = VR(m) + remaining(m) + T(m), the savings s(m) = IH(m) - VO(m)
-and, folded away, the helper columns behind IRR and payback.
+cost IH(m) by component, after the headcount hc(m) of each role that follows the workload
+(with its rises, each a hire), the total headcount and the productive hours P(m); then per
+vendor its fees F(m) (each charge, raw fees R(m)), the vendor option's cost
+VO(m) = VR(m) + remaining(m) + T(m) - B(m), the savings s(m) = IH(m) - VO(m) and, folded
+away, the helper columns behind IRR and payback.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import numpy as np
 from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 
-from ...engine.model import raw_fees
+from ...engine.model import raw_fees, rise
 from ...inputs.models import Charge, Vendor
 from ...rules import IN_HOUSE_PARTS, is_zero
 from ..format import LABELS
@@ -24,7 +26,8 @@ from .book import HALF, MONTH_NAMES, Book, months_below
 @dataclass
 class Col:
     """A Monthly column. `formula` is a template over this month's row: {m} is the month
-    cell, {x} column x (the group's own first), {prev_x} column x a row up, {p} the name
+    cell, {x} column x (the group's own first), {prev_x} and {next_x} column x a row up and
+    down, {span_x} column x over the months of this month's contract year, {p} the name
     prefix of the group's vendor; `first`, where given, is the template of month 0."""
 
     key: str
@@ -78,10 +81,20 @@ class Refs(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         m = self.month
+        span = key.startswith("span_")
         if key.startswith("prev_"):
             key, m = key[5:], m - 1
+        elif key.startswith("next_"):
+            key, m = key[5:], m + 1
+        elif span:
+            key = key[5:]
         own = self.group.prefix + key
-        return self.grid.at(own if own in self.grid.col else key, m)
+        key = own if own in self.grid.col else key
+        if not span:
+            return self.grid.at(key, m)
+        # the months of m's contract year within the horizon: y(m) = floor((m - 1) / 12)
+        first = (m - 1) // 12 * 12 + 1
+        return f"{self.grid.at(key, first)}:{self.grid.at(key, min(first + 11, self.grid.horizon))}"
 
 
 class MonthlySheet:
@@ -159,31 +172,47 @@ class MonthlySheet:
         return group
 
     def in_house(self) -> Group:
-        """IH(m): salaries, benefits, hiring, overheads, variable costs, one-time items."""
+        """IH(m): salaries, benefits, hiring, overheads, variable costs, one-time items;
+        first, with a team that follows the workload, the headcounts hc(m) behind them."""
         book = self.book
         ih, base, cur = book.case.in_house, book.streams.base, book.currency
         staff = StaffFormulas("ih_staff")
+        flex = [FlexRole(k) for k in book.workload_roles]
+
+        def plus(terms: list[str]) -> str:
+            return "".join(f"+{t}" for t in terms)
+
         formulas: dict[str, str | None] = {
-            "salaries": f"{staff.salaries}/12*{{wage}}",
-            "benefits": f"{staff.benefits}/12*{{wage}}",
+            "salaries": f"({staff.salaries}{plus([r.salaries for r in flex])})/12*{{wage}}",
+            "benefits": f"({staff.benefits}{plus([r.benefits for r in flex])})/12*{{wage}}",
             "hiring": f"{staff.hiring}/12*{{price}}",
             "overheads": None,
             "variable": None,
             "one_time": None,
         }
+        if not flex:  # a v1 team: the formulas as they always were
+            formulas["salaries"] = f"{staff.salaries}/12*{{wage}}"
+            formulas["benefits"] = f"{staff.benefits}/12*{{wage}}"
+        else:
+            formulas["hiring"] = (
+                f"(({staff.hiring}{plus([r.replacements for r in flex])})/12"
+                f"{plus([r.rises for r in flex])})*{{price}}"
+            )
+        heads = "{total_headcount}" if flex else "ih_total_headcount"
         avoidable = [
             f"SUMPRODUCT(ih_staff_avoidable*ih_staff_headcount*({staff.pay}))/12*{{wage}}",
             "SUMPRODUCT(ih_staff_avoidable*ih_staff_headcount*ih_staff_attrition_rate"
             "*ih_staff_cost_per_hire)/12*{price}",
+            *(r.avoidable for r in flex),
         ]
         if ih.overheads:
             formulas["overheads"] = (
                 "(SUM(ih_overheads_monthly)+SUM(ih_overheads_annual)/12"
-                "+SUM(ih_overheads_per_head_monthly)*ih_total_headcount)*{price}"
+                f"+SUM(ih_overheads_per_head_monthly)*{heads})*{{price}}"
             )
             avoidable.append(
                 "SUMPRODUCT(ih_overheads_avoidable*(ih_overheads_monthly+ih_overheads_annual/12"
-                "+ih_overheads_per_head_monthly*ih_total_headcount))*{price}"
+                f"+ih_overheads_per_head_monthly*{heads}))*{{price}}"
             )
         if ih.variable_costs:
             formulas["variable"] = "SUM(ih_variable_costs_per_unit)*{volume}*{price}"
@@ -197,10 +226,17 @@ class MonthlySheet:
             )
         group = Group(f"In-house: {ih.name}", "ih_")
         group.columns = [
-            Col(
-                key, f"{LABELS[key]} ({cur})", "money0", book.series(base.parts[key]), formulas[key]
-            )
-            for key in IN_HOUSE_PARTS
+            *self.headcounts(flex),
+            *(
+                Col(
+                    key,
+                    f"{LABELS[key]} ({cur})",
+                    "money0",
+                    book.series(base.parts[key]),
+                    formulas[key],
+                )
+                for key in IN_HOUSE_PARTS
+            ),
         ]
         total = np.array(book.series(base.total))
         span = f"{{{IN_HOUSE_PARTS[0]}}}:{{{IN_HOUSE_PARTS[-1]}}}"
@@ -213,6 +249,36 @@ class MonthlySheet:
                 "{prev_cumulative}+{total}", "{total}", width=15),
         ]  # fmt: skip
         return group
+
+    def headcounts(self, flex: list[FlexRole]) -> list[Col]:
+        """Each workload-driven role's headcount hc(m) and its rises; the total headcount
+        and the productive hours P(m) that per-head overheads and hourly charges use."""
+        if not flex:
+            return []
+        book = self.book
+        ih, base = book.case.in_house, book.streams.base
+        cols = []
+        for r in flex:
+            role, hc = ih.staff[r.index].role, base.headcounts[r.index]
+            cols += [
+                Col(r.key("hc"), f"{role}: headcount hc(m) (FTE)", "volume", book.series(hc),
+                    r.headcount, r.ref("next_hc")),
+                Col(r.key("rise"), f"{role}: rise in headcount (FTE hired)", "volume",
+                    book.series(rise(np.asarray(hc, float))), f"MAX(0,{r.ref('hc')}"
+                    f"-{r.ref('prev_hc')})", "0"),
+            ]  # fmt: skip
+        total = np.sum([np.broadcast_to(h, (book.months,)) for h in base.headcounts], axis=0)
+        days, hours = "ih_calendar_working_days_per_year", "ih_calendar_hours_per_day"
+        return [
+            *cols,
+            Col("total_headcount", "Total headcount (FTE)", "volume", book.series(total),
+                "SUM(ih_staff_headcount)" + "".join(f"+{r.ref('hc')}" for r in flex)),
+            Col("productive_hours", "Productive hours P(m)", "volume",
+                book.series(base.productive_hours),
+                f"(SUMPRODUCT(ih_staff_headcount*({days}-ih_staff_time_off_days))"
+                + "".join(f"+{r.ref('hc')}*({days}-{r.name}_time_off_days)" for r in flex)
+                + f")*{hours}/12", width=12),
+        ]  # fmt: skip
 
     def vendor(self, i: int, vendor: Vendor) -> Group:
         """Vendor i's block: its fees F(m), its option's cost VO(m), the savings s(m)."""
@@ -233,7 +299,8 @@ class MonthlySheet:
         for j, charge in enumerate(vendor.pricing):
             values = book.series(streams.charges[i][j])
             label = f"{charge.name} ({quote})"
-            cols.append(Col(f"charge_{j}", label, "money0", values, _charge(j, charge)))
+            formula = _charge(j, charge, bool(book.workload_roles))
+            cols.append(Col(f"charge_{j}", label, "money0", values, formula))
         raw = raw_fees(vendor, streams.base.volume, streams.base.productive_hours, streams.timeline)
         return [
             *cols,
@@ -254,6 +321,17 @@ class MonthlySheet:
         rate = "{p}_sla_credit_rate", "{p}_governance_rate", "{p}_risk_contingency_rate"
         retained = StaffFormulas("{p}_retained_staff")
         total = np.array(book.series(vs.total))
+        gained: list[Col] = []
+        if vendor.benefits:
+            b = "{p}_benefits"
+            gained.append(
+                Col("benefits", f"Benefits B(m) ({cur})", "money0",
+                    -np.array(book.series(parts["benefits"])),
+                    f"SUMPRODUCT(({b}_month={{m}})*{b}_amount*{b}_fx)"
+                    f"+SUMPRODUCT(({{m}}>={b}_from_month)*({b}_monthly+{b}_annual/12)*{b}_fx)"
+                    "*{price}", width=14)
+            )  # fmt: skip
+        option = "{related}+{remaining_in_house}+{transition}" + ("-{benefits}" if gained else "")
         return [
             Col("sla_credits", f"SLA credits ({cur})", "money0",
                 book.series(parts["sla_credits"]), f"-{{fees}}*{rate[0]}"),
@@ -273,8 +351,9 @@ class MonthlySheet:
             Col("transition", f"Transition T(m) ({cur})", "money0", book.series(vs.transition),
                 "SUMPRODUCT(({p}_transition_costs_month={m})*{p}_transition_costs_amount"
                 "*{p}_transition_costs_fx)" if vendor.transition.costs else None),
-            Col("total", f"Vendor option cost VO(m) ({cur})", "money0", total,
-                "{related}+{remaining_in_house}+{transition}", width=14),
+            *gained,
+            Col("total", f"Vendor option cost VO(m) ({cur})", "money0", total, option,
+                width=14),
             Col("cumulative", f"Cumulative vendor option cost ({cur})", "money0",
                 np.cumsum(total), "{prev_cumulative}+{total}", "{total}", width=15),
         ]  # fmt: skip
@@ -338,13 +417,75 @@ class StaffFormulas:
         return f"({self.salaries}+{self.benefits})/12*{{wage}}+{self.hiring}/12*{{price}}"
 
 
-def _charge(j: int, charge: Charge) -> str:
-    """The template of one charge's raw fees R(m), in the quote's currency."""
+@dataclass(frozen=True)
+class FlexRole:
+    """An in-house role whose headcount follows the workload (SPEC section 2), as the
+    templates of its Monthly columns and of its terms in the in-house cost."""
+
+    index: int  # in the staff list
+
+    @property
+    def name(self) -> str:
+        return f"ih_staff_{self.index}"
+
+    def key(self, column: str) -> str:
+        return f"{column}_{self.index}"
+
+    def ref(self, column: str) -> str:
+        """A reference to one of its columns in a template: {hc_0}, {prev_hc_0} ..."""
+        return "{" + self.key(column) + "}"
+
+    @property
+    def headcount(self) -> str:
+        """hc(m) = max(min_headcount, N) with the need N of the month (staffing: month) or
+        of the year's busiest month (peak); N = V * handle_minutes / 60 / (occupancy * p)."""
+        r = self.name
+        volume = f'IF({r}_staffing="month",{{volume}},MAX({{span_volume}}))'
+        return (
+            f"MAX({r}_min_headcount,{volume}*{r}_handle_minutes/60"
+            f"/({r}_occupancy*{r}_productive_hours))"
+        )
+
+    @property
+    def salaries(self) -> str:
+        return f"{self.ref('hc')}*{self.name}_annual_salary"
+
+    @property
+    def benefits(self) -> str:
+        r = self.name
+        return (
+            f"{self.ref('hc')}*({r}_annual_salary*{r}_benefits_rate+{r}_benefits_per_head_annual)"
+        )
+
+    @property
+    def replacements(self) -> str:
+        """Attrition's replacements per year (as the fixed roles', divided by 12 after)."""
+        return f"{self.ref('hc')}*{self.name}_attrition_rate*{self.name}_cost_per_hire"
+
+    @property
+    def rises(self) -> str:
+        """Every rise in headcount is a hire."""
+        return f"{self.ref('rise')}*{self.name}_cost_per_hire"
+
+    @property
+    def avoidable(self) -> str:
+        """Its salaries, benefits and hiring when the role is avoidable, else 0."""
+        return (
+            f"{self.name}_avoidable*(({self.salaries}+{self.benefits})/12*{{wage}}"
+            f"+({self.replacements}/12+{self.rises})*{{price}})"
+        )
+
+
+def _charge(j: int, charge: Charge, hours_follow_team: bool = False) -> str:
+    """The template of one charge's raw fees R(m), in the quote's currency. With a team
+    that follows the workload, an hourly charge's default hours are P(m) × scope."""
     c = f"{{p}}_pricing_{j}"
     if charge.form == "monthly":
         return f"IF({{m}}=0,0,{c}_monthly)"
     if charge.form == "per_fte_month":
         return f"IF({{m}}=0,0,{c}_per_fte_month*{c}_fte)"
+    if charge.form == "per_hour" and charge.hours_per_month is None and hours_follow_team:
+        return f"IF({{m}}=0,0,{c}_per_hour*{{ih_productive_hours}}*{{p}}_scope)"
     if charge.form == "per_hour":
         return f"IF({{m}}=0,0,{c}_per_hour*{c}_hours_per_month)"
     if charge.form == "per_unit":

@@ -8,6 +8,7 @@ cumulative cost by option.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,6 +39,24 @@ HELPER_LABELS = {
     "last_below": "Last month with cumulative savings below 0 (-1: none)",
     "last_disc_below": "Last month with cumulative discounted savings below 0 (-1: none)",
 }
+BENEFITS_LABEL = "Benefits: of the staff (in house); of the switch, which lower the cost (vendor)"
+ELIGIBLE_LABEL = "NPV savings of a vendor that may be recommended (score at least the minimum)"
+
+
+# Where IRR starts when the engine's root fails: after an edit has moved the root away
+# from it. The spreadsheet's own default first; then ever closer to -100% a month, where
+# a vendor that barely pays back puts the root and from where Newton's method must start.
+IRR_RETRIES = ("", "-0.5", "-0.9", "-0.99")
+
+
+def irr_tries(values: str, guess: str) -> str:
+    """IRR(values, guess), and where that fails, IRR from each of IRR_RETRIES in turn:
+    with exactly one sign change there is one root above -100%, wherever Newton starts."""
+    formula = f"IRR({values},{IRR_RETRIES[-1]})"
+    for retry in reversed((guess, *IRR_RETRIES[:-1])):
+        start = f",{retry}" if retry else ""
+        formula = f"IFERROR(IRR({values}{start}),{formula})"
+    return formula
 
 
 class SummarySheet:
@@ -80,11 +99,12 @@ class SummarySheet:
         ws.freeze_panes(header + 1, 1)
 
         row = header + 1
-        for key in ("horizon_months", "discount_rate", "", *RESULT_KINDS, "recommendation", ""):
+        keys = ("horizon_months", "discount_rate", "", *RESULT_KINDS, "score", "recommendation", "")
+        for key in keys:
             self.rows[key] = row
             row += 1
         ws.write_string(row, 0, "Helpers behind the results", book.fmt("text", "subsection"))
-        for key in HELPER_LABELS:
+        for key in (*HELPER_LABELS, *(["eligible_npv_savings"] if self.min_score else [])):
             row += 1
             self.rows[key] = row
         row += 2
@@ -98,8 +118,33 @@ class SummarySheet:
             self.helpers(i)
             self.results(i)
         self.in_house()
+        self.scores()
         self.recommendation()
+        row = self.run(row)
         self.chart(row + 2)
+
+    def run(self, row: int) -> int:
+        """The run's --set changes and notes, as `compare --format json` lists them (keys
+        overrides.<path> and notes[<k>]); returns the last row written."""
+        result, ws, book = self.book.result, self.ws, self.book
+        if not result.overrides and not result.notes:
+            return row
+        row += 2
+        ws.write_string(row, 0, "This run", book.fmt("text", "subsection"))
+        for path, value in result.overrides.items():
+            row += 1
+            ws.write_string(row, 0, "Changed on the command line (--set)")
+            ws.write_string(row, 1, f"overrides.{path}")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(row, self.IH_COL, value)
+            else:  # as the JSON writes it: true, "month"
+                ws.write_string(row, self.IH_COL, json.dumps(value, ensure_ascii=False))
+        for k, note in enumerate(result.notes):
+            row += 1
+            ws.write_string(row, 0, "Note")
+            ws.write_string(row, 1, f"notes[{k}]")
+            ws.write_string(row, self.IH_COL, note, book.fmt("text", "note"))
+        return row
 
     def put(
         self,
@@ -119,6 +164,48 @@ class SummarySheet:
         self.ws.write_formula(row, col, formula, self.book.fmt(kind, style), cached)
         if name:
             self.book.name(name, "Summary", row, col)
+
+    @property
+    def min_score(self) -> bool:
+        """Does the scorecard have a min_score (which may keep a vendor from the verdict)?"""
+        card = self.book.case.in_house.scorecard
+        return card is not None and card.min_score is not None
+
+    def scores(self) -> None:
+        """Each option's score, from the Scorecard sheet; n/a where the contract's is null."""
+        book = self.book
+        card = book.case.in_house.scorecard
+        label = "Score: weighted scorecard (0 to its scale)"
+        scored = card is not None
+        options = [
+            ("ih", book.result.in_house.score, card is not None and card.in_house is not None)
+        ]
+        options += [(f"vendor_{i}", v["score"], scored) for i, v in enumerate(book.result.vendors)]
+        for n, (who, value, scored) in enumerate(options):
+            col = self.IH_COL + n
+            if scored:
+                self.put(
+                    "score", label, col, f"=score_{who}", "score", value, f"result_{who}_score"
+                )
+            else:
+                row = self.rows["score"]
+                self.ws.write_string(row, 0, label)
+                self.ws.write_string(row, 1, "score")
+                self.ws.write_string(row, col, NA, book.fmt("score", "result"))
+        if self.min_score:
+            for i in range(len(book.case.vendors)):
+                col, p = self.IH_COL + 1 + i, f"vendor_{i}"
+                vr = book.result.vendors[i]
+                eligible = book.eligible(i)
+                self.put(
+                    "eligible_npv_savings",
+                    ELIGIBLE_LABEL,
+                    col,
+                    f'=IF(eligible_{p}="yes",{self.cell("npv_savings", col)},"{NA}")',
+                    "money",
+                    vr["npv_savings"] if eligible else None,
+                    style="helper",
+                )
 
     def context(self) -> None:
         case = self.book.case
@@ -146,22 +233,33 @@ class SummarySheet:
         for key, (label, formula) in self.costs("ih_").items():
             self.put(key, label, col, formula, "money", values[key], f"result_ih_{key}")
         self.breakdown(col, "ih_", IN_HOUSE_PARTS, ih.breakdown)
+        days, wage = "ih_calendar_working_days_per_year", g.range("wage")
+        # a role that follows the workload: its headcount month by month times the wage index
+        flexing = "".join(
+            f"+SUMPRODUCT({g.range(f'ih_hc_{k}')},{wage})*({StaffFormulas(f'ih_staff_{k}').pay})"
+            f"*ih_staff_{k}_time_off_days/{days}/12"
+            for k in book.workload_roles
+        )
         self.put(
             "breakdown.paid_time_off",
             LABELS["paid_time_off"],
             col,
             f"=SUMPRODUCT(ih_staff_headcount*({StaffFormulas('ih_staff').pay})*ih_staff_time_off_days)"
-            f"/ih_calendar_working_days_per_year/12*SUM({g.range('wage')})",
+            f"/{days}/12*SUM({wage}){flexing}",
             "money",
             ih.breakdown.get("paid_time_off"),
         )
         n = min(12, book.case.horizon_months)
+        if book.workload_roles:  # P(m) follows the team: the months' own hours
+            hours = positive = f"SUM({g.range('ih_productive_hours', 1, n)})"
+        else:
+            positive, hours = "ih_productive_hours_per_month", f"ih_productive_hours_per_month*{n}"
         self.put(
             "breakdown.cost_per_productive_hour",
             f"Fully loaded cost per productive hour, months 1..{n}",
             col,
-            f"=IF(ih_productive_hours_per_month>0,(SUM({g.range('ih_total', 1, n)})"
-            f"-SUM({g.range('ih_one_time', 1, n)}))/(ih_productive_hours_per_month*{n}),"
+            f"=IF({positive}>0,(SUM({g.range('ih_total', 1, n)})"
+            f"-SUM({g.range('ih_one_time', 1, n)}))/({hours}),"
             f'"{NA}")',
             "money",
             ih.cost_per_productive_hour,
@@ -188,9 +286,11 @@ class SummarySheet:
                 f"/INDEX({g.range(k + savings)},{last}+2)))"
             )
 
-        # Newton from the engine's root converges at once; should an edit move the root
-        # far from it, IFERROR retries from the spreadsheet's default start
-        monthly_irr = 0.01 if vr["irr"] is None else (1 + vr["irr"]) ** (1 / 12) - 1
+        # Newton from the engine's root converges at once (the monthly root, not one
+        # derived from the annual IRR: a monthly -97.5% is an annual -100% to the last
+        # bit, and IRR cannot start from -100%); see irr_tries for an edited workbook
+        root = book.monthly_irr(i)
+        guess = "0.01" if root is None else repr(root).upper()
         s_irr = g.range(k + "s_irr")
         fee_npv = f"SUMPRODUCT({g.range(k + 'fees')},{g.range('df')})*{p}_cost_factor"
         months = g.range("month")
@@ -213,8 +313,7 @@ class SummarySheet:
             ),
             "irr": (
                 "IRR (annual, from monthly savings)",
-                f"=IF({c('sign_changes')}=1,(1+IFERROR(IRR({s_irr},{monthly_irr:.12g}),"
-                f'IRR({s_irr})))^12-1,"{NA}")',
+                f'=IF({c("sign_changes")}=1,(1+{irr_tries(s_irr, guess)})^12-1,"{NA}")',
             ),
             "payback_months": (
                 "Payback (months)",
@@ -259,7 +358,20 @@ class SummarySheet:
         """Each cost component over the horizon: the sum of its Monthly column."""
         for key in parts:
             label, formula = LABELS[key], f"=SUM({self.grid.range(prefix + key)})"
+            if key == "benefits" and self.switch_benefits:
+                label = BENEFITS_LABEL
             self.put(f"breakdown.{key}", label, col, formula, "money", values.get(key))
+        if prefix != "ih_" and "benefits" in values:
+            # B(m) lowers the vendor option's cost: in the breakdown, -sum B(m), on the row
+            # of the key "benefits" as in the JSON
+            formula = f"=-SUM({self.grid.range(prefix + 'benefits')})"
+            self.put(
+                "breakdown.benefits", BENEFITS_LABEL, col, formula, "money", values["benefits"]
+            )
+
+    @property
+    def switch_benefits(self) -> bool:
+        return any(v.benefits for v in self.book.case.vendors)
 
     def helpers(self, i: int) -> None:
         book, g = self.book, self.grid
@@ -282,12 +394,14 @@ class SummarySheet:
         """The vendor with the largest positive NPV savings (the first on a tie), else in-house."""
         first = xl_col_to_name(self.IH_COL + 1)
         last = xl_col_to_name(self.IH_COL + len(self.book.case.vendors))
-        row, names = self.rows["npv_savings"] + 1, self.header_row + 1
+        key = "eligible_npv_savings" if self.min_score else "npv_savings"
+        row, names = self.rows[key] + 1, self.header_row + 1
         npv = f"${first}${row}:${last}${row}"
         vendors = f"${first}${names}:${last}${names}"
+        among = " among vendors that score at least the minimum" if self.min_score else ""
         self.put(
             "recommendation",
-            "Recommendation (largest positive NPV savings)",
+            f"Recommendation (largest positive NPV savings{among})",
             self.IH_COL,
             f'=IF(MAX({npv})>={HALF},INDEX({vendors},1,MATCH(MAX({npv}),{npv},0)),"in-house")',
             "text",
