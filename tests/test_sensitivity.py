@@ -13,7 +13,8 @@ import outsourcecalc
 from outsourcecalc.cli import app
 from outsourcecalc.scenarios.sensitivity import sensitivity
 
-EX = Path(__file__).resolve().parent.parent / "examples"
+ROOT = Path(__file__).resolve().parent.parent
+EX = ROOT / "examples"
 CC = Path(__file__).resolve().parent / "data" / "contact_center_v1"  # v1 figures
 FILES = [CC / "in_house.yaml", [CC / "vendor_offshore.yaml", CC / "vendor_onshore.yaml"]]
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
@@ -173,3 +174,25 @@ def test_starter_files_without_seasonality_lose_no_input(tmp_path: Path) -> None
         assert {"in_house.staff[0].annual_salary", "analysis.discount_rate"} <= paths
         assert {f"in_house.workload.seasonality[{m}]" for m in range(12)} <= paths
     assert {r.path for r in results[0].inputs} == {r.path for r in results[1].inputs}
+
+
+def test_every_flip_value_of_the_v2_contact_center_is_a_valid_input() -> None:
+    """A flip value is one the files can hold: `compare --set PATH=FLIP` is accepted and its
+    NPV savings are zero. (Working days below an agent's time off were once reported.)"""
+    files = ["examples/contact_center/in_house.yaml"] + [
+        f"examples/contact_center/{v}" for v in ("vendor_onshore.yaml", "vendor_offshore.yaml")
+    ]
+    case = outsourcecalc.load(ROOT / files[0], [ROOT / f for f in files[1:]])
+    result = outsourcecalc.sensitivity(case, "10%")
+    checked = 0
+    for v, vendor in enumerate(result.vendors):
+        for row in vendor.inputs:
+            if row.flip_value is None:
+                continue
+            path = row.path.replace("vendor.", f"vendor[{v}].", 1)  # this vendor's input
+            moved = outsourcecalc.load(
+                ROOT / files[0], [ROOT / f for f in files[1:]], [f"{path}={row.flip_value!r}"]
+            )
+            assert abs(outsourcecalc.compare(moved).vendors[v]["npv_savings"]) < 0.01, row.path
+            checked += 1
+    assert checked >= 20

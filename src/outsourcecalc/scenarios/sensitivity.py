@@ -277,10 +277,22 @@ def _flip_values(
 
     roots = first_crossing(npv_savings, np.array(starts), np.array(stops), kinks)
     out: list[float | None] = []
-    for (_, base), up, down in zip(inputs, roots[0::2], roots[1::2], strict=True):
+    for (path, base), up, down in zip(inputs, roots[0::2], roots[1::2], strict=True):
         found = [float(x) for x in (down, up) if not math.isnan(x)]
-        out.append(min(found, key=lambda x: abs(x - base)) if found else None)
+        # a value the files could not hold (working days below an agent's time off) is no
+        # answer: `compare --set` with it would be refused
+        valid = [x for x in found if _valid(case, path, x)]
+        out.append(min(valid, key=lambda x: abs(x - base)) if valid else None)
     return out
+
+
+def _valid(case: Case, path: InputPath, value: float) -> bool:
+    """Whether the files, with `value` at `path`, pass every check across fields."""
+    try:
+        resolve_values(case, path, [value], f"--only {path.text}")
+    except InputError:
+        return False
+    return True
 
 
 def _span(path: InputPath, base: float) -> tuple[float, float]:
