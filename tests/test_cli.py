@@ -511,3 +511,25 @@ def test_validate_hints_at_a_missing_exchange_rate(cli: Invoke, tmp_path: Path) 
     assert "quoted in INR without fx_rate: fine only if the in-house file's currency is INR" in (
         result.stdout
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"), [("r.json", "{\n"), ("r.csv", "option,name,"), ("r.md", "## ")]
+)
+def test_the_output_extension_names_the_format(
+    cli: Invoke, tmp_path: Path, name: str, starts: str
+) -> None:
+    """`-o result.json` wrote a table into a .json file, which --baseline then refused."""
+    target = tmp_path / name
+    files = ["examples/payroll/in_house.yaml", "examples/payroll/vendor.yaml"]
+    assert cli("compare", *files, "-o", target).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_a_format_that_contradicts_the_extension_is_refused(cli: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "x.json"
+    files = ["examples/payroll/in_house.yaml", "examples/payroll/vendor.yaml"]
+    result = cli("compare", *files, "-f", "table", "-o", target)
+    assert result.exit_code == 2
+    assert "the file's extension says json" in result.output
+    assert not target.exists()

@@ -79,7 +79,33 @@ MaxMemoryOpt = Annotated[
         help="Refuse a run whose estimated peak memory exceeds SIZE (2GB, 512MB, bytes).",
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format [default: from the --output file's extension, else table].",
+    ),
+]
+# what an --output file's extension says its format is
+_EXTENSIONS = {".json": Format.json, ".csv": Format.csv, ".md": Format.markdown}
+
+
+def output_format(fmt: Format | None, output: Path | None) -> Format:
+    """The format asked for, else the one the --output file's extension names, else table;
+    `-f table -o x.json` is a contradiction, not a table in a .json file."""
+    implied = _EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return implied or Format.table
+    if implied is not None and implied is not fmt:
+        raise UsageError.option(
+            f"--format {fmt.value} --output {output}",
+            f"the file's extension says {implied.value}: drop --format, or name the file "
+            f"for {fmt.value}",
+        )
+    return fmt
+
+
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
@@ -235,7 +261,7 @@ def compare(
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
     set_: SetOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     monthly: Annotated[
         bool, typer.Option("--monthly", metavar="", help="Add the month-by-month costs.")
@@ -252,6 +278,7 @@ def compare(
     ] = None,
 ) -> None:
     """Compare the in-house baseline with one or more vendor quotes."""
+    fmt = output_format(fmt, output)
     gates = api.gates_of(fail_if or [])
     check_outputs([in_house, *vendors, baseline], output=output, chart=chart)
     if baseline is not None:  # an unusable baseline fails before any work
@@ -377,12 +404,13 @@ def sweep(
         typer.Option("--shard", metavar="K/N", help="Evaluate only the K-th of N slices."),
     ] = None,
     max_memory: MaxMemoryOpt = "2GB",
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
     chart: ChartOpt = None,
 ) -> None:
     """Evaluate every combination of --vary values: rows per point, or a --summary."""
+    fmt = output_format(fmt, output)
     from .scenarios.memory import parse_size
     from .scenarios.sweep import shard_range
 
@@ -453,11 +481,12 @@ def sensitivity(
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
     max_memory: MaxMemoryOpt = "2GB",
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     chart: ChartOpt = None,
 ) -> None:
     """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
+    fmt = output_format(fmt, output)
     from .scenarios.memory import parse_size
     from .scenarios.sweep import parse_share
 
@@ -500,12 +529,13 @@ def simulate_command(
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
     max_memory: MaxMemoryOpt = "2GB",
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
     chart: ChartOpt = None,
 ) -> None:
     """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
+    fmt = output_format(fmt, output)
     from .scenarios.memory import parse_size
 
     gates = api.gates_of(fail_if or [])
