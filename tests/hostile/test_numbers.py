@@ -67,3 +67,24 @@ def test_the_largest_allowed_inputs_give_finite_results() -> None:
 
     assert all(math.isfinite(n) for n in numbers(data))
     assert data["in_house"]["tco"] > 1e39
+
+
+V2 = Path(__file__).resolve().parents[2] / "examples" / "contact_center"
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep"])
+def test_a_team_beyond_any_operation_is_refused(command: str) -> None:
+    """Occupancy 1e-300 is within (0, 1], but the team it implies is not a number anyone
+    could staff: exit 2 naming the role and what to check, no infinity, no numpy warning."""
+    files = [str(V2 / "in_house.yaml"), str(V2 / "vendor_onshore.yaml")]
+    if command == "compare":
+        args = ["compare", *files, "--set", "in_house.staff[0].occupancy=1e-300", "-f", "json"]
+    else:
+        args = ["sweep", *files, "--vary", "in_house.staff[0].occupancy=1e-300,0.5"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "in_house.yaml: staff: the team that Agent needs comes to more than 1,000,000,000 "
+        "FTE, beyond any real operation; check handle_minutes, occupancy and monthly_volume\n"
+    )
+    assert "Warning" not in result.output

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import InputError, Problem
 from ..inputs.case import Case
 from ..inputs.models import Charge, InHouse, Role, Scorecard, StaffRole, Vendor
-from ..rules import is_zero, loses, wins
+from ..rules import MAX_COUNT, is_zero, loses, wins
 
 Array = NDArray[np.float64]
 
@@ -508,18 +509,55 @@ GATE_KEYS = (*RESULT_KEYS, "score")
 ELIGIBLE_SLACK = 1e-9  # a score this close below min_score still passes (SPEC section 4)
 
 
-def evaluate_batch(case: Case, metrics: frozenset[str] = ALL_METRICS) -> Evaluation:
+def evaluate_batch(
+    case: Case, metrics: frozenset[str] = ALL_METRICS, *, hypothetical: bool = False
+) -> Evaluation:
     """Evaluate every vendor against the in-house baseline for each scenario of `case`.
 
     `metrics` names the costly extras to compute: "irr", "break_even_volume",
     "discounted_payback_months", "breakdown" and "monthly" (the month-by-month
     streams). What is not asked for comes back as NaN.
+
+    Every input is bounded, but a team sized by the workload is derived: a tiny
+    occupancy can make it larger than any operation. Such a case is refused (InputError)
+    rather than answered with infinities, and numpy's overflow warnings stay silent.
+    `hypothetical`: the scenarios are points a search tries (sensitivity's flip values),
+    not answers; there an absurd point is only a point without a flip.
     """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        result = _evaluate_batch(case, metrics, hypothetical)
+    totals = [result.in_house.tco, *(v.tco for v in result.vendors)]
+    if not hypothetical and not all(np.isfinite(t).all() for t in totals):
+        raise InputError([_beyond_any_operation(case)])
+    return result
+
+
+def _beyond_any_operation(case: Case) -> Problem:
+    """Which inputs to look at when a team sized by the workload (or a cost) is larger
+    than any real operation: more than MAX_COUNT heads, or costs beyond a float."""
+    doc = case.in_house_doc
+    source = doc.path if doc is not None else "in-house file"
+    sized = [r.role for r in case.in_house.staff if r.handle_minutes is not None]
+    if sized:
+        return Problem(
+            source,
+            f"the team that {', '.join(sized)} needs comes to more than {MAX_COUNT:,.0f} "
+            "FTE, beyond any real operation; check handle_minutes, occupancy and "
+            "monthly_volume",
+            "staff",
+        )
+    return Problem(source, "the costs come to more than any number can hold; check the inputs")
+
+
+def _evaluate_batch(case: Case, metrics: frozenset[str], hypothetical: bool) -> Evaluation:
     S = case.size
     detail = "breakdown" in metrics
     t = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
     ih = case.in_house
     base = in_house_streams(ih, t, detail)
+    beyond = any(np.max(heads, initial=0.0) > MAX_COUNT for heads in base.headcounts)
+    if beyond and not hypothetical:
+        raise InputError([_beyond_any_operation(case)])
     shape = (S, t.horizon + 1)
     ih_total = np.broadcast_to(base.total, shape)
     ih_tco = _sum(ih_total) * np.ones(S)

@@ -242,7 +242,7 @@ def _npv_savings(
         for i, (path, points) in enumerate(part):
             values[path][i * k : (i + 1) * k] = points
         batch = with_values(case, values, size)
-        npv = evaluate_batch(batch, frozenset()).vendors[vendor].npv_savings
+        npv = evaluate_batch(batch, frozenset(), hypothetical=True).vendors[vendor].npv_savings
         out[lo : lo + len(part)] = npv.reshape(len(part), k)
     return out
 
