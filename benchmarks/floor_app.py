@@ -28,7 +28,7 @@ class Role(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     role: str
-    headcount: Amount
+    headcount: Amount = 0.0  # a role sized by the workload (contract v2) states none
     annual_salary: Amount
 
 
