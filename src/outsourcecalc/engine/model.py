@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from ..errors import InputError, Problem
 from ..inputs.case import Case
 from ..inputs.models import Charge, InHouse, Role, Scorecard, StaffRole, Vendor
-from ..rules import MAX_COUNT, is_zero, loses, wins
+from ..rules import IN_HOUSE, MAX_COUNT, is_zero, loses, wins
 
 Array = NDArray[np.float64]
 
@@ -487,7 +487,7 @@ class Evaluation:
 
     def recommendation(self, i: int = 0) -> str:
         best = int(self.best[i])
-        return "in-house" if best < 0 else self.vendors[best].name
+        return IN_HOUSE if best < 0 else self.vendors[best].name
 
 
 RESULT_KEYS = (

@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.results import Comparison
-from ..rules import MONEY_KEYS
-from ..scenarios.baseline import ADDED, IN_HOUSE, REMOVED, UNCHANGED, BaselineDiff, Change
+from ..rules import IN_HOUSE, MONEY_KEYS
+from ..scenarios.baseline import ADDED, REMOVED, UNCHANGED, BaselineDiff, Change
 from ..scenarios.gates import Gate
 from . import compare
 from .format import (

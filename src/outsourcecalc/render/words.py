@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..engine.results import Comparison, VendorSummary
-from ..rules import is_zero, wins
+from ..rules import IN_HOUSE, is_zero, wins
 from .format import metric, money, number, percent, score
 
 
@@ -21,7 +21,7 @@ def verdict(result: Comparison) -> str:
         cheapest = max(result.vendors, key=lambda v: v["npv_savings"] or 0.0)
         if wins(cheapest["npv_savings"] or 0.0) and card.below_minimum(cheapest["score"]):
             excluded = cheapest
-    if result.recommendation != "in-house":
+    if result.recommendation != IN_HOUSE:
         v = next(v for v in result.vendors if v.name == result.recommendation)
         text = (
             f"Outsourcing to {v.name} saves {money(v['npv_savings'], cur)} in today's money "

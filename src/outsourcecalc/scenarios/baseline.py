@@ -22,9 +22,8 @@ from ..engine.model import RESULT_KEYS
 from ..engine.results import READABLE_SCHEMA_VERSIONS, Comparison, rounded
 from ..errors import InputError, Problem
 from ..inputs.loader import read_text_file
-from ..rules import MONEY_KEYS
+from ..rules import IN_HOUSE, MONEY_KEYS
 
-IN_HOUSE = "in-house"
 IN_HOUSE_KEYS = ("tco", "npv")
 SCORE = "score"  # v2: every option's score, null without a scorecard
 # results that are always a number; the other keys of SPEC section 4 may be null

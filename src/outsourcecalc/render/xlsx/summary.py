@@ -15,7 +15,7 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 
 from ...engine.model import sign_changes
-from ...rules import IN_HOUSE_PARTS, VENDOR_PARTS
+from ...rules import IN_HOUSE, IN_HOUSE_PARTS, VENDOR_PARTS
 from ..format import LABELS
 from .book import COLOURS, HALF, NA, Book, months_below
 from .monthly import MonthlyGrid, StaffFormulas
@@ -403,7 +403,7 @@ class SummarySheet:
             "recommendation",
             f"Recommendation (largest positive NPV savings{among})",
             self.IH_COL,
-            f'=IF(MAX({npv})>={HALF},INDEX({vendors},1,MATCH(MAX({npv}),{npv},0)),"in-house")',
+            f'=IF(MAX({npv})>={HALF},INDEX({vendors},1,MATCH(MAX({npv}),{npv},0)),"{IN_HOUSE}")',
             "text",
             self.book.result.recommendation,
             "result_recommendation",
