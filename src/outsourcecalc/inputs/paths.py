@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 
 from ..errors import InputError, Problem, UsageError
 from .case import Case
@@ -179,7 +178,7 @@ def _write(
 def _default_container(target: FileKind | None, loc: Loc, is_list: bool) -> Any:
     """What a missing mapping or list starts as: the field's default list, else empty."""
     if is_list and target is not None:
-        model = model_of_target(target)
+        model = FILE_MODELS[target]
         try:
             parent = unwrap(leaf_annotation(model, loc[:-1])) if loc[:-1] else model
             info = parent.model_fields[str(loc[-1])]
@@ -274,28 +273,13 @@ def _replace(obj: Any, loc: Loc, value: Any, text: str) -> Any:
 # ------------------------------------------------ fields, bounds, validation
 
 
-def bounds_of(annotation: Any) -> Bound | None:
-    """Bounds of a numeric field (its marker), or None when it is not a number."""
-    return bound_of(annotation)
-
-
-def model_of(path: InputPath) -> type[BaseModel]:
-    """The model of the file a path addresses."""
-    return model_of_target(path.target)
-
-
-def model_of_target(target: FileKind) -> type[BaseModel]:
-    """The model of an "in_house" or a "vendor" file."""
-    return FILE_MODELS[target]
-
-
 def path_bounds(path: InputPath, option: str) -> Bound:
     """Bounds of the numeric field a path names; a usage error if it names none."""
     try:
-        annotation = leaf_annotation(model_of(path), path.loc)
+        annotation = leaf_annotation(FILE_MODELS[path.target], path.loc)
     except KeyError:
         raise UsageError.option(f"{option} {path.text}", "no such input field") from None
-    bounds = bounds_of(annotation)
+    bounds = bound_of(annotation)
     if bounds is None:
         raise UsageError.option(f"{option} {path.text}", "not a numeric input")
     return bounds
