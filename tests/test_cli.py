@@ -435,8 +435,9 @@ def test_many_vendors_at_80_columns_never_cut_a_figure(tmp_path: Path) -> None:
 
 def test_set_one_season_in_a_file_without_seasonality(cli: Invoke, tmp_path: Path) -> None:
     """seasonality defaults to twelve 1s: setting one month starts from that default."""
-    assert cli("init", str(tmp_path)).exit_code == 0
-    files = [str(tmp_path / "in_house.yaml"), str(tmp_path / "vendor.yaml")]
+    from test_starter import starter_without_seasonality
+
+    files = [str(p) for p in starter_without_seasonality(tmp_path)]
     flat = compare_json(cli, *files)
     busy = compare_json(cli, *files, "--set", "in_house.workload.seasonality[3]=1.5")
     explicit = compare_json(
