@@ -264,7 +264,12 @@ def compare(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     monthly: Annotated[
-        bool, typer.Option("--monthly", metavar="", help="Add the month-by-month costs.")
+        bool,
+        typer.Option(
+            "--monthly",
+            metavar="",
+            help="Add month by month: costs, savings, cumulative savings, payback month.",
+        ),
     ] = False,
     fail_if: FailIfOpt = None,
     chart: ChartOpt = None,
