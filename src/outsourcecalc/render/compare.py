@@ -4,6 +4,9 @@ The rows of the summary and of the breakdown are built once (`summary_rows`,
 `breakdown_rows`), in the order of rules.IN_HOUSE_BREAKDOWN and VENDOR_PARTS;
 the table and Markdown views only lay them out. JSON is SPEC section 5; CSV has
 one row per option (the in-house baseline first), for spreadsheets and scripts.
+`--monthly` adds the months: each option's cost, and per vendor the savings and the
+cumulative savings with the payback month marked (the month's calendar name when
+the run states its start month).
 
 What contract v2 adds shows only when a case has it, so a v1 case reads as it
 always did: the team a workload-driven role needs (`team_rows`), hiring on rises
