@@ -38,6 +38,7 @@ from .render.output import check_target, write_atomically
 if TYPE_CHECKING:  # the scenario modules are imported by the call that needs them
     from collections.abc import Callable
 
+    from .render.report import Report
     from .scenarios.baseline import BaselineDiff
     from .scenarios.gates import Gate
     from .scenarios.sensitivity import Sensitivity
@@ -339,6 +340,71 @@ def xlsx_renderer() -> Any:
             "--xlsx", "writing a workbook needs XlsxWriter: pip install 'outsourcecalc[xlsx]'"
         ) from None
     return xlsx
+
+
+def report(
+    case: Case,
+    path: str | Path | None = None,
+    *,
+    pdf: str | Path | None = None,
+    baseline: str | Path | Mapping[str, Any] | None = None,
+    baseline_name: str | None = None,
+    uncertain: Mapping[str, str] | Sequence[str] = (),
+    uncertainty_file: str | Path | None = None,
+    trials: int | None = None,
+    seed: int = 0,
+    date: str | None = None,
+    max_memory: int | str | None = None,
+) -> Report:
+    """The CFO pack: one self-contained HTML memo of the case (the decision, the table,
+    the charts, the sensitivity, the assumptions and the method), written to `path`
+    ("-": stdout) and, with `pdf`, printed to a PDF: `outsourcecalc report`.
+
+    `baseline` adds the changes against an earlier `compare --format json` result (a
+    file, or its data; `baseline_name` is what the report calls it, as `diff`'s `name`);
+    `uncertain` or `uncertainty_file` (as `simulate` takes them) add a Monte Carlo
+    section. `date` is the date the footer shows (none when None): the same case, options
+    and date give the same bytes. Needs the report extra (Jinja2, matplotlib; WeasyPrint
+    for the PDF). `Report.html` holds the text, written anywhere or not.
+    """
+    from .render import report as memo
+
+    memo.require()
+    if pdf is not None:
+        memo.require_pdf()
+    inputs: list[str | Path] = [d.path for d in (case.in_house_doc, *case.vendor_docs) if d]
+    inputs += [f for f in (baseline, uncertainty_file) if isinstance(f, str | Path)]
+    for target, option in ((path, "--output"), (pdf, "--pdf")):
+        if target is not None:  # before any work: a bad target costs no computing
+            check_target(Path(target), option, inputs)
+    comparison = compare(case)
+    changes = None if baseline is None else diff(comparison, baseline, name=baseline_name)
+    simulation = None
+    if uncertain or uncertainty_file is not None:
+        simulation = simulate(
+            case,
+            uncertain,
+            uncertainty_file=uncertainty_file,
+            trials=trials,
+            seed=seed,
+            max_memory=max_memory,
+        )
+    result = memo.Report(
+        case=case,
+        comparison=comparison,
+        sensitivity=sensitivity(case, max_memory=max_memory),
+        simulation=simulation,
+        diff=changes,
+        date=date,
+    )
+    result.html = memo.render_html(result)
+    if path is not None:
+        result.path = Path(path)
+        write_atomically(result.path, result.html.encode("utf-8"), "--output", inputs)
+    if pdf is not None:
+        result.pdf = Path(pdf)
+        write_atomically(result.pdf, memo.render_pdf(result.html), "--pdf", inputs)
+    return result
 
 
 # ------------------------------------------------------------------ the files themselves

@@ -133,6 +133,35 @@ ChartOpt = Annotated[
         help="Also draw a chart to FILE (.png or .svg; needs the charts extra).",
     ),
 ]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline",
+        metavar="FILE",
+        help="Also show what changed against an earlier `compare --format json` output.",
+    ),
+]
+UncertainOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--uncertain",
+        metavar="PATH=DIST",
+        help="An uncertain input, e.g. in_house.staff[0].attrition_rate='pert(30%, 40%, 60%)'"
+        "; triangular, pert, uniform, normal, lognormal (repeatable).",
+    ),
+]
+UncertaintyOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--uncertainty",
+        metavar="FILE",
+        help="A YAML file mapping input paths to distributions.",
+    ),
+]
+TrialsOpt = Annotated[int, typer.Option("--trials", help="Number of trials.")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", help="Random seed: the same command gives the same numbers.")
+]
 
 
 def load_inputs(
@@ -273,14 +302,7 @@ def compare(
     ] = False,
     fail_if: FailIfOpt = None,
     chart: ChartOpt = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(
-            "--baseline",
-            metavar="FILE",
-            help="Also show what changed against an earlier `compare --format json` output.",
-        ),
-    ] = None,
+    baseline: BaselineOpt = None,
 ) -> None:
     """Compare the in-house baseline with one or more vendor quotes."""
     fmt = output_format(fmt, output)
@@ -508,27 +530,10 @@ def sensitivity(
 def simulate_command(
     in_house: InHouseArg,
     vendors: VendorsArg,
-    uncertain: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--uncertain",
-            metavar="PATH=DIST",
-            help="An uncertain input, e.g. in_house.staff[0].attrition_rate='pert(30%, 40%, 60%)'"
-            "; triangular, pert, uniform, normal, lognormal (repeatable).",
-        ),
-    ] = None,
-    uncertainty: Annotated[
-        Path | None,
-        typer.Option(
-            "--uncertainty",
-            metavar="FILE",
-            help="A YAML file mapping input paths to distributions.",
-        ),
-    ] = None,
-    trials: Annotated[int, typer.Option("--trials", help="Number of trials.")] = 10_000,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Random seed: the same command gives the same numbers.")
-    ] = 0,
+    uncertain: UncertainOpt = None,
+    uncertainty: UncertaintyOpt = None,
+    trials: TrialsOpt = 10_000,
+    seed: SeedOpt = 0,
     set_: SetOpt = None,
     horizon: HorizonOpt = None,
     discount_rate: DiscountOpt = None,
@@ -559,6 +564,79 @@ def simulate_command(
     )
     emit(result, fmt, output, chart)
     exit_if_broken(renderer_for(result).gate_lines(result))
+
+
+@app.command()
+def report(
+    in_house: InHouseArg,
+    vendors: VendorsArg,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="The HTML file to write (- for stdout).", show_default=False
+        ),
+    ],
+    pdf: Annotated[
+        Path | None,
+        typer.Option("--pdf", metavar="FILE", help="Also print the report to a PDF (WeasyPrint)."),
+    ] = None,
+    horizon: HorizonOpt = None,
+    discount_rate: DiscountOpt = None,
+    start_month: StartOpt = None,
+    set_: SetOpt = None,
+    baseline: BaselineOpt = None,
+    uncertain: UncertainOpt = None,
+    uncertainty: UncertaintyOpt = None,
+    trials: TrialsOpt = 10_000,
+    seed: SeedOpt = 0,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The date in the report's footer [default: today].",
+            show_default=False,
+        ),
+    ] = None,
+    max_memory: MaxMemoryOpt = "2GB",
+) -> None:
+    """Write the CFO pack: one self-contained HTML memo (decision, table, charts,
+    sensitivity, Monte Carlo with --uncertain, assumptions, method); needs the report extra."""
+    import datetime
+
+    from .render.report import require, require_pdf
+    from .scenarios.memory import parse_size
+
+    require()  # without Jinja2 or WeasyPrint, or where a file cannot go, fail before any work
+    if pdf is not None:
+        require_pdf()
+    check_outputs([in_house, *vendors, baseline, uncertainty], output=output, pdf=pdf)
+    try:
+        day = datetime.date.today() if date is None else datetime.date.fromisoformat(date)
+    except ValueError:
+        raise UsageError.option(f"--date {date}", "give the date as YYYY-MM-DD") from None
+    budget = parse_size(max_memory)
+    if baseline is not None:  # an unusable baseline fails before any work
+        from .scenarios.baseline import read as read_baseline
+
+        previous = read_baseline(baseline)
+    case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
+    api.report(
+        case,
+        output,
+        pdf=pdf,
+        baseline=None if baseline is None else previous,
+        baseline_name=None if baseline is None else str(baseline),
+        uncertain=uncertain or [],
+        uncertainty_file=uncertainty,
+        trials=trials,
+        seed=seed,
+        date=day.isoformat(),
+        max_memory=budget,
+    )
+    for written in (output, pdf):
+        if written is not None and str(written) != "-":
+            typer.echo(f"wrote {written}", err=True)
 
 
 def _version(value: bool) -> None:
