@@ -588,10 +588,9 @@ def check_shard_output(shard: str, fmt: Format, chart: Path | None) -> None:
 
 @app.command()
 def merge(
-    shards: Annotated[
+    shard_files: Annotated[
         list[Path],
         typer.Argument(
-            metavar="SHARD.json...",
             help="The outputs of `simulate --shard K/N --format json`, every K once, any order.",
             show_default=False,
         ),
@@ -606,8 +605,8 @@ def merge(
     from .scenarios.memory import parse_size
 
     budget = parse_size(max_memory)
-    check_outputs(list(shards), output=output, chart=chart)
-    result = api.merge(shards, max_memory=budget)
+    check_outputs(list(shard_files), output=output, chart=chart)
+    result = api.merge(shard_files, max_memory=budget)
     emit(result, fmt, output, chart)
     exit_if_broken(renderer_for(result).gate_lines(result))
 

@@ -517,22 +517,28 @@ def run_trials(
             f"{counted(len(case.vendors), 'vendor')})",
             "run fewer --trials" if shard is None else "split the trials over more shards",
         )
+    # the whole blocks of trials that hold the slice: they are drawn and evaluated whole
+    lo = start // BLOCK * BLOCK
+    hi = min(trials, -(-stop // BLOCK) * BLOCK) if stop > start else lo
     inputs: list[InputDraws] = []
     problems: list[Problem] = []
     for index, (spec, _, dist, bounds) in enumerate(prepared):
         try:
-            inputs.append(_draw(spec, dist, bounds, (seed, index), start, stop))
+            inputs.append(_draw(spec, dist, bounds, (seed, index), (lo, hi), (start, stop)))
         except InputError as exc:
             problems += exc.problems
     if problems:
         raise UsageError(problems)
     for (spec, path, _, _), draws in zip(prepared, inputs, strict=True):
-        problems += _check_extremes(case, spec, path, draws.values)
+        problems += _check_extremes(case, spec, path, draws.values[start - lo : stop - lo])
     if problems:
         raise UsageError(problems)
 
     keys = ("npv_savings", "payback_months", *extra)
     results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, keys)
+    for d in inputs:
+        d.values = d.values[start - lo : stop - lo]
+    results = [{k: r[start - lo : stop - lo] for k, r in per_key.items()} for per_key in results]
     return Trials(
         trials=trials,
         seed=seed,
@@ -639,12 +645,12 @@ def _draw(
     dist: Distribution,
     bounds: Bound,
     key: tuple[int, int],
-    start: int,
-    stop: int,
+    drawn: tuple[int, int],
+    counted: tuple[int, int],
 ) -> InputDraws:
-    """Trials start..stop-1 of one input (`key`: the seed and the input's index), the
-    distribution truncated to the field's range; below and above count the first draws
-    of those trials that fell outside it and were redrawn.
+    """Trials drawn[0]..drawn[1]-1 of one input (`key`: the seed and the input's index),
+    the distribution truncated to the field's range; below and above count the first
+    draws of the trials `counted` (within those drawn) that fell outside it.
 
     Each block of BLOCK trials is drawn whole from its own generator, then its
     out-of-range draws are redrawn from it until all are valid; a slice takes its part
@@ -653,6 +659,7 @@ def _draw(
     same for every slice.
     """
     seed, index = key
+    start, stop = drawn
     share_inside = _share_inside(dist, bounds, block_generator(seed, index, 0))
     if share_inside < MIN_SHARE_INSIDE:
         raise UsageError(
@@ -667,12 +674,14 @@ def _draw(
     values = np.empty(stop - start)
     below = above = 0
     for block in range(start // BLOCK, -(-stop // BLOCK)):
-        drawn, first_below, first_above = _draw_block(
+        block_values, first_below, first_above = _draw_block(
             spec, dist, bounds, block_generator(seed, index, block)
         )
         lo, hi = max(start, block * BLOCK), min(stop, (block + 1) * BLOCK)
-        part = slice(lo - block * BLOCK, hi - block * BLOCK)
-        values[lo - start : hi - start] = drawn[part]
+        values[lo - start : hi - start] = block_values[lo - block * BLOCK : hi - block * BLOCK]
+        # the first draws that were redrawn, of the counted trials in this block
+        lo, hi = max(counted[0], block * BLOCK), min(counted[1], (block + 1) * BLOCK)
+        part = slice(lo - block * BLOCK, max(lo, hi) - block * BLOCK)
         below += int(np.count_nonzero(first_below[part]))
         above += int(np.count_nonzero(first_above[part]))
     return InputDraws(spec.path, dist, bounds, values, below, above, bounds.whole)
@@ -725,7 +734,10 @@ def _check_extremes(case: Case, spec: Uncertain, path: InputPath, values: Array)
     """Validate the smallest and largest draw as if written in the file, with every check
     across fields and files (tiers in order, months within the horizon, fx_rate 1 for the
     analysis currency). The field's own range holds already; the checks that remain hold
-    for a whole interval when they hold at its ends."""
+    for a whole interval when they hold at its ends. (A slice of the trials checks its own
+    ends: the slice holding an invalid end of the whole run fails as the whole run does.)"""
+    if not len(values):
+        return []  # an empty slice: more shards than trials
     low, high = float(values.min()), float(values.max())
     whole = path_bounds(path, spec.option).whole
     for end in dict.fromkeys((high, low)):
@@ -755,7 +767,11 @@ def _evaluate(
     inputs: Sequence[InputDraws],
     keys: Sequence[str],
 ) -> list[dict[str, Array]]:
-    """Every drawn trial through the batch engine, a bounded chunk of trials at a time."""
+    """Every drawn trial through the batch engine, a block of trials at a time (in bounded
+    chunks). Each block is evaluated on its own because a matrix product (the NPV's)
+    may round a trial's result differently with other trials around it, by a last bit:
+    so every trial's results, like its draws, depend on its block alone, never on the
+    slice of the trials being run."""
 
     def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[Any]]:
         # whole-number fields go in as integers: the engine indexes months and calendars
@@ -767,10 +783,12 @@ def _evaluate(
     size = len(inputs[0].values)
     out = [{k: np.empty(size) for k in keys} for _ in case.vendors]
     metrics = frozenset(keys) & _EXTRA_METRICS
-    for chunk in evaluate_in_chunks(case, 0, size, values_at, keys, metrics):
-        for part, target in zip(chunk.vendors, out, strict=True):
-            for k in keys:
-                target[k][chunk.start : chunk.stop] = part[k]
+    for block in range(0, size, BLOCK):
+        end = min(size, block + BLOCK)
+        for chunk in evaluate_in_chunks(case, block, end, values_at, keys, metrics):
+            for part, target in zip(chunk.vendors, out, strict=True):
+                for k in keys:
+                    target[k][chunk.start : chunk.stop] = part[k]
     return out
 
 
