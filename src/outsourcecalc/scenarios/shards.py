@@ -180,11 +180,14 @@ def read_shard(path: str | Path, limit: int) -> tuple[dict[str, Any], list[str]]
     name = str(path)
     expected = "a shard file from `simulate --shard K/N --format json`"
     raw = read_bytes_file(path, "shard file", expected, limit, " (--max-memory)")
+    # one copy of the text at a time: the bytes, then the str, then the parsed data
     try:
-        data = json.loads(raw)
+        text = raw.decode("utf-8")
+        del raw
+        data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise InputError.single(name, f"not valid JSON: expected {expected}") from None
-    del raw
+    del text
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError.single(name, f"not a simulation shard: expected {expected}")
     if data.get("format_version") != FORMAT_VERSION:
