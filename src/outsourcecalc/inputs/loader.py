@@ -118,11 +118,12 @@ def read_text_file(path: str | Path, what: str, expected: str) -> str:
 
 
 def read_bytes_file(
-    path: str | Path, what: str, expected: str, limit: int = MAX_BYTES, why: str = ""
+    path: str | Path, what: str, expected: str, limit: int | None = None, why: str = ""
 ) -> bytes:
-    """A regular file's bytes, at most `limit` of them (`why` says where the limit comes
-    from), or an InputError naming the file."""
+    """A regular file's bytes, at most `limit` of them (MAX_BYTES by default; `why` says
+    where the limit comes from), or an InputError naming the file."""
     name = str(path)
+    limit = MAX_BYTES if limit is None else limit
     try:
         raw = _read_at_most(Path(path), limit + 1, expected)
     except FileNotFoundError:
