@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # the scenario modules are imported by the call that needs th
     from .scenarios.baseline import BaselineDiff
     from .scenarios.gates import Gate
     from .scenarios.sensitivity import Sensitivity
-    from .scenarios.simulate import Simulation
+    from .scenarios.shards import SimulationShard
+    from .scenarios.simulate import Simulation, Uncertain
     from .scenarios.sweep import Sweep
 
 
@@ -256,14 +257,7 @@ def simulate(
     """
     from .scenarios import simulate as scenario
 
-    specs = scenario.load_uncertainty(uncertainty_file) if uncertainty_file is not None else []
-    if isinstance(uncertain, str):
-        uncertain = [uncertain]
-    if isinstance(uncertain, Mapping):
-        specs += scenario.as_specs(uncertain)
-    else:
-        specs += [scenario.parse_uncertain(text) for text in uncertain]
-    scenario.check_not_set(specs, case)
+    specs = uncertain_specs(case, uncertain, uncertainty_file)
     gates = gates_of(fail_if)
     sim = scenario.simulate(
         case,
@@ -274,6 +268,66 @@ def simulate(
         max_memory=memory_budget(max_memory),
     )
     return replace(sim, gates=scenario.gate_counts(sim, gates))
+
+
+def simulate_shard(
+    case: Case,
+    uncertain: Mapping[str, str] | Sequence[str] = (),
+    *,
+    shard: str,
+    uncertainty_file: str | Path | None = None,
+    trials: int | None = None,
+    seed: int = 0,
+    fail_if: Sequence[str | Gate] = (),
+    max_memory: int | str | None = None,
+) -> SimulationShard:
+    """`simulate` for the K-th of N contiguous slices of the trials (`shard` "K/N"):
+    `outsourcecalc simulate --shard K/N`. The slice's trials get exactly the draws and
+    results of the unsharded run; `merge` joins the N shards into that run's result.
+    Gates are counted over the slice and applied by the merge."""
+    from .scenarios import shards
+    from .scenarios import simulate as scenario
+
+    specs = uncertain_specs(case, uncertain, uncertainty_file)
+    return shards.simulate_shard(
+        case,
+        specs,
+        shard,
+        scenario.DEFAULT_TRIALS if trials is None else trials,
+        seed,
+        gates_of(fail_if),
+        max_memory=memory_budget(max_memory),
+    )
+
+
+def merge(shard_files: Sequence[str | Path], *, max_memory: int | str | None = None) -> Simulation:
+    """The outputs of `simulate --shard K/N --format json` (every K once, any order) joined
+    into exactly the unsharded `simulate` result, its gates counted over every trial:
+    `outsourcecalc merge`. Shards missing or given twice, or of different runs, raise
+    UsageError naming the files. `max_memory`: the budget the merge must fit (2 GB)."""
+    from .scenarios import shards
+
+    return shards.merge(shard_files, memory_budget(max_memory))
+
+
+def uncertain_specs(
+    case: Case,
+    uncertain: Mapping[str, str] | Sequence[str] | str,
+    uncertainty_file: str | Path | None,
+) -> list[Uncertain]:
+    """The uncertain inputs as given: the file's entries first, then the options; an
+    input also fixed by an option that built the case is refused."""
+    from .scenarios import simulate as scenario
+
+    specs = scenario.load_uncertainty(uncertainty_file) if uncertainty_file is not None else []
+    if isinstance(uncertain, str):
+        uncertain = [uncertain]
+    if isinstance(uncertain, Mapping):
+        specs += scenario.as_specs(uncertain)
+    else:
+        specs += [scenario.parse_uncertain(text) for text in uncertain]
+    scenario.check_not_set(specs, case)
+    return specs
 
 
 def diff(

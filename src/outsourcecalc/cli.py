@@ -538,6 +538,14 @@ def simulate_command(
     horizon: HorizonOpt = None,
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="K/N",
+            help="Run only the K-th of N slices of the trials, as JSON for `merge` (or CSV rows).",
+        ),
+    ] = None,
     max_memory: MaxMemoryOpt = "2GB",
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -550,18 +558,65 @@ def simulate_command(
 
     gates = api.gates_of(fail_if or [])
     budget = parse_size(max_memory)
+    if shard is not None:
+        check_shard_output(shard, fmt, chart)
     check_outputs([in_house, *vendors, uncertainty], output=output, chart=chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     print_notes(case.notes)
-    result = api.simulate(
-        case,
-        uncertain or [],
-        uncertainty_file=uncertainty,
-        trials=trials,
-        seed=seed,
-        fail_if=gates,
-        max_memory=budget,
-    )
+    options: dict[str, Any] = {
+        "uncertainty_file": uncertainty,
+        "trials": trials,
+        "seed": seed,
+        "fail_if": gates,
+        "max_memory": budget,
+    }
+    if shard is None:
+        result: Any = api.simulate(case, uncertain or [], **options)
+    else:
+        result = api.simulate_shard(case, uncertain or [], shard=shard, **options)
+    emit(result, fmt, output, chart)
+    exit_if_broken(renderer_for(result).gate_lines(result))
+
+
+def check_shard_output(shard: str, fmt: Format, chart: Path | None) -> None:
+    """A shard's output is what `merge` reads (JSON) or rows that join (CSV): the summary,
+    the table and the chart are the merge's, over every trial."""
+    from .scenarios.sweep import shard_range
+
+    shard_range(1, shard)  # a malformed --shard fails before any work
+    if fmt not in (Format.json, Format.csv):
+        raise UsageError.option(
+            f"--shard {shard}",
+            f"a shard is written as JSON for `outsourcecalc merge` (or as CSV rows), not as "
+            f"{fmt.value}: add --format json",
+        )
+    if chart is not None:
+        raise UsageError.option(
+            f"--shard {shard} --chart {chart}", "draw the chart when merging the shards"
+        )
+
+
+@app.command()
+def merge(
+    shard_files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The outputs of `simulate --shard K/N --format json`, every K once, any order.",
+            show_default=False,
+        ),
+    ],
+    max_memory: MaxMemoryOpt = "2GB",
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    chart: ChartOpt = None,
+) -> None:
+    """Join Monte Carlo shards into exactly the unsharded result (gates included)."""
+    fmt = output_format(fmt, output)
+    from .scenarios.memory import parse_size
+
+    budget = parse_size(max_memory)
+    check_outputs(list(shard_files), output=output, chart=chart)
+    result = api.merge(shard_files, max_memory=budget)
     emit(result, fmt, output, chart)
     exit_if_broken(renderer_for(result).gate_lines(result))
 
