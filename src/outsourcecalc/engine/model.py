@@ -676,12 +676,9 @@ def _vendor_result(
         result.breakdown = {k: _sum(np.broadcast_to(v, (S, M))) for k, v in vs.parts.items()}
     if "break_even_volume" in metrics:
         # break-even volume re-runs this module's streams at other volumes: imported here
-        from .breakeven import break_even_volume
+        from .breakeven import break_even_volumes
 
-        index = case.vendors.index(vendor)
-        result.break_even_volume = np.array(
-            [break_even_volume(case.scenario(i), index) for i in range(S)]
-        )
+        result.break_even_volume = break_even_volumes(case, case.vendors.index(vendor))
     return result
 
 
