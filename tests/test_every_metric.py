@@ -15,11 +15,13 @@ import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 import outsourcecalc
 from outsourcecalc.cli import app
+from outsourcecalc.engine import model
 from outsourcecalc.engine.model import RESULT_KEYS
 
 EX = Path(__file__).resolve().parent.parent / "examples"
@@ -171,3 +173,44 @@ def test_gated_simulate_exits_1_as_the_trials_say() -> None:
     )
     held = any(g.held for g in sim.gates)
     assert result.exit_code == (1 if held else 0), result.output
+
+
+def test_the_quick_sign_test_counts_as_sign_changes_does() -> None:
+    """IRR's test for exactly one sign change (four argmax) against the flip count, on
+    streams with zeros, half-cent noise, one block of each sign, and several flips."""
+    rng = np.random.default_rng(5)
+    n, months = 20_000, 37
+    split = rng.integers(0, months + 1, n)
+    blocks = np.where(np.arange(months) < split[:, None], -1.0, 1.0) * rng.uniform(1, 9, (n, 1))
+    blocks[::2] *= -1
+    noise = rng.normal(0, 1, (n, months))
+    savings = np.where(rng.random(n)[:, None] < 0.5, blocks, noise)
+    savings[rng.random((n, months)) < 0.2] = 0.0
+    savings[rng.random((n, months)) < 0.05] = 0.004  # zero by the half-cent rule
+    zeroed = np.where(model.is_zero(savings), 0.0, savings)
+    expected = model.sign_changes(savings) == 1
+    assert 0.2 < expected.mean() < 0.8
+    np.testing.assert_array_equal(model._one_sign_change(zeroed), expected)
+
+
+def test_irr_is_exact_to_rounding_and_the_same_in_any_batch() -> None:
+    """NPV of the savings at the monthly IRR found is zero to rounding, and each row's IRR
+    is the same bits alone as in a batch of many."""
+    rng = np.random.default_rng(9)
+    n, months = 2_000, 37
+    split = rng.integers(1, 30, n)
+    size = np.exp(rng.uniform(0, 12, (n, months)))
+    savings = np.where(
+        np.arange(months) < split[:, None], -size, size * rng.uniform(0.01, 50, (n, 1))
+    )
+    rates = model.irr(savings)
+    monthly = model.monthly_irr(savings)
+    ok = ~np.isnan(rates)
+    assert ok.mean() > 0.95
+    x = 1 / (1 + monthly[ok])
+    scale = np.abs(savings[ok]) @ np.ones(months)
+    npv = np.array([np.polyval(row[::-1], xi) for row, xi in zip(savings[ok], x, strict=True)])
+    assert (np.abs(npv) <= 1e-9 * scale).mean() > 0.99
+    for i in rng.choice(n, 20, replace=False):
+        alone = model.irr(savings[i : i + 1])[0]
+        assert alone == rates[i] or (np.isnan(alone) and np.isnan(rates[i]))
