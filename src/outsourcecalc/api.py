@@ -165,7 +165,6 @@ def sweep(
     vary: str | Sequence[str],
     *,
     summary: bool = False,
-    metrics: Sequence[str] = (),
     shard: str | None = None,
     max_points: int | None = None,
     max_memory: int | str | None = None,
@@ -175,11 +174,10 @@ def sweep(
     """Evaluate every combination of the varied inputs: `outsourcecalc sweep`.
 
     `vary`: "PATH=START:STOP:STEP" (stop included) or "PATH=A,B,C", one per input;
-    `summary`: keep per-vendor statistics instead of the rows; `metrics`: extra
-    results per row ("break_even_volume", slow); `shard`: "K/N", only the K-th of N
-    slices; `max_memory`: the budget ("2GB", or bytes; 2 GB by default) the sweep's
-    estimated peak must fit; `fail_if`: gates whose points are counted;
-    `progress(done, total)`. The rows are evaluated as they are read
+    `summary`: keep per-vendor statistics instead of the rows (a row carries every
+    result key); `shard`: "K/N", only the K-th of N slices; `max_memory`: the budget
+    ("2GB", or bytes; 2 GB by default) the sweep's estimated peak must fit; `fail_if`:
+    gates whose points are counted; `progress(done, total)`. The rows are evaluated as they are read
     (`Sweep.iter_rows()`, or the renderer writing them), a bounded chunk at a time.
     """
     from .scenarios import sweep as scenario
@@ -198,7 +196,6 @@ def sweep(
         scenario.Grid(axes),
         shard=shard,
         summary=summary,
-        extra_metrics=metrics,
         gates=gates_of(fail_if),
         max_points=most,
         progress=progress,

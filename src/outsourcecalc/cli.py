@@ -419,10 +419,6 @@ def sweep(
     summary: Annotated[
         bool, typer.Option("--summary", help="Per vendor statistics instead of one row per point.")
     ] = False,
-    metrics: Annotated[
-        str | None,
-        typer.Option("--metrics", help="Extra results per row: break_even_volume (slow)."),
-    ] = None,
     max_points: Annotated[
         int, typer.Option("--max-points", help="Refuse grids larger than this.")
     ] = 5_000_000,
@@ -456,7 +452,6 @@ def sweep(
             case,
             vary,
             summary=summary,
-            metrics=[m.strip() for m in metrics.split(",")] if metrics else [],
             shard=shard,
             max_points=max_points,
             max_memory=budget,
