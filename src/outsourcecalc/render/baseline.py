@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, RenderableType
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -114,7 +114,7 @@ HEADERS = ("", "Before", "After", "Change")
 _BORDERS = 13  # four columns: five rules and a space either side of each cell
 
 
-def tables(rows: list[Change], currency: str, width: int = 80) -> list[RenderableType]:
+def tables(rows: list[Change], currency: str, width: int = 80) -> list[Table]:
     """One table per option (the settings of the run first), `width` columns wide at most.
 
     Every table has the same column widths, so that the columns line up down the
@@ -131,7 +131,7 @@ def tables(rows: list[Change], currency: str, width: int = 80) -> list[Renderabl
     longest_word = max(len(word) for c in figures for word in c.split())
     figure = min(max(len(c) for c in figures), max(longest_word, room))
     label = min(max(len(row[0]) for row in cells), width - 3 * figure - _BORDERS)
-    out: list[RenderableType] = []
+    out: list[Table] = []
     for i, (row, row_cells) in enumerate(zip(rows, cells, strict=True)):
         if i == 0 or rows[i - 1].option != row.option:
             title = _option_label(row.option)
@@ -144,12 +144,10 @@ def tables(rows: list[Change], currency: str, width: int = 80) -> list[Renderabl
                     table.add_column(name, justify="right", width=figure)
                 out.append(table)
         style = "dim" if row.status == UNCHANGED else ""
-        table = out[-1]
-        assert isinstance(table, Table)
-        if table.show_header:
-            table.add_row(*(Text(c, style=style) for c in row_cells))
+        if out[-1].show_header:
+            out[-1].add_row(*(Text(c, style=style) for c in row_cells))
         else:
-            _stack_row(table, row_cells, style)
+            _stack_row(out[-1], row_cells, style)
     return out
 
 
