@@ -458,6 +458,9 @@ class VendorResult:
     score: Array  # NaN without a scorecard
     monthly: Array | None = None  # (S, M)
     breakdown: dict[str, Array] | None = None
+    # with the monthly streams: s(m) = IH(m) - VO(m) and C(k) = s(0) + ... + s(k), (S, M)
+    monthly_savings: Array | None = None
+    cumulative_savings: Array | None = None
 
 
 @dataclass
@@ -672,6 +675,8 @@ def _vendor_result(
     )
     if "monthly" in metrics:
         result.monthly = np.array(total)
+        result.monthly_savings = np.array(savings_m)
+        result.cumulative_savings = np.cumsum(savings_m, axis=1)
     if "breakdown" in metrics:
         result.breakdown = {k: _sum(np.broadcast_to(v, (S, M))) for k, v in vs.parts.items()}
     if "break_even_volume" in metrics:
