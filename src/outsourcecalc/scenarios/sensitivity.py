@@ -70,6 +70,7 @@ class Sensitivity:
     delta: float  # each input moved down and up by this share
     currency: str
     vendors: list[VendorSensitivity]
+    case: Case | None = None  # the inputs' case: what the views name each input after
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `sensitivity --format json`: money in cents, values without float noise."""
