@@ -660,3 +660,49 @@ def test_rate_inputs_show_as_percents_by_the_models_units() -> None:
             assert charts.input_value(path, 0.25) == ("25%" if is_rate else "0.25"), path
             seen["rate" if is_rate else "other"] += 1
     assert seen == {"rate": 14, "other": 45}  # both files' fields, retained staff's too
+
+
+@pytest.mark.parametrize(
+    ("path", "vendor", "expected"),
+    [
+        ("in_house.staff[0].annual_salary", 0, "Agent: annual salary"),
+        ("in_house.staff[1].headcount", 0, "Team lead: headcount"),
+        ("in_house.workload.monthly_volume", 0, "Monthly volume"),
+        ("in_house.workload.seasonality[11]", 0, "Seasonality (Dec)"),
+        ("analysis.discount_rate", 0, "Discount rate"),
+        ("vendor.fx_rate", 1, "Vendor exchange rate"),
+        ("vendor[1].scope", 0, "Vendor scope"),
+        (
+            "vendor.pricing[0].per_fte_month",
+            1,
+            "Dedicated agents (incl. team leads and QA at the site): per FTE per month",
+        ),
+        ("not.a.path", 0, "not.a.path"),
+    ],
+)
+def test_input_label_names_roles_and_items(path: str, vendor: int, expected: str) -> None:
+    in_house, *vendors = (ROOT / arg for arg in example_args("contact_center"))
+    case = outsourcecalc.load(in_house, vendors)
+    assert charts.input_label(path, case, vendor) == expected
+
+
+def test_sla_credits_never_reach_the_total_label() -> None:
+    """Credits (negative) are drawn left of $0; each TCO label starts right of its bars."""
+    in_house, *vendors = (ROOT / arg for arg in example_args("payroll"))
+    case = outsourcecalc.load(in_house, vendors, ["vendor.sla_credit_rate=30%"])
+    result = outsourcecalc.evaluate(case)
+    assert result.vendors[0].breakdown["sla_credits"] < -100_000
+    with charts._style():
+        fig = charts._figure()
+        ax = fig.add_subplot()
+        totals = charts._breakdown_panel(ax, result)
+        charts._fit_totals(fig, ax, totals)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        plot = ax.get_window_extent(renderer)
+        for total in totals:
+            label = total.get_window_extent(renderer)
+            row = [p.get_window_extent(renderer) for p in ax.patches]
+            row = [b for b in row if b.y0 < (label.y0 + label.y1) / 2 < b.y1]
+            assert row and all(b.x1 <= label.x0 for b in row)
+            assert plot.x0 <= label.x0 and label.x1 <= plot.x1
