@@ -924,10 +924,24 @@ def histogram_chart(result: Simulation, path: str | Path, *, vendor: str | None 
             if k == 0 and left_out:
                 note += "\n" + left_out
             _subtitle(ax, note)
-            if k == 0:
-                _bottom_legend(fig, ax)
             _label_vlines(fig, ax, marks)
+        # both sides in the legend, whichever the first panel's trials fall on
+        from matplotlib.patches import Patch
+
+        sides = [(color, label) for _, color, label in _histogram_sides(np.array([True]))]
+        fig.legend(
+            [Patch(color=color) for color, _ in sides],
+            [label for _, label in sides],
+            loc="outside lower center",
+            ncols=2,
+            frameon=False,
+        )
         _save(fig, path, headlines[0])
+
+
+def _histogram_sides(saves: NDArray[np.bool_]) -> list[tuple[NDArray[np.bool_], str, str]]:
+    """The bins on each side of break-even, with their colour and name in the legend."""
+    return [(~saves, VERMILLION, "in house cheaper"), (saves, BLUE, "outsourcing cheaper")]
 
 
 def _histogram_headline(v: VendorOutcome, cur: str) -> str:
@@ -947,10 +961,9 @@ def _histogram_panel(
     counts, _ = np.histogram(values, edges)
     left = edges[:-1]
     saves = left >= 0
-    for mask, color, label in (
-        (~saves, VERMILLION, "in house cheaper"),
-        (saves, BLUE, "outsourcing cheaper"),
-    ):
+    for mask, color, label in _histogram_sides(saves):
+        if counts[mask].sum() == 0:
+            continue
         ax.bar(
             left[mask],
             counts[mask],
