@@ -9,6 +9,7 @@ extension or without matplotlib.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -26,7 +27,10 @@ from outsourcecalc.errors import UsageError
 from outsourcecalc.inputs import models
 from outsourcecalc.render import charts
 from outsourcecalc.render.format import money_short
-from outsourcecalc.scenarios.sensitivity import InputSwing, VendorSensitivity
+from outsourcecalc.scenarios.sensitivity import InputSwing, Sensitivity, VendorSensitivity
+from outsourcecalc.scenarios.simulate import Simulation
+from outsourcecalc.scenarios.simulate import _outcome as simulate_outcome
+from outsourcecalc.scenarios.sweep import Sweep
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -82,9 +86,8 @@ def test_comparison_chart_svg_has_title_axes_and_every_option(name: str, tmp_pat
     path = tmp_path / "compare.svg"
     charts.comparison_chart(result, path)
     title, text = svg_texts(path)
-    assert result.in_house.name in title
-    assert f"{result.horizon_months} months" in title
-    assert title in text
+    assert title == charts.comparison_headline(result)
+    assert " ".join(title.split()) in text  # drawn, not only in the file's metadata
     assert "Cumulative cost (USD)" in text
     assert "Total cost over the horizon (USD)" in text
     assert "In house" in text
@@ -97,6 +100,53 @@ def test_comparison_chart_svg_has_title_axes_and_every_option(name: str, tmp_pat
             assert f"pays back in month {payback:.1f}" in text
     for label in ("Salaries", "Vendor fees", "Remaining in house"):
         assert label in text
+
+
+# the answer each example's chart states, with its figures from `compare --format json`
+HEADLINES = {
+    "contact_center": (
+        "Bayanihan BPO (Manila)",
+        "Keeping it in house: {vendor} saves {npv} (NPV) but scores below the minimum",
+    ),
+    "it_helpdesk": (
+        "Wisla IT Services (hybrid, 60%)",
+        "Outsourcing to {vendor} saves {npv} (NPV) over {months} months; "
+        "the decision flips if its price rises {change}",
+    ),
+    "payroll": (
+        "ClearPay Managed Payroll",
+        "Keeping it in house saves {npv} (NPV) over {months} months against the best quote, "
+        "{vendor}; the decision flips if its price falls {change}",
+    ),
+    "tax_season": (
+        "Ledgerline Tax Services",
+        "Outsourcing to {vendor} saves {npv} (NPV) over {months} months; "
+        "the decision flips if its price rises {change}",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_comparison_title_states_the_answer_of_the_json(
+    cli: Invoke, tmp_path: Path, name: str
+) -> None:
+    """The vendor, its NPV savings in compact money and the price change that flips the
+    decision are the figures `compare --format json` gives, in the case's currency."""
+    path = tmp_path / "compare.svg"
+    result = cli("compare", *example_args(name), "-f", "json", "--chart", path)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    vendor_name, template = HEADLINES[name]
+    vendor = next(v for v in data["vendors"] if v["name"] == vendor_name)
+    expected = template.format(
+        vendor=vendor_name,
+        npv=money_short(abs(vendor["npv_savings"]), data["currency"], figures=3),
+        months=data["horizon_months"],
+        change=f"{abs(vendor['break_even_price_change']) * 100:.0f}%",
+    )
+    title, _ = svg_texts(path)
+    assert title == expected
+    assert title.startswith("Outsourcing") == (data["recommendation"] == vendor_name)
 
 
 def test_comparison_chart_marks_the_payback_of_the_contact_center(tmp_path: Path) -> None:
@@ -216,7 +266,7 @@ def test_without_matplotlib_the_library_raises_a_usage_error(
 
     monkeypatch.setattr("builtins.__import__", fail_on_matplotlib)
     with pytest.raises(UsageError, match="outsourcecalc\\[charts\\]"):
-        charts.histogram_chart(np.array([1.0, 2.0]), 1, 1.5, 2, "USD", "V", tmp_path / "h.png")
+        charts.histogram_chart(simulation(np.array([1.0, 2.0])), tmp_path / "h.png")
     assert not (tmp_path / "h.png").exists()
 
 
@@ -251,44 +301,121 @@ TORNADO_ROWS = [
 ]
 
 
-def tornado(rows: list[InputSwing], name: str = "Acme BPO") -> VendorSensitivity:
-    return VendorSensitivity(name, base_npv_savings=30_000.0, inputs=rows)
+def tornado(rows: list[InputSwing], name: str = "Acme BPO", base: float = 30_000.0) -> Sensitivity:
+    return Sensitivity(0.1, "USD", [VendorSensitivity(name, base_npv_savings=base, inputs=rows)])
+
+
+def panels(path: Path) -> int:
+    """How many plots (matplotlib axes, colour bars included) an SVG holds."""
+    root = ET.parse(path).getroot()
+    return sum(1 for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("axes_"))
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
 def test_tornado_chart(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"tornado{suffix}"
-    charts.tornado_chart(tornado(TORNADO_ROWS), "USD", path)
+    charts.tornado_chart(tornado(TORNADO_ROWS), path)
     if suffix == ".png":
         check_png(path)
         return
     title, text = svg_texts(path)
-    assert title == "Acme BPO: what moves NPV savings most"
-    for row in TORNADO_ROWS:
-        assert row.path in text
+    # the largest swing, its range, and the input closest to flipping the decision:
+    # the price at +4.2% (99,000 / 95,000), before the salary at -4.5% (40,100 / 42,000)
+    assert title == (
+        "Acme BPO: staff 1: annual salary moves NPV savings most (-$120k to $180k); "
+        "the decision flips if pricing 1: per FTE per month rises 4% to 99,000"
+    )
+    for label in ("staff 1: annual salary", "pricing 1: per FTE per month", "Discount rate"):
+        assert label in text  # without the files, list entries are numbered from 1
     for value in ("37,800", "46,200", "85,500", "104,500", "5%", "12%"):
         assert value in text  # the low and high input values at the ends of the bars
-    assert "break-even at 40,100" in text  # where the decision flips
+    assert "decision flips at" in text and "40,100" in text and "99,000" in text
     assert "base $30k" in text
     assert "NPV savings of outsourcing (USD)" in text
     assert "input at its low value" in text and "input at its high value" in text
 
 
-def test_tornado_draws_the_15_largest_swings(tmp_path: Path) -> None:
+def test_tornado_draws_the_12_largest_swings(tmp_path: Path) -> None:
     rows = [  # input i swings npv_savings by i
         InputSwing(f"in_house.staff[{i}].headcount", 10.0, 9.0, 11.0, 0.0, float(i), None)
         for i in range(20)
     ]
     path = tmp_path / "tornado.svg"
-    charts.tornado_chart(tornado(rows, "V"), "USD", path)
-    _, text = svg_texts(path)
-    assert "the 15 largest swings of 20 inputs" in text
-    assert "in_house.staff[19].headcount" in text
-    assert "in_house.staff[4].headcount" not in text
+    charts.tornado_chart(tornado(rows, "V"), path)
+    title, text = svg_texts(path)
+    assert "the 12 largest swings of 20 inputs" in text
+    assert "staff 20: headcount" in text
+    assert "staff 8: headcount" not in text
+    assert title.endswith("no single input flips the decision")
 
 
-def npv_samples() -> np.ndarray[Any, np.dtype[np.float64]]:
-    return np.random.default_rng(7).normal(250_000, 300_000, 4000)
+def contact_center_sensitivity() -> Sensitivity:
+    in_house, *vendors = (ROOT / arg for arg in example_args("contact_center"))
+    case = outsourcecalc.load(in_house, vendors)
+    only = ["in_house.staff[0].annual_salary", "vendor.fx_rate", "in_house.workload.monthly_volume"]
+    return outsourcecalc.sensitivity(case, "10%", only)
+
+
+def test_tornado_has_one_panel_per_vendor_the_best_first(tmp_path: Path) -> None:
+    result = contact_center_sensitivity()
+    path = tmp_path / "tornado.svg"
+    charts.tornado_chart(result, path)
+    title, text = svg_texts(path)
+    assert panels(path) == 2
+    best = max(result.vendors, key=lambda v: v.base_npv_savings)
+    assert best.name == "Bayanihan BPO (Manila)"  # given second, drawn first
+    assert title.startswith(f"{best.name}: ")
+    assert text.index(best.name) < text.index("Heartland Contact Solutions (onshore)")
+    for label in ("Agent: annual salary", "Vendor exchange rate", "Monthly volume"):
+        assert label in text  # named by role and field, never by path
+    assert "in_house.staff" not in text and "vendor.fx_rate" not in text
+
+
+def test_tornado_of_one_vendor(tmp_path: Path) -> None:
+    path = tmp_path / "tornado.svg"
+    charts.tornado_chart(
+        contact_center_sensitivity(), path, vendor="Heartland Contact Solutions (onshore)"
+    )
+    title, text = svg_texts(path)
+    assert panels(path) == 1
+    assert title.startswith("Heartland Contact Solutions (onshore): ")
+    assert "Bayanihan" not in text
+
+
+def test_many_vendors_draw_the_four_best_and_say_so(tmp_path: Path) -> None:
+    vendors = [
+        VendorSensitivity(f"Vendor {i}", float(i * 1000), TORNADO_ROWS[:1]) for i in range(6)
+    ]
+    path = tmp_path / "tornado.svg"
+    charts.tornado_chart(Sensitivity(0.1, "USD", vendors), path)
+    title, text = svg_texts(path)
+    assert panels(path) == 4
+    assert title.startswith("Vendor 5: ")
+    assert "Vendor 1:" not in text and "Vendor 0:" not in text
+    assert "The 4 of 6 vendors that save most; --vendor NAME draws any one of them" in text
+
+
+def test_an_unknown_vendor_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="the vendors are: Acme BPO"):
+        charts.tornado_chart(tornado(TORNADO_ROWS), tmp_path / "t.svg", vendor="Acme")
+    assert not (tmp_path / "t.svg").exists()
+
+
+def simulation(
+    *samples: np.ndarray[Any, np.dtype[np.float64]], currency: str = "USD"
+) -> Simulation:
+    names = ["Acme BPO", "Beta Services", "Gamma"]
+    outcomes = [
+        simulate_outcome(
+            names[i], {"npv_savings": s, "payback_months": np.full(s.size, np.nan)}, []
+        )
+        for i, s in enumerate(samples)
+    ]
+    return Simulation(samples[0].size, 0, currency, 36, 0.08, [], outcomes)
+
+
+def npv_samples(mean: float = 250_000) -> np.ndarray[Any, np.dtype[np.float64]]:
+    return np.random.default_rng(7).normal(mean, 300_000, 4000)
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
@@ -296,13 +423,16 @@ def test_histogram_chart(tmp_path: Path, suffix: str) -> None:
     samples = npv_samples()
     p5, p50, p95 = (float(x) for x in np.percentile(samples, [5, 50, 95]))
     path = tmp_path / f"histogram{suffix}"
-    charts.histogram_chart(samples, p5, p50, p95, "EUR", "Acme BPO", path)
+    charts.histogram_chart(simulation(samples, currency="EUR"), path)
     if suffix == ".png":
         check_png(path)
         return
     title, text = svg_texts(path)
     share = float(np.mean(samples >= 0.005))
-    assert title == f"Acme BPO: outsourcing wins in {share * 100:.0f}% of 4,000 trials"
+    assert title == (
+        f"Acme BPO: outsourcing pays in {share * 100:.0f}% of 4,000 trials "
+        f"(median NPV savings {money_short(p50, 'EUR', figures=3)})"
+    )
     assert f"P5 {money_short(p5, 'EUR', figures=3)}" in text
     assert f"P50 {money_short(p50, 'EUR', figures=3)}" in text
     assert f"P95 {money_short(p95, 'EUR', figures=3)}" in text
@@ -311,89 +441,150 @@ def test_histogram_chart(tmp_path: Path, suffix: str) -> None:
     assert "in house cheaper" in text and "outsourcing cheaper" in text
 
 
-def test_histogram_share_comes_from_the_caller_when_given(tmp_path: Path) -> None:
+def test_histogram_has_one_panel_per_vendor_the_best_first(tmp_path: Path) -> None:
     path = tmp_path / "histogram.svg"
-    charts.histogram_chart(npv_samples(), -1, 0, 1, "USD", "V", path, share_positive=0.5)
-    title, _ = svg_texts(path)
-    assert "outsourcing wins in 50% of 4,000 trials" in title
+    charts.histogram_chart(simulation(npv_samples(-1e5), npv_samples(4e5), npv_samples(1e5)), path)
+    title, text = svg_texts(path)
+    assert panels(path) == 3
+    assert title.startswith("Beta Services: outsourcing pays in")
+    assert text.index("Beta Services:") < text.index("Gamma:") < text.index("Acme BPO:")
+    one = tmp_path / "one.svg"
+    charts.histogram_chart(simulation(npv_samples(), npv_samples(4e5)), one, vendor="Acme BPO")
+    assert panels(one) == 1 and "Beta Services" not in svg_texts(one)[1]
 
 
 def test_histogram_far_from_break_even_says_so(tmp_path: Path) -> None:
     samples = np.random.default_rng(3).normal(5e6, 2e5, 500)
     path = tmp_path / "histogram.svg"
-    charts.histogram_chart(samples, 4.7e6, 5e6, 5.3e6, "USD", "V", path)
+    charts.histogram_chart(simulation(samples), path)
     _, text = svg_texts(path)
     assert "Break-even ($0) is off the chart, far to the left" in text
 
 
 def test_histogram_of_identical_samples(tmp_path: Path) -> None:
     path = tmp_path / "histogram.png"
-    charts.histogram_chart(np.full(10, 1000.0), 1000, 1000, 1000, "USD", "V", path)
+    charts.histogram_chart(simulation(np.full(10, 1000.0)), path)
     check_png(path)
 
 
-def sweep_grid() -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    xs = np.arange(36000.0, 50000.0, 2000.0)
-    ys = np.array([0.02, 0.04, 0.06, 0.08])
-    grid = (xs[None, :] - 42000) * 150 - (ys[:, None] - 0.05) * 1e7
-    return xs, ys, grid
+HELPDESK_VARIES = [
+    "in_house.staff[0].annual_salary=50000:70000:5000",
+    "vendor.annual_escalation=0:0.1:0.025",
+]
+
+
+def helpdesk_sweep(varies: list[str] = HELPDESK_VARIES) -> Sweep:
+    in_house, *vendors = (ROOT / arg for arg in example_args("it_helpdesk"))
+    return outsourcecalc.sweep(outsourcecalc.load(in_house, vendors), varies)
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
 def test_heatmap_chart(tmp_path: Path, suffix: str) -> None:
-    xs, ys, grid = sweep_grid()
     path = tmp_path / f"heatmap{suffix}"
-    x_path, y_path = "in_house.staff[0].annual_salary", "vendor.annual_escalation"
-    charts.heatmap_chart(x_path, xs, y_path, ys, grid, "USD", "Acme BPO", path)
+    charts.heatmap_chart(helpdesk_sweep(), path)
     if suffix == ".png":
         check_png(path)
         return
     title, text = svg_texts(path)
-    assert title == "Acme BPO: NPV savings as two inputs vary"
-    assert x_path in text and y_path in text
+    # Wisla (given second) saves money on the whole grid; NorthStar's decision flips in it
+    assert title.startswith("Outsourcing to Wisla IT Services (hybrid, 60%) saves money everywhere")
+    assert "NorthStar Service Desk (per-ticket, tiered): outsourcing pays in 14 of 25 cells" in text
+    assert panels(path) == 4  # two maps, each with its colour bar
+    assert "Service desk analyst (L1): annual salary" in text
+    assert "Vendor annual price escalation" in text
+    assert "in_house.staff" not in text
     assert "break-even" in text  # the zero contour's label
-    assert "40,000" in text and "8%" in text  # ticks at the swept values, as the files write them
+    assert "55,000" in text and "7.5%" in text  # ticks at the swept values, as files write them
     assert "NPV savings of outsourcing (USD)" in text
 
 
-def test_heatmap_without_break_even_says_so(tmp_path: Path) -> None:
-    xs, ys, grid = sweep_grid()
+def test_heatmap_of_one_vendor(tmp_path: Path) -> None:
     path = tmp_path / "heatmap.svg"
-    charts.heatmap_chart("a.b", xs, "c.d", ys, np.abs(grid) + 1.0, "USD", "V", path)
-    _, text = svg_texts(path)
-    assert "Outsourcing saves money everywhere on this grid" in text
+    charts.heatmap_chart(
+        helpdesk_sweep(), path, vendor="NorthStar Service Desk (per-ticket, tiered)"
+    )
+    title, text = svg_texts(path)
+    assert title.startswith("NorthStar Service Desk (per-ticket, tiered): outsourcing pays in")
+    assert title.endswith("the decision flips at the black line")
+    assert panels(path) == 2 and "Wisla" not in text
 
 
 def test_heatmap_of_a_large_grid(tmp_path: Path) -> None:
-    xs, ys = np.linspace(0, 1, 60), np.linspace(10, 20, 40)
-    grid = (xs[None, :] - 0.5) * 1e6 + (ys[:, None] - 15) * 1e4
+    varies = ["in_house.staff[0].annual_salary=40000:80000:1000", "vendor.scope=0.5:1:0.0125"]
     path = tmp_path / "heatmap.png"
-    charts.heatmap_chart("vendor.scope", xs, "x.y", ys, grid, "USD", "V", path)
+    charts.heatmap_chart(helpdesk_sweep(varies), path)
     check_png(path)
 
 
-def test_heatmap_rejects_a_grid_of_the_wrong_shape(tmp_path: Path) -> None:
-    xs, ys, grid = sweep_grid()
-    with pytest.raises(ValueError, match="expected"):
-        charts.heatmap_chart("a", xs, "b", ys, grid.T, "USD", "V", tmp_path / "h.png")
-
-
 def draw_heatmap(path: Path) -> None:
-    xs, ys, grid = sweep_grid()
-    charts.heatmap_chart("a", xs, "b", ys, grid, "USD", "V", path)
+    charts.heatmap_chart(helpdesk_sweep(), path)
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda p: charts.tornado_chart(tornado(TORNADO_ROWS), "USD", p),
-        lambda p: charts.histogram_chart(npv_samples(), -1, 0, 1, "USD", "V", p),
+        lambda p: charts.tornado_chart(tornado(TORNADO_ROWS), p),
+        lambda p: charts.histogram_chart(simulation(npv_samples()), p),
         draw_heatmap,
     ],
 )
 def test_scenario_charts_reject_other_extensions(tmp_path: Path, call: Any) -> None:
     with pytest.raises(UsageError, match=r"\.png or \.svg"):
         call(tmp_path / "chart.jpg")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_panels_are_the_same_bytes_every_time(tmp_path: Path, suffix: str) -> None:
+    result = contact_center_sensitivity()
+    first, second = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+    charts.tornado_chart(result, first)
+    charts.tornado_chart(result, second)
+    assert first.read_bytes() == second.read_bytes()
+    assert charts.STYLE["svg.hashsalt"]
+
+
+# -- --vendor on the command line ----------------------------------------------
+
+SCENARIO_COMMANDS = {
+    "sensitivity": ["--only", "in_house.staff[0].annual_salary"],
+    "sweep": [f"--vary={v}" for v in HELPDESK_VARIES],
+    "simulate": ["--uncertain", "vendor.annual_escalation=pert(0%, 3%, 12%)", "--trials", "200"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(SCENARIO_COMMANDS))
+def test_vendor_option_picks_the_chart(cli: Invoke, tmp_path: Path, command: str) -> None:
+    path = tmp_path / "chart.svg"
+    vendor = "NorthStar Service Desk (per-ticket, tiered)"
+    args = (*example_args("it_helpdesk"), *SCENARIO_COMMANDS[command], "-f", "json")
+    result = cli(command, *args, "--chart", path, "--vendor", vendor)
+    assert result.exit_code == 0, result.output
+    title, text = svg_texts(path)
+    assert title.startswith(vendor)
+    assert "Wisla" not in text
+
+
+@pytest.mark.parametrize("command", sorted(SCENARIO_COMMANDS))
+def test_unknown_vendor_exits_2_naming_the_vendors(
+    cli: Invoke, tmp_path: Path, command: str
+) -> None:
+    path = tmp_path / "chart.svg"
+    args = (*example_args("it_helpdesk"), *SCENARIO_COMMANDS[command])
+    result = cli(command, *args, "--chart", path, "--vendor", "Wisla")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "--vendor Wisla: no vendor has this name; the vendors are: "
+        "NorthStar Service Desk (per-ticket, tiered), Wisla IT Services (hybrid, 60%)"
+    )
+    assert result.stdout == ""  # refused before any work
+    assert not path.exists()
+
+
+def test_vendor_without_chart_exits_2(cli: Invoke) -> None:
+    args = (*example_args("it_helpdesk"), *SCENARIO_COMMANDS["sensitivity"])
+    result = cli("sensitivity", *args, "--vendor", "Wisla IT Services (hybrid, 60%)")
+    assert result.exit_code == 2
+    assert "picks the chart's vendor: add --chart FILE" in result.stderr
 
 
 # -- formatting ---------------------------------------------------------------
@@ -469,3 +660,49 @@ def test_rate_inputs_show_as_percents_by_the_models_units() -> None:
             assert charts.input_value(path, 0.25) == ("25%" if is_rate else "0.25"), path
             seen["rate" if is_rate else "other"] += 1
     assert seen == {"rate": 14, "other": 45}  # both files' fields, retained staff's too
+
+
+@pytest.mark.parametrize(
+    ("path", "vendor", "expected"),
+    [
+        ("in_house.staff[0].annual_salary", 0, "Agent: annual salary"),
+        ("in_house.staff[1].headcount", 0, "Team lead: headcount"),
+        ("in_house.workload.monthly_volume", 0, "Monthly volume"),
+        ("in_house.workload.seasonality[11]", 0, "Seasonality (Dec)"),
+        ("analysis.discount_rate", 0, "Discount rate"),
+        ("vendor.fx_rate", 1, "Vendor exchange rate"),
+        ("vendor[1].scope", 0, "Vendor scope"),
+        (
+            "vendor.pricing[0].per_fte_month",
+            1,
+            "Dedicated agents (incl. team leads and QA at the site): per FTE per month",
+        ),
+        ("not.a.path", 0, "not.a.path"),
+    ],
+)
+def test_input_label_names_roles_and_items(path: str, vendor: int, expected: str) -> None:
+    in_house, *vendors = (ROOT / arg for arg in example_args("contact_center"))
+    case = outsourcecalc.load(in_house, vendors)
+    assert charts.input_label(path, case, vendor) == expected
+
+
+def test_sla_credits_never_reach_the_total_label() -> None:
+    """Credits (negative) are drawn left of $0; each TCO label starts right of its bars."""
+    in_house, *vendors = (ROOT / arg for arg in example_args("payroll"))
+    case = outsourcecalc.load(in_house, vendors, ["vendor.sla_credit_rate=30%"])
+    result = outsourcecalc.evaluate(case)
+    assert result.vendors[0].breakdown["sla_credits"] < -100_000
+    with charts._style():
+        fig = charts._figure()
+        ax = fig.add_subplot()
+        totals = charts._breakdown_panel(ax, result)
+        charts._fit_totals(fig, ax, totals)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        plot = ax.get_window_extent(renderer)
+        for total in totals:
+            label = total.get_window_extent(renderer)
+            row = [p.get_window_extent(renderer) for p in ax.patches]
+            row = [b for b in row if b.y0 < (label.y0 + label.y1) / 2 < b.y1]
+            assert row and all(b.x1 <= label.x0 for b in row)
+            assert plot.x0 <= label.x0 and label.x1 <= plot.x1

@@ -162,6 +162,25 @@ TrialsOpt = Annotated[int, typer.Option("--trials", help="Number of trials.")]
 SeedOpt = Annotated[
     int, typer.Option("--seed", help="Random seed: the same command gives the same numbers.")
 ]
+VendorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vendor",
+        metavar="NAME",
+        help="Chart only this vendor [default: one panel per vendor, the best first].",
+    ),
+]
+
+
+def check_chart_vendor(case: Case, chart: Path | None, vendor: str | None) -> None:
+    """`--vendor` picks the chart's vendor: it needs --chart and one of the vendors' names."""
+    if vendor is None:
+        return
+    if chart is None:
+        raise UsageError.option(f"--vendor {vendor}", "picks the chart's vendor: add --chart FILE")
+    from .render.charts import check_vendor
+
+    check_vendor([v.name for v in case.vendors], vendor)
 
 
 def load_inputs(
@@ -258,10 +277,16 @@ def draw_tables(draw: Any, output: Path | None) -> str | None:
 
 
 def emit(
-    result: Any, fmt: Format, output: Path | None, chart: Path | None = None, **options: Any
+    result: Any,
+    fmt: Format,
+    output: Path | None,
+    chart: Path | None = None,
+    vendor: str | None = None,
+    **options: Any,
 ) -> None:
     """The one way output leaves: `result` in `fmt` through its renderer, to stdout or
-    atomically to `output` (tables straight to a terminal), then its chart if asked for."""
+    atomically to `output` (tables straight to a terminal), then its chart if asked for
+    (of `vendor` only, when given)."""
     renderer = renderer_for(result)
     text: str | Iterable[str] | None
     if fmt is Format.table:
@@ -271,7 +296,7 @@ def emit(
     if text is not None:
         write_output(text, output)
     if chart is not None:
-        renderer.chart(result, chart)
+        renderer.chart(result, chart, **({} if vendor is None else {"vendor": vendor}))
 
 
 def exit_if_broken(lines: list[str]) -> None:
@@ -431,6 +456,7 @@ def sweep(
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
     chart: ChartOpt = None,
+    vendor: VendorOpt = None,
 ) -> None:
     """Evaluate every combination of --vary values: rows per point, or a --summary."""
     fmt = output_format(fmt, output)
@@ -446,6 +472,7 @@ def sweep(
             f"--chart {chart}", "the sweep chart is a heat map: vary exactly two paths"
         )
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
+    check_chart_vendor(case, chart, vendor)
     print_notes(case.notes)
     with _progress_bar() as progress:
         result = api.sweep(
@@ -459,7 +486,7 @@ def sweep(
             progress=progress,
         )
         # the rows are computed as they are written; the gates are counted on the way
-        emit(result, fmt, output, chart)
+        emit(result, fmt, output, chart, vendor)
         broken = renderer_for(result).gate_lines(result)
     exit_if_broken(broken)
 
@@ -506,6 +533,7 @@ def sensitivity(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     chart: ChartOpt = None,
+    vendor: VendorOpt = None,
 ) -> None:
     """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
     fmt = output_format(fmt, output)
@@ -516,9 +544,10 @@ def sensitivity(
     share = parse_share(delta, "--delta")
     budget = parse_size(max_memory)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
+    check_chart_vendor(case, chart, vendor)
     print_notes(case.notes)
     result = api.sensitivity(case, share, only or [], max_memory=budget)
-    emit(result, fmt, output, chart)
+    emit(result, fmt, output, chart, vendor)
 
 
 @app.command("simulate")
@@ -546,6 +575,7 @@ def simulate_command(
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
     chart: ChartOpt = None,
+    vendor: VendorOpt = None,
 ) -> None:
     """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
     fmt = output_format(fmt, output)
@@ -557,6 +587,7 @@ def simulate_command(
         check_shard_output(shard, fmt, chart)
     check_outputs([in_house, *vendors, uncertainty], output=output, chart=chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
+    check_chart_vendor(case, chart, vendor)
     print_notes(case.notes)
     options: dict[str, Any] = {
         "uncertainty_file": uncertainty,
@@ -569,7 +600,7 @@ def simulate_command(
         result: Any = api.simulate(case, uncertain or [], **options)
     else:
         result = api.simulate_shard(case, uncertain or [], shard=shard, **options)
-    emit(result, fmt, output, chart)
+    emit(result, fmt, output, chart, vendor)
     exit_if_broken(renderer_for(result).gate_lines(result))
 
 

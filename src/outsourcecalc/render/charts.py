@@ -10,6 +10,7 @@ engine owns: payback months, percentiles and sweep grids come in as results.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import io
 import textwrap
@@ -19,13 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from ..engine.results import Comparison
 from ..errors import UsageError
-from ..inputs.models import describe
+from ..inputs.models import describe, label_of
 from ..inputs.paths import parse_path
-from ..rules import IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, loses, wins
+from ..rules import IN_HOUSE, IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, loses, wins
 from .format import (
     BLACK,
     BLUE,
@@ -53,7 +54,10 @@ if TYPE_CHECKING:
     from matplotlib.colors import Colormap, Normalize
     from matplotlib.figure import Figure
 
-    from ..scenarios.sensitivity import VendorSensitivity
+    from ..inputs.case import Case
+    from ..scenarios.sensitivity import InputSwing, Sensitivity, VendorSensitivity
+    from ..scenarios.simulate import Simulation, VendorOutcome
+    from ..scenarios.sweep import Sweep
 
 MISSING = "charts need matplotlib: pip install 'outsourcecalc[charts]'"
 FORMATS = (".png", ".svg")
@@ -89,6 +93,8 @@ IN_HOUSE_SEGMENTS = IN_HOUSE_PARTS  # the engine's breakdown keys, in its order
 VENDOR_SEGMENTS = (*VENDOR_PARTS, "switch_benefits")
 
 SLIDE_INCHES = (40 / 3, 7.5)  # a 16:9 slide as PowerPoint lays it out: 2000 x 1125 px
+# characters per line of a title across the slide: 18 pt bold, and a panel's 15 pt bold
+TITLE_WIDTH, PANEL_TITLE_WIDTH = 80, 95
 PNG_DPI = 150
 STYLE: dict[str, Any] = {
     "font.family": "sans-serif",
@@ -110,6 +116,7 @@ STYLE: dict[str, Any] = {
     "grid.linewidth": 0.8,
     "axes.axisbelow": True,
     "hatch.color": "white",
+    "text.parse_math": False,  # "$5.1M to $7.2M" is money, not a formula between dollars
     "svg.fonttype": "none",  # text stays text: searchable, editable on the slide
     "svg.hashsalt": "outsourcecalc",  # the same ids in every run
 }
@@ -154,13 +161,20 @@ def _style() -> Iterator[None]:
         yield
 
 
-def _figure() -> Figure:
+def _figure(height: float = SLIDE_INCHES[1]) -> Figure:
+    """A slide-wide figure; taller than a slide only to stack one panel per vendor."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=SLIDE_INCHES, layout="constrained")
+    fig = Figure(figsize=(SLIDE_INCHES[0], height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
+
+
+def _subfigures(fig: Figure, rows: int, columns: int, **options: Any) -> list[Any]:
+    """A panel per vendor, in reading order: each has its own title, axes and layout."""
+    grid: Any = fig.subfigures(rows, columns, **options)
+    return list(np.ravel(grid))
 
 
 def _save(fig: Figure, path: str | Path, title: str) -> None:
@@ -224,7 +238,8 @@ def input_value(path: str, x: float) -> str:
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
+    """Lines of at most `width` characters, keeping the line breaks the text has."""
+    return "\n".join("\n".join(textwrap.wrap(line, width)) or line for line in text.split("\n"))
 
 
 def _cumulative(monthly: Sequence[float]) -> NDArray[np.float64]:
@@ -236,14 +251,15 @@ def _cumulative(monthly: Sequence[float]) -> NDArray[np.float64]:
 
 def comparison_chart(result: Comparison, path: str | Path) -> None:
     """Cumulative cost of every option with its payback point, beside the cost breakdown;
-    with a scorecard, the value map (NPV savings against score) as a third panel."""
+    with a scorecard, the value map (NPV savings against score) as a third panel. The
+    title states the answer (`comparison_headline`)."""
     chart_format(path)
     if not result.in_house.monthly:
         raise ValueError("comparison_chart needs the monthly costs in the result")
-    title = f"{result.in_house.name}: make or buy over {result.horizon_months} months"
+    title = comparison_headline(result)
     with _style():
         fig = _figure()
-        fig.suptitle(_wrap(title, 80), x=0.01, ha="left")
+        fig.suptitle(_wrap(title, TITLE_WIDTH), x=0.01, ha="left")
         card = result.scorecard is not None
         grid = fig.add_gridspec(
             1, 3 if card else 2, width_ratios=[1.05, 0.95, 1] if card else [1.1, 1]
@@ -606,165 +622,390 @@ def _fit_totals(fig: Figure, ax: Axes, totals: Sequence[Any]) -> None:
         ax.set_xlim(low, high + overflow * (high - low) / box.width)
 
 
+# -- names and headlines ------------------------------------------------------
+
+MAX_PANELS = 4  # more stacked panels stop being readable on a slide: --vendor NAME
+
+
+def input_label(path: str, case: Case | None = None, vendor: int = 0) -> str:
+    """What an input is called where people read it, from the models' labels and the
+    names in the files: 'Agent: annual salary', 'Monthly volume', 'Vendor exchange rate',
+    'Seats: per FTE per month'. `vendor` is the vendor file a `vendor.` path is read in.
+    A path the models have no label for is shown as written.
+    """
+    try:
+        parsed = parse_path(path)
+        text = label_of(parsed.target, parsed.loc).text
+    except (UsageError, KeyError):
+        return path
+    loc = parsed.loc
+    if loc[0] == "analysis":
+        return text[:1].upper() + text[1:]
+    index = parsed.vendor_index if parsed.vendor_index is not None else vendor
+    node: Any = None
+    if case is not None:
+        node = case.in_house if parsed.target == "in_house" else case.vendors[index]
+    owners: list[str] = []
+    for depth, step in enumerate(loc[:-1]):
+        field = loc[depth - 1] if depth else ""
+        if node is not None:
+            try:
+                node = node[step] if isinstance(step, int) else getattr(node, step)
+            except (IndexError, AttributeError, TypeError):
+                node = None
+        if isinstance(step, int):
+            name = getattr(node, "role", None) or getattr(node, "name", None)
+            owners.append(str(name) if name else f"{str(field).removesuffix('s')} {step + 1}")
+    if isinstance(loc[-1], int) and loc[-2:-1] == ("seasonality",):
+        text += f" ({calendar.month_abbr[loc[-1] + 1]})"
+    if loc[:1] == ("retained_staff",) and owners:
+        owners[0] += " (retained)"
+    if owners:
+        return f"{', '.join(owners)}: {text}"
+    if parsed.target == "vendor":
+        return f"Vendor {text}"
+    return text[:1].upper() + text[1:]
+
+
+def check_vendor(names: Sequence[str], vendor: str | None) -> None:
+    """`--vendor NAME` names one of the vendors; else a UsageError naming the vendors."""
+    if vendor is not None and vendor not in names:
+        raise UsageError.option(
+            f"--vendor {vendor}", f"no vendor has this name; the vendors are: {', '.join(names)}"
+        )
+
+
+def _panels(
+    names: Sequence[str], savings: Sequence[float], vendor: str | None
+) -> tuple[list[int], str]:
+    """The vendors to draw, one panel each: the one asked for, else every vendor with the
+    highest NPV savings first (the recommendation unless a scorecard rules it out), at
+    most MAX_PANELS; with a note when some are left out."""
+    check_vendor(names, vendor)
+    if vendor is not None:
+        return [list(names).index(vendor)], ""
+    order = sorted(range(len(names)), key=lambda i: -savings[i])  # stable: file order on ties
+    if len(order) <= MAX_PANELS:
+        return order, ""
+    return order[:MAX_PANELS], (
+        f"The {MAX_PANELS} of {len(names)} vendors that save most; "
+        "--vendor NAME draws any one of them"
+    )
+
+
+def _share(x: float) -> str:
+    """A share for a title: 137%, 64%, and 0.4% where whole percents would say 0%."""
+    return percent(x, 0 if abs(x) >= 0.01 else 1)
+
+
+def comparison_headline(result: Comparison) -> str:
+    """The answer, for the compare chart's title: who wins, by how much in today's money,
+    and how far the price would have to move to change the decision."""
+    cur, horizon = result.currency, result.horizon_months
+    if result.recommendation != IN_HOUSE:
+        v = next(v for v in result.vendors if v.name == result.recommendation)
+        text = (
+            f"Outsourcing to {v.name} saves {_money3(v['npv_savings'] or 0.0, cur)} "
+            f"(NPV) over {horizon} months"
+        )
+        change = v["break_even_price_change"]
+        if change is not None and change > 0:
+            text += f"; the decision flips if its price rises {_share(change)}"
+        return text
+    if not result.vendors:
+        return "Keeping it in house: no vendor quote to compare"
+    best = max(result.vendors, key=lambda v: v["npv_savings"] or 0.0)
+    npv = best["npv_savings"] or 0.0
+    if wins(npv):  # only a scorecard keeps the work in house when a vendor saves money
+        return (
+            f"Keeping it in house: {best.name} saves {_money3(npv, cur)} (NPV) "
+            "but scores below the minimum"
+        )
+    text = (
+        f"Keeping it in house saves {_money3(-npv, cur)} (NPV) over {horizon} months "
+        f"against the best quote, {best.name}"
+    )
+    change = best["break_even_price_change"]
+    if change is not None and change <= -1:
+        text += "; no price cut makes it pay"
+    elif change is not None and change < 0:
+        text += f"; the decision flips if its price falls {_share(-change)}"
+    return text
+
+
+def _tornado_headline(vendor: VendorSensitivity, labels: Mapping[str, str], cur: str) -> str:
+    """'Acme: Agent: annual salary moves NPV savings most ($5.1M to $7.2M); the smallest
+    change that flips the decision: Monthly volume falls 64% to 18,898'."""
+    if not vendor.inputs:
+        return f"{vendor.name}: saves {_money3(vendor.base_npv_savings, cur)} (NPV); no input moved"
+    top = max(vendor.inputs, key=lambda r: r.swing)
+    low, high = sorted((top.npv_savings_low, top.npv_savings_high))
+    text = (
+        f"{vendor.name}: {labels[top.path]} moves NPV savings most "
+        f"({_money3(low, cur)} to {_money3(high, cur)})"
+    )
+    flips = [r for r in vendor.inputs if r.flip_value is not None and r.base != 0]
+    if not flips:
+        return text + "; no single input flips the decision"
+    nearest = min(flips, key=lambda r: abs((r.flip_value or 0.0) / r.base - 1))
+    flip = nearest.flip_value or 0.0
+    change = flip / nearest.base - 1
+    moves = "rises" if change > 0 else "falls"
+    what = "it" if nearest is top else labels[nearest.path]
+    return (
+        f"{text}; the decision flips if {what} {moves} {_share(abs(change))} "
+        f"to {input_value(nearest.path, flip)}"
+    )
+
+
 # -- scenario charts ----------------------------------------------------------
 
-TORNADO_MAX_ROWS = 15
+TORNADO_MAX_ROWS = 12  # one vendor's tornado on a slide
+PANEL_MAX_ROWS = 8  # each of several vendors' tornadoes
 
 
-def tornado_chart(vendor: VendorSensitivity, currency: str, path: str | Path) -> None:
-    """How far NPV savings move when each input goes to its low and high value.
-
-    The 15 largest swings of the vendor's inputs are drawn, largest on top.
-    """
+def tornado_chart(result: Sensitivity, path: str | Path, *, vendor: str | None = None) -> None:
+    """How far NPV savings move when each input goes to its low and high value: one panel
+    per vendor, highest NPV savings first (or only `vendor`), the largest swings on top."""
     chart_format(path)
-    rows = vendor.inputs
-    base_npv_savings = vendor.base_npv_savings
-    shown = sorted(rows, key=lambda r: -r.swing)[:TORNADO_MAX_ROWS]
-    title = f"{vendor.name}: what moves NPV savings most"
+    cur = result.currency
+    names = [v.name for v in result.vendors]
+    chosen, left_out = _panels(names, [v.base_npv_savings for v in result.vendors], vendor)
+    most = TORNADO_MAX_ROWS if len(chosen) == 1 else PANEL_MAX_ROWS
+    drawn = []
+    for index in chosen:
+        v = result.vendors[index]
+        labels = {r.path: input_label(r.path, result.case, index) for r in v.inputs}
+        drawn.append((v, labels, sorted(v.inputs, key=lambda r: -r.swing)[:most]))
+    title = _tornado_headline(drawn[0][0], drawn[0][1], cur)
     with _style():
-        fig = _figure()
-        fig.suptitle(title, x=0.01, ha="left")
-        ax = fig.add_subplot()
-        y = np.arange(len(shown))[::-1]  # the largest swing on top
-        ends = [base_npv_savings]
-        for i, row in enumerate(shown):
-            for end, at, value in (
-                ("low", row.low, row.npv_savings_low),
-                ("high", row.high, row.npv_savings_high),
-            ):
-                color = BLUE if end == "low" else ORANGE
-                ends.append(value)
-                ax.barh(
-                    y[i],
-                    value - base_npv_savings,
-                    0.7,
-                    left=base_npv_savings,
-                    color=color,
-                    edgecolor="white",
-                    label=f"input at its {end} value" if i == 0 else "_nolegend_",
-                )
-                right = value >= base_npv_savings
-                ax.annotate(
-                    input_value(row.path, at),
-                    xy=(value, y[i]),
-                    xytext=(6 if right else -6, 0),
-                    textcoords="offset points",
-                    ha="left" if right else "right",
-                    va="center",
-                    fontsize=12,
-                )
-        labels = []
-        for row in shown:
-            label = row.path
-            if row.flip_value is not None:
-                label += f"\nbreak-even at {input_value(label, row.flip_value)}"
-            labels.append(label)
-        ax.set_yticks(y, labels)
-        ax.set_ylim(-0.7, len(shown) + 0.5)  # room on top for the line labels
-        ax.grid(axis="y", visible=False)
-        ax.axvline(base_npv_savings, color=BLACK, linewidth=1.5)
-        marks = [(base_npv_savings, f"base {_money3(base_npv_savings, currency)}", BLACK)]
-        low, high = min(ends), max(ends)
-        span = (high - low) or abs(high) or 1.0
-        # Break-even is drawn when it is near the bars; far off, it would squash them.
-        near_zero = low - 0.5 * span <= 0 <= high + 0.5 * span
-        if near_zero:
-            ax.axvline(0, color=VERMILLION, linewidth=1.8, linestyle="--")
-            marks.append((0.0, "break-even", VERMILLION))
-        ax.margins(x=0.1)
-        ax.set_xlabel(f"NPV savings of outsourcing ({currency})")
-        _money_axis(ax.xaxis, currency)
-        note = (
-            f"the {len(shown)} largest swings of {len(rows)} inputs"
-            if len(rows) > len(shown)
-            else f"{len(rows)} inputs, largest swing on top"
-        )
-        lines = [f"Each input at its low and high value, the others at base ({note})"]
-        if not near_zero:
-            side = "left" if low > 0 else "right"
-            lines.append(f"Break-even ({money(0, currency)}) is off the chart, far to the {side}")
-        _subtitle(ax, "\n".join(lines))
-        _bottom_legend(fig, ax)
-        _label_vlines(fig, ax, marks)
+        if len(drawn) == 1:
+            fig = _figure()
+            fig.suptitle(_wrap(title, TITLE_WIDTH), x=0.01, ha="left")
+            panels: list[Any] = [fig]
+        else:
+            heights = [1.9 + 0.5 * max(len(rows), 1) for _, _, rows in drawn]
+            fig = _figure(sum(heights) + 0.6)
+            panels = _subfigures(fig, len(drawn), 1, height_ratios=heights)
+        axes = []
+        for k, (panel, (v, labels, rows)) in enumerate(zip(panels, drawn, strict=True)):
+            if len(drawn) > 1:
+                heading = title if k == 0 else _tornado_headline(v, labels, cur)
+                panel.suptitle(_wrap(heading, PANEL_TITLE_WIDTH), x=0.01, ha="left", fontsize=15)
+            ax = panel.add_subplot()
+            axes.append(ax)
+            note = (
+                f"the {len(rows)} largest swings of {len(v.inputs)} inputs"
+                if len(v.inputs) > len(rows)
+                else f"{len(v.inputs)} inputs, largest swing on top"
+            )
+            lines = [f"Each input at its low and high value, the others at base ({note})"]
+            if k == 0 and left_out:
+                lines.append(left_out)
+            marks, far = _tornado_panel(ax, v, labels, rows, cur)
+            if far:
+                lines.append(far)
+            _subtitle(ax, "\n".join(lines))
+            if k == 0:
+                _bottom_legend(fig, ax)
+            _label_vlines(fig, ax, marks)
         _save(fig, path, title)
 
 
-def histogram_chart(
-    samples: ArrayLike,
-    p5: float,
-    p50: float,
-    p95: float,
-    currency: str,
-    vendor_name: str,
-    path: str | Path,
-    share_positive: float | None = None,
-) -> None:
-    """The distribution of NPV savings over the simulated trials, with P5/P50/P95 and 0.
-
-    `share_positive` is the share of trials in which outsourcing wins; when the caller
-    does not pass it, it is read off the samples (above half a cent, as SPEC section 1).
-    """
-    chart_format(path)
-    values = np.asarray(samples, dtype=float).reshape(-1)
-    if values.size == 0:
-        raise ValueError("histogram_chart needs at least one sample")
-    if share_positive is None:
-        share_positive = float(np.mean(wins(values)))
-    title = (
-        f"{vendor_name}: outsourcing wins in {percent(share_positive, 0)} of {values.size:,} trials"
+def _tornado_panel(
+    ax: Axes,
+    vendor: VendorSensitivity,
+    labels: Mapping[str, str],
+    rows: Sequence[InputSwing],
+    cur: str,
+) -> tuple[list[tuple[float, str, str]], str]:
+    """One vendor's bars; the right-hand column says where each input flips the decision.
+    Returns the vertical lines to label, and a note when break-even is off the chart."""
+    base = vendor.base_npv_savings
+    y = np.arange(len(rows))[::-1]  # the largest swing on top
+    ends = [base]
+    for i, row in enumerate(rows):
+        sides = []
+        for end, at, value in (
+            ("low", row.low, row.npv_savings_low),
+            ("high", row.high, row.npv_savings_high),
+        ):
+            ends.append(value)
+            ax.barh(
+                y[i],
+                value - base,
+                0.66,
+                left=base,
+                color=BLUE if end == "low" else ORANGE,
+                edgecolor="white",
+                label=f"input at its {end} value" if i == 0 else "_nolegend_",
+            )
+            sides.append((at, value))
+        # Both ends on one side of base: the shorter bar's value goes on the other side,
+        # where it cannot sit on top of the longer bar.
+        shift = [value - base for _, value in sides]
+        for k, (at, value) in enumerate(sides):
+            right = value >= base
+            if shift[0] * shift[1] >= 0 and abs(shift[k]) < abs(shift[1 - k]):
+                right = shift[1 - k] < 0
+            ax.annotate(
+                input_value(row.path, at),
+                xy=(value if right == (value >= base) else base, y[i]),
+                xytext=(6 if right else -6, 0),
+                textcoords="offset points",
+                ha="left" if right else "right",
+                va="center",
+                fontsize=12,
+            )
+        flip = "—" if row.flip_value is None else input_value(row.path, row.flip_value)
+        ax.annotate(
+            flip,
+            xy=(1.0, y[i]),
+            xycoords=ax.get_yaxis_transform(),
+            xytext=(14, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=12,
+        )
+    ax.annotate(
+        "decision\nflips at",
+        xy=(1.0, 1.0),
+        xycoords="axes fraction",
+        xytext=(14, 0),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=12,
+        fontweight="bold",
+        color=VERMILLION,
     )
+    ax.set_yticks(y, [_wrap(labels[row.path], 40) for row in rows])
+    ax.set_ylim(-0.7, len(rows) + 0.3)  # room on top for the line labels
+    ax.grid(axis="y", visible=False)
+    ax.axvline(base, color=BLACK, linewidth=1.5)
+    marks = [(base, f"base {_money3(base, cur)}", BLACK)]
+    low, high = min(ends), max(ends)
+    span = (high - low) or abs(high) or 1.0
+    # Break-even is drawn when it is near the bars; far off, it would squash them.
+    far = ""
+    if low - 0.5 * span <= 0 <= high + 0.5 * span:
+        ax.axvline(0, color=VERMILLION, linewidth=1.8, linestyle="--")
+        marks.append((0.0, "break-even", VERMILLION))
+    else:
+        far = f"Break-even ({money(0, cur)}) is off the chart, far to the "
+        far += "left" if low > 0 else "right"
+    ax.margins(x=0.12)
+    ax.set_xlabel(f"NPV savings of outsourcing ({cur})")
+    _money_axis(ax.xaxis, cur)
+    return marks, far
+
+
+def histogram_chart(result: Simulation, path: str | Path, *, vendor: str | None = None) -> None:
+    """The distribution of NPV savings over the simulated trials, with P5/P50/P95 and
+    break-even: one panel per vendor on one scale, highest median first (or only `vendor`)."""
+    chart_format(path)
+    cur = result.currency
+    names = [v.name for v in result.vendors]
+    chosen, left_out = _panels(names, [v.npv.p50 for v in result.vendors], vendor)
+    drawn = [result.vendors[i] for i in chosen]
+    for v in drawn:
+        if np.asarray(v.npv_savings).size == 0:
+            raise ValueError("histogram_chart needs at least one trial")
+    headlines = [_histogram_headline(v, cur) for v in drawn]
     with _style():
-        fig = _figure()
-        fig.suptitle(title, x=0.01, ha="left")
-        ax = fig.add_subplot()
-        edges = _bin_edges(values)
-        counts, _ = np.histogram(values, edges)
-        left = edges[:-1]
-        saves = left >= 0
-        for mask, color, label in (
-            (~saves, VERMILLION, "in house cheaper"),
-            (saves, BLUE, "outsourcing cheaper"),
-        ):
-            if counts[mask].sum() > 0:
-                ax.bar(
-                    left[mask],
-                    counts[mask],
-                    np.diff(edges)[mask],
-                    align="edge",
-                    color=color,
-                    edgecolor="white",
-                    linewidth=0.5,
-                    label=label,
-                )
-        ax.set_ylim(0, max(1, int(counts.max())) * 1.3)  # room on top for the line labels
-        marks = []
-        for x, name, color, dash in (
-            (p5, "P5", DARK_GREY, "--"),
-            (p50, "P50", BLACK, "-"),
-            (p95, "P95", DARK_GREY, "--"),
-        ):
-            ax.axvline(x, color=color, linestyle=dash, linewidth=2)
-            marks.append((x, f"{name} {_money3(x, currency)}", color))
-        low, high = float(values.min()), float(values.max())
-        span = (high - low) or abs(high) or 1.0
-        near_zero = low - 0.5 * span <= 0 <= high + 0.5 * span
-        if near_zero:
-            ax.axvline(0, color=BLACK, linestyle=":", linewidth=2.2)
-            marks.append((0.0, "break-even", BLACK))
-        ax.set_xlabel(f"NPV savings of outsourcing ({currency})")
-        ax.set_ylabel("Trials")
-        _money_axis(ax.xaxis, currency)
-        note = (
-            f"Median {money(p50, currency)}; 90% of trials between "
-            f"{money(p5, currency)} and {money(p95, currency)}"
+        if len(drawn) == 1:
+            fig = _figure()
+            fig.suptitle(_wrap(headlines[0], TITLE_WIDTH), x=0.01, ha="left")
+            panels: list[Any] = [fig]
+        else:
+            fig = _figure(0.8 + 3.6 * len(drawn))
+            panels = _subfigures(fig, len(drawn), 1)
+        for k, (panel, v) in enumerate(zip(panels, drawn, strict=True)):
+            if len(drawn) > 1:
+                heading = _wrap(headlines[k], PANEL_TITLE_WIDTH)
+                panel.suptitle(heading, x=0.01, ha="left", fontsize=15)
+            # each panel on its own scale: on a shared one a narrow spread is a single bar
+            ax = panel.add_subplot()
+            marks, note = _histogram_panel(ax, v, cur)
+            if k == 0 and left_out:
+                note += "\n" + left_out
+            _subtitle(ax, note)
+            _label_vlines(fig, ax, marks)
+        # both sides in the legend, whichever the first panel's trials fall on
+        from matplotlib.patches import Patch
+
+        sides = [(color, label) for _, color, label in _histogram_sides(np.array([True]))]
+        fig.legend(
+            [Patch(color=color) for color, _ in sides],
+            [label for _, label in sides],
+            loc="outside lower center",
+            ncols=2,
+            frameon=False,
         )
-        if not near_zero:
-            side = "left" if low > 0 else "right"
-            note += f"\nBreak-even ({money(0, currency)}) is off the chart, far to the {side}"
-        _subtitle(ax, note)
-        _bottom_legend(fig, ax)
-        _label_vlines(fig, ax, marks)
-        _save(fig, path, title)
+        _save(fig, path, headlines[0])
+
+
+def _histogram_sides(saves: NDArray[np.bool_]) -> list[tuple[NDArray[np.bool_], str, str]]:
+    """The bins on each side of break-even, with their colour and name in the legend."""
+    return [(~saves, VERMILLION, "in house cheaper"), (saves, BLUE, "outsourcing cheaper")]
+
+
+def _histogram_headline(v: VendorOutcome, cur: str) -> str:
+    trials = np.asarray(v.npv_savings).size
+    return (
+        f"{v.name}: outsourcing pays in {percent(v.p_win, 0)} of {trials:,} trials "
+        f"(median NPV savings {_money3(v.npv.p50, cur)})"
+    )
+
+
+def _histogram_panel(
+    ax: Axes, v: VendorOutcome, cur: str
+) -> tuple[list[tuple[float, str, str]], str]:
+    """One vendor's trials; returns the vertical lines to label and the note under the title."""
+    values = np.asarray(v.npv_savings, dtype=float).reshape(-1)
+    edges = _bin_edges(values)
+    counts, _ = np.histogram(values, edges)
+    left = edges[:-1]
+    saves = left >= 0
+    for mask, color, label in _histogram_sides(saves):
+        if counts[mask].sum() == 0:
+            continue
+        ax.bar(
+            left[mask],
+            counts[mask],
+            np.diff(edges)[mask],
+            align="edge",
+            color=color,
+            edgecolor="white",
+            linewidth=0.5,
+            label=label,
+        )
+    ax.set_ylim(0, max(1, int(counts.max())) * 1.3)  # room on top for the line labels
+    marks = []
+    for x, name, color, dash in (
+        (v.npv.p5, "P5", DARK_GREY, "--"),
+        (v.npv.p50, "P50", BLACK, "-"),
+        (v.npv.p95, "P95", DARK_GREY, "--"),
+    ):
+        ax.axvline(x, color=color, linestyle=dash, linewidth=2)
+        marks.append((x, f"{name} {_money3(x, cur)}", color))
+    low, high = float(edges[0]), float(edges[-1])
+    span = (high - low) or abs(high) or 1.0
+    note = (
+        f"Median {money(v.npv.p50, cur)}; 90% of trials between "
+        f"{money(v.npv.p5, cur)} and {money(v.npv.p95, cur)}"
+    )
+    if low - 0.5 * span <= 0 <= high + 0.5 * span:
+        ax.axvline(0, color=BLACK, linestyle=":", linewidth=2.2)
+        marks.append((0.0, "break-even", BLACK))
+    else:
+        side = "left" if low > 0 else "right"
+        note += f"\nBreak-even ({money(0, cur)}) is off the chart, far to the {side}"
+    ax.set_xlabel(f"NPV savings of outsourcing ({cur})")
+    ax.set_ylabel("Trials")
+    _money_axis(ax.xaxis, cur)
+    return marks, note
 
 
 def _bin_edges(values: NDArray[np.float64], bins: int = 40) -> NDArray[np.float64]:
@@ -779,59 +1020,106 @@ def _bin_edges(values: NDArray[np.float64], bins: int = 40) -> NDArray[np.float6
     return np.arange(first, last + 1) * width
 
 
-def heatmap_chart(
-    x_path: str,
-    x_values: ArrayLike,
-    y_path: str,
-    y_values: ArrayLike,
-    grid: ArrayLike,
-    currency: str,
-    vendor_name: str,
-    path: str | Path,
-) -> None:
-    """NPV savings over a two-input sweep: grid[j, i] at (x_values[i], y_values[j])."""
+def heatmap_chart(result: Sweep, path: str | Path, *, vendor: str | None = None) -> None:
+    """NPV savings over a sweep of two inputs: one panel per vendor on one colour scale,
+    highest median first (or only `vendor`), break-even drawn as a black line."""
     chart_format(path)
-    xs = np.asarray(x_values, dtype=float).reshape(-1)
-    ys = np.asarray(y_values, dtype=float).reshape(-1)
-    z = np.asarray(grid, dtype=float)
-    if z.shape != (ys.size, xs.size):
-        raise ValueError(f"grid is {z.shape}, expected (len(y_values), len(x_values))")
-    title = f"{vendor_name}: NPV savings as two inputs vary"
+    if len(result.paths) != 2:
+        raise UsageError.option(
+            f"--chart {path}", "the sweep chart is a heat map: vary exactly two paths"
+        )
+    # a heat map wants a few thousand cells at most, whatever the sweep's size
+    thin, matrices = result.heat_map(rows=60, columns=60)
+    names = list(result.run.vendor_names)
+    grids = [np.asarray(m, dtype=float) for m in matrices]
+    chosen, left_out = _panels(names, [float(np.median(z)) for z in grids], vendor)
+    x_axis, y_axis = thin.axes[1], thin.axes[0]
+    xs = np.asarray(x_axis.values, dtype=float).reshape(-1)
+    ys = np.asarray(y_axis.values, dtype=float).reshape(-1)
+    cur = result.currency
+    headlines = [_heatmap_headline(names[i], grids[i], cur) for i in chosen]
+    columns = 1 if len(chosen) == 1 else 2
+    rows = -(-len(chosen) // columns)
+    # one colour scale for every panel, so the same colour is the same amount
+    halfrange = max(max(float(np.abs(grids[i]).max()) for i in chosen), 1.0)
     with _style():
-        import matplotlib
-        from matplotlib.colors import CenteredNorm
-
-        fig = _figure()
-        fig.suptitle(title, x=0.01, ha="left")
-        ax = fig.add_subplot()
-        # ColorBrewer RdBu reads for every common colour-vision type. Centred on 0: white is
-        # break-even, blue is outsourcing saving money, red is outsourcing costing money.
-        norm = CenteredNorm(vcenter=0.0, halfrange=max(float(np.abs(z).max()), 1.0))
-        cmap = matplotlib.colormaps["RdBu"]
-        mesh = ax.pcolormesh(_cell_edges(xs), _cell_edges(ys), z, cmap=cmap, norm=norm)
-        bar = fig.colorbar(mesh, ax=ax, pad=0.02)
-        bar.set_label(f"NPV savings of outsourcing ({currency})")
-        _money_axis(bar.ax.yaxis, currency)
-        if z.size <= 150:
-            _annotate_cells(ax, xs, ys, z, norm, cmap, currency)
-        crosses = loses(float(z.min())) and wins(float(z.max()))
-        if crosses and xs.size >= 2 and ys.size >= 2:
-            contour = ax.contour(xs, ys, z, levels=[0.0], colors=BLACK, linewidths=2.5)
-            ax.clabel(contour, fmt={0.0: "break-even"}, fontsize=13)
-            note = "Each cell: NPV savings at that pair of values; black line: break-even"
-        elif wins(float(z.min())):
-            note = "Outsourcing saves money everywhere on this grid (no break-even)"
-        elif loses(float(z.max())):
-            note = "Outsourcing costs money everywhere on this grid (no break-even)"
+        fig = _figure(SLIDE_INCHES[1] if rows == 1 else 6.2 * rows)
+        if len(chosen) == 1:
+            fig.suptitle(_wrap(headlines[0], TITLE_WIDTH), x=0.01, ha="left")
+            panels: list[Any] = [fig]
         else:
-            note = "NPV savings are within half a cent of zero somewhere on this grid"
-        _subtitle(ax, note)
-        ax.set_xlabel(x_path)
-        ax.set_ylabel(y_path)
-        ax.grid(False)
-        _value_axis(ax.xaxis, x_path, xs, 14)
-        _value_axis(ax.yaxis, y_path, ys, 20)
-        _save(fig, path, title)
+            panels = _subfigures(fig, rows, columns)
+            for extra in panels[len(chosen) :]:
+                extra.set_visible(False)
+        for k, index in enumerate(chosen):
+            panel = panels[k]
+            if len(chosen) > 1:  # titles of equal height, so that the panels line up
+                heading = _wrap(headlines[k], 50)
+                lines = max(_wrap(h, 50).count("\n") for h in headlines)
+                heading += "\n" * (lines - heading.count("\n"))
+                panel.suptitle(heading, x=0.02, ha="left", fontsize=14)
+            ax = panel.add_subplot()
+            note = _heatmap_panel(
+                fig, panel, ax, xs, ys, grids[index], halfrange, cur, cells=150 // len(chosen)
+            )
+            if k == 0 and left_out:
+                note += "\n" + left_out
+            _subtitle(ax, note if columns == 1 else _wrap(note, 60))
+            x_label = input_label(x_axis.text, result.case, index)
+            y_label = input_label(y_axis.text, result.case, index)
+            ax.set_xlabel(_wrap(x_label, 60 // columns))
+            ax.set_ylabel(_wrap(y_label, 40 // columns))
+            _value_axis(ax.xaxis, x_axis.text, xs, 14 // columns)
+            _value_axis(ax.yaxis, y_axis.text, ys, 20 // rows)
+        _save(fig, path, headlines[0])
+
+
+def _heatmap_headline(name: str, z: NDArray[np.float64], cur: str) -> str:
+    low, high = _money3(float(z.min()), cur), _money3(float(z.max()), cur)
+    if wins(float(z.min())):
+        return f"Outsourcing to {name} saves money everywhere on this grid ({low} to {high})"
+    if loses(float(z.max())):
+        return f"Keeping it in house beats {name} everywhere on this grid ({low} to {high})"
+    paying = int(np.count_nonzero(wins(z)))
+    return (
+        f"{name}: outsourcing pays in {paying:,} of {z.size:,} cells; "
+        "the decision flips at the black line"
+    )
+
+
+def _heatmap_panel(
+    fig: Figure,
+    panel: Any,
+    ax: Axes,
+    xs: NDArray[np.float64],
+    ys: NDArray[np.float64],
+    z: NDArray[np.float64],
+    halfrange: float,
+    cur: str,
+    cells: int,
+) -> str:
+    """One vendor's grid; returns the note under its title."""
+    import matplotlib
+    from matplotlib.colors import CenteredNorm
+
+    # ColorBrewer RdBu reads for every common colour-vision type. Centred on 0: white is
+    # break-even, blue is outsourcing saving money, red is outsourcing costing money.
+    norm = CenteredNorm(vcenter=0.0, halfrange=halfrange)
+    cmap = matplotlib.colormaps["RdBu"]
+    mesh = ax.pcolormesh(_cell_edges(xs), _cell_edges(ys), z, cmap=cmap, norm=norm)
+    bar = panel.colorbar(mesh, ax=ax, pad=0.02)
+    bar.set_label(f"NPV savings of outsourcing ({cur})")
+    _money_axis(bar.ax.yaxis, cur)
+    if z.size <= cells:
+        _annotate_cells(ax, xs, ys, z, norm, cmap, cur)
+    ax.grid(False)
+    if loses(float(z.min())) and wins(float(z.max())) and xs.size >= 2 and ys.size >= 2:
+        contour = ax.contour(xs, ys, z, levels=[0.0], colors=BLACK, linewidths=2.5)
+        ax.clabel(contour, fmt={0.0: "break-even"}, fontsize=13)
+        return "Each cell: NPV savings at that pair of values; black line: break-even"
+    if wins(float(z.min())) or loses(float(z.max())):
+        return "Each cell: NPV savings at that pair of values (no break-even on this grid)"
+    return "NPV savings are within half a cent of zero somewhere on this grid"
 
 
 def _cell_edges(values: NDArray[np.float64]) -> NDArray[np.float64]:

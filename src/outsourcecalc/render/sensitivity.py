@@ -197,8 +197,8 @@ def render(result: Sensitivity, fmt: str) -> str:
     raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
 
 
-def chart(result: Sensitivity, path: Path) -> None:
-    """The tornado of the first vendor given (needs the charts extra)."""
+def chart(result: Sensitivity, path: Path, vendor: str | None = None) -> None:
+    """A tornado per vendor, or of `vendor` only (needs the charts extra)."""
     from .charts import tornado_chart
 
-    tornado_chart(result.vendors[0], result.currency, path)
+    tornado_chart(result, path, vendor=vendor)

@@ -277,15 +277,11 @@ def draw(sim: Simulation, console: Console) -> None:
         console.print(Text(sentence(v, sim.currency), style="bold"))
 
 
-def chart(sim: Simulation, path: Path) -> None:
-    """The histogram of the first vendor's NPV savings (needs the charts extra)."""
+def chart(sim: Simulation, path: Path, vendor: str | None = None) -> None:
+    """A histogram of NPV savings per vendor, or of `vendor` only (needs the charts extra)."""
     from .charts import histogram_chart
 
-    first = sim.vendors[0]
-    histogram_chart(
-        first.npv_savings, first.npv.p5, first.npv.p50, first.npv.p95,
-        sim.currency, first.name, path, share_positive=first.p_win,
-    )  # fmt: skip
+    histogram_chart(sim, path, vendor=vendor)
 
 
 def gate_lines(sim: Simulation | SimulationShard) -> list[str]:

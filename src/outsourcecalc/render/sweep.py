@@ -364,16 +364,11 @@ def draw(result: Sweep, console: Console) -> None:
             )  # fmt: skip
 
 
-def chart(result: Sweep, path: Path) -> None:
-    """A heat map of the first vendor's NPV savings over the two varied inputs."""
+def chart(result: Sweep, path: Path, vendor: str | None = None) -> None:
+    """A heat map of NPV savings over the two varied inputs per vendor, or of `vendor`."""
     from .charts import heatmap_chart
 
-    # a heat map wants a few thousand cells at most, whatever the sweep's size
-    thin, matrices = result.heat_map(rows=60, columns=60)
-    heatmap_chart(
-        thin.axes[1].text, thin.axes[1].values, thin.axes[0].text, thin.axes[0].values,
-        matrices[0], result.currency, result.run.vendor_names[0], path,
-    )  # fmt: skip
+    heatmap_chart(result, path, vendor=vendor)
 
 
 def gate_lines(result: Sweep) -> list[str]:

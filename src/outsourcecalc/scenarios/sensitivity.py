@@ -70,7 +70,8 @@ class Sensitivity:
     delta: float  # each input moved down and up by this share
     currency: str
     vendors: list[VendorSensitivity]
-    case: Case | None = None  # the inputs' case: what the views name each input after
+    # the inputs moved: the charts name an input by its role or item ("Agent: annual salary")
+    case: Case | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `sensitivity --format json`: money in cents, values without float noise."""

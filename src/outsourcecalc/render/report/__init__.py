@@ -169,8 +169,10 @@ def comparison_figure(result: Comparison) -> Figure:
     return _draw("fig-compare", title, text, lambda path: comparison_chart(result, path))
 
 
-def tornado_figure(vendor: VendorSensitivity, currency: str, delta: float) -> Figure:
+def tornado_figure(sens: Sensitivity, vendor: VendorSensitivity) -> Figure:
     from ..charts import tornado_chart
+
+    currency, delta = sens.currency, sens.delta
 
     top = sorted(vendor.inputs, key=lambda r: -r.swing)[:3]
     text = (
@@ -184,7 +186,9 @@ def tornado_figure(vendor: VendorSensitivity, currency: str, delta: float) -> Fi
         + "."
     )
     title = f"Figure 2. What moves the NPV savings of {vendor.name} most"
-    return _draw("fig-tornado", title, text, lambda path: tornado_chart(vendor, currency, path))
+    return _draw(
+        "fig-tornado", title, text, lambda path: tornado_chart(sens, path, vendor=vendor.name)
+    )
 
 
 def histogram_figure(sim: Simulation, index: int) -> Figure:
@@ -195,10 +199,7 @@ def histogram_figure(sim: Simulation, index: int) -> Figure:
     title = f"Figure {3 + index}. NPV savings of {v.name} over {sim.trials:,} trials"
 
     def draw(path: Path) -> None:
-        histogram_chart(
-            v.npv_savings, v.npv.p5, v.npv.p50, v.npv.p95,
-            sim.currency, v.name, path, share_positive=v.p_win,
-        )  # fmt: skip
+        histogram_chart(sim, path, vendor=v.name)
 
     return _draw(f"fig-mc{index + 1}", title, sentence(v, sim.currency), draw)
 
@@ -354,7 +355,7 @@ def render_html(report: Report) -> str:
     focus = decision_vendor(result, sens)
     figures = [comparison_figure(result)]
     if focus is not None:
-        figures.append(tornado_figure(focus, cur, sens.delta))
+        figures.append(tornado_figure(sens, focus))
     histograms = [] if sim is None else [histogram_figure(sim, i) for i in range(len(sim.vendors))]
     changes = None
     if report.diff is not None:
