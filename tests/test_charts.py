@@ -25,6 +25,7 @@ import outsourcecalc
 from outsourcecalc.engine.results import Comparison
 from outsourcecalc.errors import UsageError
 from outsourcecalc.inputs import models
+from outsourcecalc.inputs.paths import named_input
 from outsourcecalc.render import charts
 from outsourcecalc.render.format import money_short
 from outsourcecalc.scenarios.sensitivity import InputSwing, Sensitivity, VendorSensitivity
@@ -302,7 +303,12 @@ TORNADO_ROWS = [
 
 
 def tornado(rows: list[InputSwing], name: str = "Acme BPO", base: float = 30_000.0) -> Sensitivity:
-    return Sensitivity(0.1, "USD", [VendorSensitivity(name, base_npv_savings=base, inputs=rows)])
+    """One vendor's swings, read in the contact center's files (its roles and charges name
+    the inputs)."""
+    in_house, *vendors = (ROOT / arg for arg in example_args("contact_center"))
+    case = outsourcecalc.load(in_house, vendors)
+    swings = [VendorSensitivity(name, base_npv_savings=base, inputs=rows)]
+    return Sensitivity(0.1, "USD", swings, case=case)
 
 
 def panels(path: Path) -> int:
@@ -322,14 +328,16 @@ def test_tornado_chart(tmp_path: Path, suffix: str) -> None:
     # the largest swing, its range, and the input closest to flipping the decision:
     # the price at +4.2% (99,000 / 95,000), before the salary at -4.5% (40,100 / 42,000)
     assert title == (
-        "Acme BPO: staff 1: annual salary moves NPV savings most (-$120k to $180k); "
-        "the decision flips if pricing 1: per FTE per month rises 4% to 99,000"
+        "Acme BPO: Agent: annual salary moves NPV savings most (-$120k to $180k); "
+        "the decision flips if Vendor: Agent hours (blended rate incl. supervision): "
+        "per FTE per month rises 4% to $99,000"
     )
-    for label in ("staff 1: annual salary", "pricing 1: per FTE per month", "Discount rate"):
-        assert label in text  # without the files, list entries are numbered from 1
-    for value in ("37,800", "46,200", "85,500", "104,500", "5%", "12%"):
+    for label in ("Agent: annual salary", "per FTE per month", "Discount rate"):
+        assert label in text  # named by the files' roles and charges, not by paths
+    assert "in_house.staff" not in text and "vendor.pricing" not in text
+    for value in ("$37,800", "$46,200", "$85,500", "$104,500", "5.0%", "12.0%"):
         assert value in text  # the low and high input values at the ends of the bars
-    assert "decision flips at" in text and "40,100" in text and "99,000" in text
+    assert "decision flips at" in text and "$40,100" in text and "$99,000" in text
     assert "base $30k" in text
     assert "NPV savings of outsourcing (USD)" in text
     assert "input at its low value" in text and "input at its high value" in text
@@ -344,8 +352,8 @@ def test_tornado_draws_the_12_largest_swings(tmp_path: Path) -> None:
     charts.tornado_chart(tornado(rows, "V"), path)
     title, text = svg_texts(path)
     assert "the 12 largest swings of 20 inputs" in text
-    assert "staff 20: headcount" in text
-    assert "staff 8: headcount" not in text
+    assert "Staff 20: headcount" in text
+    assert "Staff 8: headcount" not in text
     assert title.endswith("no single input flips the decision")
 
 
@@ -366,7 +374,7 @@ def test_tornado_has_one_panel_per_vendor_the_best_first(tmp_path: Path) -> None
     assert best.name == "Bayanihan BPO (Manila)"  # given second, drawn first
     assert title.startswith(f"{best.name}: ")
     assert text.index(best.name) < text.index("Heartland Contact Solutions (onshore)")
-    for label in ("Agent: annual salary", "Vendor exchange rate", "Monthly volume"):
+    for label in ("Agent: annual salary", "Vendor: exchange rate", "Monthly volume"):
         assert label in text  # named by role and field, never by path
     assert "in_house.staff" not in text and "vendor.fx_rate" not in text
 
@@ -491,7 +499,7 @@ def test_heatmap_chart(tmp_path: Path, suffix: str) -> None:
     assert "NorthStar Service Desk (per-ticket, tiered): outsourcing pays in 14 of 25 cells" in text
     assert panels(path) == 4  # two maps, each with its colour bar
     assert "Service desk analyst (L1): annual salary" in text
-    assert "Vendor annual price escalation" in text
+    assert "Vendor: annual price escalation" in text
     assert "in_house.staff" not in text
     assert "break-even" in text  # the zero contour's label
     assert "55,000" in text and "7.5%" in text  # ticks at the swept values, as files write them
@@ -613,22 +621,25 @@ def test_money_short(x: float, currency: str, kwargs: dict[str, Any], expected: 
 @pytest.mark.parametrize(
     ("path", "x", "expected"),
     [
-        ("in_house.staff[0].annual_salary", 42000.0, "42,000"),
-        ("analysis.discount_rate", 0.08, "8%"),
+        ("in_house.staff[0].annual_salary", 42000.0, "$42,000"),
+        ("analysis.discount_rate", 0.08, "8.0%"),
         ("vendor[1].annual_escalation", 0.045, "4.5%"),
         ("vendor.fx_rate", 0.0175, "0.0175"),  # an exchange rate is not a percentage
         ("in_house.staff[2].headcount", 12.5, "12.5"),
-        ("in_house.staff[0].attrition_rate", 0.35, "35%"),
-        ("in_house.analysis.discount_rate", 0.08, "8%"),  # the same input as analysis.
-        ("in_house.workload.growth_rate", 0.05, "5%"),
+        ("in_house.staff[0].attrition_rate", 0.35, "35.0%"),
+        ("in_house.analysis.discount_rate", 0.08, "8.0%"),  # the same input as analysis.
+        ("in_house.workload.growth_rate", 0.05, "5.0%"),
         ("in_house.workload.seasonality[11]", 1.3, "1.3"),
-        ("vendor[1].scope", 0.9, "90%"),
+        ("vendor[1].scope", 0.9, "90.0%"),
         ("vendor.pricing[0].tiers[1].up_to", 10_000.0, "10,000"),
         ("Agent salary", 0.5, "0.5"),  # not a path: shown as a number
     ],
 )
 def test_input_value(path: str, x: float, expected: str) -> None:
-    assert charts.input_value(path, x) == expected
+    """A chart writes an input's value in its unit, by the one naming rule (paths.py)."""
+    in_house, *vendors = (ROOT / arg for arg in example_args("contact_center"))
+    case = outsourcecalc.load(in_house, vendors)
+    assert charts._shown(charts._named(case, path), x) == expected
 
 
 def _numeric_paths(
@@ -653,11 +664,17 @@ def _numeric_paths(
 
 def test_rate_inputs_show_as_percents_by_the_models_units() -> None:
     """A chart shows an input as a percentage exactly where the models give it unit rate."""
+    in_house, *vendors = (ROOT / arg for arg in example_args("contact_center"))
+    case = outsourcecalc.load(in_house, vendors)
     seen = {"rate": 0, "other": 0}
     for kind, prefix in (("in_house", "in_house"), ("vendor", "vendor[0]")):
         for path, loc in _numeric_paths(models.FILE_MODELS[kind], prefix, ()):
             is_rate = models.describe(kind, loc).unit == "rate"
-            assert charts.input_value(path, 0.25) == ("25%" if is_rate else "0.25"), path
+            shown = charts._shown(named_input(case, path), 0.25)
+            if is_rate:
+                assert shown == "25.0%", path
+            else:
+                assert "%" not in shown and "0.25" in shown, path
             seen["rate" if is_rate else "other"] += 1
     assert seen == {"rate": 14, "other": 45}  # both files' fields, retained staff's too
 
@@ -670,12 +687,12 @@ def test_rate_inputs_show_as_percents_by_the_models_units() -> None:
         ("in_house.workload.monthly_volume", 0, "Monthly volume"),
         ("in_house.workload.seasonality[11]", 0, "Seasonality (Dec)"),
         ("analysis.discount_rate", 0, "Discount rate"),
-        ("vendor.fx_rate", 1, "Vendor exchange rate"),
-        ("vendor[1].scope", 0, "Vendor scope"),
+        ("vendor.fx_rate", 1, "Vendor: exchange rate"),
+        ("vendor[1].scope", 0, "Bayanihan BPO (Manila): scope"),
         (
             "vendor.pricing[0].per_fte_month",
             1,
-            "Dedicated agents (incl. team leads and QA at the site): per FTE per month",
+            "Vendor: Dedicated agents (incl. team leads and QA at the site): per FTE per month",
         ),
         ("not.a.path", 0, "not.a.path"),
     ],
@@ -683,7 +700,7 @@ def test_rate_inputs_show_as_percents_by_the_models_units() -> None:
 def test_input_label_names_roles_and_items(path: str, vendor: int, expected: str) -> None:
     in_house, *vendors = (ROOT / arg for arg in example_args("contact_center"))
     case = outsourcecalc.load(in_house, vendors)
-    assert charts.input_label(path, case, vendor) == expected
+    assert named_input(case, path, vendor).label == expected
 
 
 def test_sla_credits_never_reach_the_total_label() -> None:

@@ -199,7 +199,7 @@ def test_overrides_notes_and_the_changes_show(cli: Invoke, tmp_path: Path) -> No
     )
     root = parse(text)
     overrides = next(u for u in root.iter(f"{XHTML}ul") if u.get("class") == "overrides")
-    assert "vendor.pricing[0].monthly = 20,000" in text_of(overrides)
+    assert "vendor.pricing[0].monthly = $20,000" in text_of(overrides)
     changes = next(s for s in root.iter(f"{XHTML}section") if s.get("id") == "changes")
     assert "results changed against" in text_of(changes)
     assert str(baseline) in text_of(changes)

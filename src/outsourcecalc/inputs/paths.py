@@ -449,13 +449,14 @@ class NamedInput:
     currency: str
 
 
-def named_input(case: Case, text: str) -> NamedInput:
+def named_input(case: Case, text: str, vendor: int | None = None) -> NamedInput:
     """What the input at path `text` is, from the models' labels and the files' names:
 
     `in_house.staff[0].annual_salary` is "Agent: annual salary", `vendor.fx_rate`
     "Vendor: exchange rate", `vendor[1].scope` "<second vendor's name>: scope",
     `in_house.workload.monthly_volume` "Monthly volume". A path the models do not
-    label keeps its text.
+    label keeps its text. `vendor`: read a `vendor.` path in that vendor's file only
+    (a chart's panel for one vendor names that vendor's roles and charges).
     """
     try:
         path = parse_path(text)
@@ -463,6 +464,8 @@ def named_input(case: Case, text: str) -> NamedInput:
     except (UsageError, KeyError, TypeError):
         return NamedInput(text, text, "", "")
     files = path.files(len(case.vendors))
+    if vendor is not None and path.target == "vendor" and path.vendor_index is None:
+        files = [vendor + 1]
     models: list[Any] = [case.in_house if i == 0 else case.vendors[i - 1] for i in files]
     owners: list[str] = []
     if path.target == "vendor":

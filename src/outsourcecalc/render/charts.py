@@ -10,7 +10,6 @@ engine owns: payback months, percentiles and sweep grids come in as results.
 
 from __future__ import annotations
 
-import calendar
 import functools
 import io
 import textwrap
@@ -24,8 +23,7 @@ from numpy.typing import NDArray
 
 from ..engine.results import Comparison
 from ..errors import UsageError
-from ..inputs.models import describe, label_of
-from ..inputs.paths import parse_path
+from ..inputs.paths import NamedInput, named_input
 from ..rules import IN_HOUSE, IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, loses, wins
 from .format import (
     BLACK,
@@ -41,6 +39,7 @@ from .format import (
     VERMILLION,
     YELLOW,
     currency_symbol,
+    input_value,
     money,
     money_short,
     months,
@@ -219,24 +218,6 @@ def _money_axis(axis: Any, currency: str) -> None:
 
 
 @functools.cache
-def _is_rate(path: str) -> bool:
-    """Whether the input a path names is a rate by its unit in the models: shown as 8%."""
-    try:
-        parsed = parse_path(path)
-        return describe(parsed.target, parsed.loc).unit == "rate"
-    except (UsageError, KeyError):  # not a path to a numeric input: shown as a number
-        return False
-
-
-def input_value(path: str, x: float) -> str:
-    """An input's value as the files write it: 8% for a rate, 42,000 for money or counts."""
-    if _is_rate(path):
-        return f"{x * 100:.4g}%"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.4g}"
-
-
 def _wrap(text: str, width: int) -> str:
     """Lines of at most `width` characters, keeping the line breaks the text has."""
     return "\n".join("\n".join(textwrap.wrap(line, width)) or line for line in text.split("\n"))
@@ -627,44 +608,15 @@ def _fit_totals(fig: Figure, ax: Axes, totals: Sequence[Any]) -> None:
 MAX_PANELS = 4  # more stacked panels stop being readable on a slide: --vendor NAME
 
 
-def input_label(path: str, case: Case | None = None, vendor: int = 0) -> str:
-    """What an input is called where people read it, from the models' labels and the
-    names in the files: 'Agent: annual salary', 'Monthly volume', 'Vendor exchange rate',
-    'Seats: per FTE per month'. `vendor` is the vendor file a `vendor.` path is read in.
-    A path the models have no label for is shown as written.
-    """
-    try:
-        parsed = parse_path(path)
-        text = label_of(parsed.target, parsed.loc).text
-    except (UsageError, KeyError):
-        return path
-    loc = parsed.loc
-    if loc[0] == "analysis":
-        return text[:1].upper() + text[1:]
-    index = parsed.vendor_index if parsed.vendor_index is not None else vendor
-    node: Any = None
-    if case is not None:
-        node = case.in_house if parsed.target == "in_house" else case.vendors[index]
-    owners: list[str] = []
-    for depth, step in enumerate(loc[:-1]):
-        field = loc[depth - 1] if depth else ""
-        if node is not None:
-            try:
-                node = node[step] if isinstance(step, int) else getattr(node, step)
-            except (IndexError, AttributeError, TypeError):
-                node = None
-        if isinstance(step, int):
-            name = getattr(node, "role", None) or getattr(node, "name", None)
-            owners.append(str(name) if name else f"{str(field).removesuffix('s')} {step + 1}")
-    if isinstance(loc[-1], int) and loc[-2:-1] == ("seasonality",):
-        text += f" ({calendar.month_abbr[loc[-1] + 1]})"
-    if loc[:1] == ("retained_staff",) and owners:
-        owners[0] += " (retained)"
-    if owners:
-        return f"{', '.join(owners)}: {text}"
-    if parsed.target == "vendor":
-        return f"Vendor {text}"
-    return text[:1].upper() + text[1:]
+def _named(case: Case | None, path: str, vendor: int | None = None) -> NamedInput:
+    """The input a path names, as headings call it ("Agent: annual salary"), read in the
+    panel's `vendor`: the one naming rule of inputs/paths.py; without the case, the path."""
+    return NamedInput(path, path, "", "") if case is None else named_input(case, path, vendor)
+
+
+def _shown(name: NamedInput, x: float) -> str:
+    """An input's value as a reader writes it: 8% for a rate, $42,000 for money."""
+    return input_value(x, name.unit, name.currency)
 
 
 def check_vendor(names: Sequence[str], vendor: str | None) -> None:
@@ -733,7 +685,7 @@ def comparison_headline(result: Comparison) -> str:
     return text
 
 
-def _tornado_headline(vendor: VendorSensitivity, labels: Mapping[str, str], cur: str) -> str:
+def _tornado_headline(vendor: VendorSensitivity, labels: Mapping[str, NamedInput], cur: str) -> str:
     """'Acme: Agent: annual salary moves NPV savings most ($5.1M to $7.2M); the smallest
     change that flips the decision: Monthly volume falls 64% to 18,898'."""
     if not vendor.inputs:
@@ -741,7 +693,7 @@ def _tornado_headline(vendor: VendorSensitivity, labels: Mapping[str, str], cur:
     top = max(vendor.inputs, key=lambda r: r.swing)
     low, high = sorted((top.npv_savings_low, top.npv_savings_high))
     text = (
-        f"{vendor.name}: {labels[top.path]} moves NPV savings most "
+        f"{vendor.name}: {labels[top.path].label} moves NPV savings most "
         f"({_money3(low, cur)} to {_money3(high, cur)})"
     )
     flips = [r for r in vendor.inputs if r.flip_value is not None and r.base != 0]
@@ -751,10 +703,10 @@ def _tornado_headline(vendor: VendorSensitivity, labels: Mapping[str, str], cur:
     flip = nearest.flip_value or 0.0
     change = flip / nearest.base - 1
     moves = "rises" if change > 0 else "falls"
-    what = "it" if nearest is top else labels[nearest.path]
+    what = "it" if nearest is top else labels[nearest.path].label
     return (
         f"{text}; the decision flips if {what} {moves} {_share(abs(change))} "
-        f"to {input_value(nearest.path, flip)}"
+        f"to {_shown(labels[nearest.path], flip)}"
     )
 
 
@@ -775,7 +727,7 @@ def tornado_chart(result: Sensitivity, path: str | Path, *, vendor: str | None =
     drawn = []
     for index in chosen:
         v = result.vendors[index]
-        labels = {r.path: input_label(r.path, result.case, index) for r in v.inputs}
+        labels = {r.path: _named(result.case, r.path, index) for r in v.inputs}
         drawn.append((v, labels, sorted(v.inputs, key=lambda r: -r.swing)[:most]))
     title = _tornado_headline(drawn[0][0], drawn[0][1], cur)
     with _style():
@@ -815,7 +767,7 @@ def tornado_chart(result: Sensitivity, path: str | Path, *, vendor: str | None =
 def _tornado_panel(
     ax: Axes,
     vendor: VendorSensitivity,
-    labels: Mapping[str, str],
+    labels: Mapping[str, NamedInput],
     rows: Sequence[InputSwing],
     cur: str,
 ) -> tuple[list[tuple[float, str, str]], str]:
@@ -849,7 +801,7 @@ def _tornado_panel(
             if shift[0] * shift[1] >= 0 and abs(shift[k]) < abs(shift[1 - k]):
                 right = shift[1 - k] < 0
             ax.annotate(
-                input_value(row.path, at),
+                _shown(labels[row.path], at),
                 xy=(value if right == (value >= base) else base, y[i]),
                 xytext=(6 if right else -6, 0),
                 textcoords="offset points",
@@ -857,7 +809,7 @@ def _tornado_panel(
                 va="center",
                 fontsize=12,
             )
-        flip = "—" if row.flip_value is None else input_value(row.path, row.flip_value)
+        flip = "—" if row.flip_value is None else _shown(labels[row.path], row.flip_value)
         ax.annotate(
             flip,
             xy=(1.0, y[i]),
@@ -880,7 +832,7 @@ def _tornado_panel(
         fontweight="bold",
         color=VERMILLION,
     )
-    ax.set_yticks(y, [_wrap(labels[row.path], 40) for row in rows])
+    ax.set_yticks(y, [_wrap(labels[row.path].label, 40) for row in rows])
     ax.set_ylim(-0.7, len(rows) + 0.3)  # room on top for the line labels
     ax.grid(axis="y", visible=False)
     ax.axvline(base, color=BLACK, linewidth=1.5)
@@ -1065,12 +1017,12 @@ def heatmap_chart(result: Sweep, path: str | Path, *, vendor: str | None = None)
             if k == 0 and left_out:
                 note += "\n" + left_out
             _subtitle(ax, note if columns == 1 else _wrap(note, 60))
-            x_label = input_label(x_axis.text, result.case, index)
-            y_label = input_label(y_axis.text, result.case, index)
-            ax.set_xlabel(_wrap(x_label, 60 // columns))
-            ax.set_ylabel(_wrap(y_label, 40 // columns))
-            _value_axis(ax.xaxis, x_axis.text, xs, 14 // columns)
-            _value_axis(ax.yaxis, y_axis.text, ys, 20 // rows)
+            x_name = _named(result.case, x_axis.text, index)
+            y_name = _named(result.case, y_axis.text, index)
+            ax.set_xlabel(_wrap(x_name.label, 60 // columns))
+            ax.set_ylabel(_wrap(y_name.label, 40 // columns))
+            _value_axis(ax.xaxis, x_name, xs, 14 // columns)
+            _value_axis(ax.yaxis, y_name, ys, 20 // rows)
         _save(fig, path, headlines[0])
 
 
@@ -1163,13 +1115,13 @@ def _annotate_cells(
             )
 
 
-def _value_axis(axis: Any, path: str, values: NDArray[np.float64], most: int) -> None:
+def _value_axis(axis: Any, name: NamedInput, values: NDArray[np.float64], most: int) -> None:
     """Ticks at the swept values when they fit, formatted as the input is written."""
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     if values.size <= most:
         axis.set_major_locator(FixedLocator(values.tolist()))
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: input_value(path, x)))
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: _shown(name, x)))
 
 
 # -- labels and legends -------------------------------------------------------

@@ -24,10 +24,9 @@ from typing import TYPE_CHECKING, Any
 from ...engine.model import RESULT_KEYS
 from ...engine.results import Comparison, VendorSummary, cents
 from ...errors import UsageError
-from ...inputs.models import describe
-from ...inputs.paths import parse_path
+from ...inputs.paths import NamedInput, named_input
 from ...rules import IN_HOUSE, MONEY_KEYS
-from ..format import money, percent, score
+from ..format import input_value, money, percent, score
 from ..words import result_cell, verdict
 
 if TYPE_CHECKING:
@@ -284,15 +283,6 @@ def driver_rows(vendor: VendorSensitivity) -> list[InputSwing]:
     return sorted(vendor.inputs, key=lambda r: -r.swing)[:DRIVERS_SHOWN]
 
 
-def input_label(path: str) -> str:
-    """What the input a path names is called in the models ("annual salary"), or ""."""
-    try:
-        parsed = parse_path(path)
-        return describe(parsed.target, parsed.loc).label
-    except (UsageError, KeyError):
-        return ""
-
-
 def assumed_inputs(vendor: VendorSensitivity | None) -> list[InputSwing]:
     return [] if vendor is None else sorted(vendor.inputs, key=lambda r: -r.swing)[:ASSUMED_INPUTS]
 
@@ -375,6 +365,11 @@ def render_html(report: Report) -> str:
                 if r.status != UNCHANGED
             ],
         }
+
+    def named(path: str, vendor: int | None = None) -> NamedInput:
+        return named_input(report.case, path, vendor)
+
+    focus_index = None if focus is None else sens.vendors.index(focus)
     notes = [*result.notes]
     if sim is not None:
         notes += [n for n in sim.notes if n not in notes]
@@ -401,9 +396,9 @@ def render_html(report: Report) -> str:
         "drivers": [
             (
                 v.name,
-                [(r, input_label(r.path)) for r in driver_rows(v)],
+                [(r, named(r.path, i).label) for r in driver_rows(v)],
             )
-            for v in sens.vendors
+            for i, v in enumerate(sens.vendors)
         ],
         "simulation": sim,
         "outcomes": []
@@ -413,7 +408,7 @@ def render_html(report: Report) -> str:
             for v, f in zip(sim.vendors, histograms, strict=True)
         ],
         "changes": changes,
-        "assumed": [(r, input_label(r.path)) for r in assumed_inputs(focus)],
+        "assumed": [(r, named(r.path, focus_index).label) for r in assumed_inputs(focus)],
         "overrides": list(result.overrides.items()),
         "notes": notes,
         "skipped": skipped,
@@ -423,18 +418,16 @@ def render_html(report: Report) -> str:
         "score": score,
         "methodology": METHODOLOGY,
         "drivers_shown": DRIVERS_SHOWN,
-        "input_value": _input_value,
+        "input_value": lambda path, x: _input_value(named(path), x),
     }
     text: str = _environment().get_template("memo.html.j2").render(context)
     return text
 
 
-def _input_value(path: str, x: Any) -> str:
-    from ..charts import input_value
-
+def _input_value(name: NamedInput, x: Any) -> str:
     if isinstance(x, bool) or not isinstance(x, int | float):
         return str(x)
-    return input_value(path, float(x))
+    return input_value(float(x), name.unit, name.currency)
 
 
 def render_pdf(html: str) -> bytes:
