@@ -31,6 +31,7 @@ from .errors import InputError, Problem, UsageError
 from .inputs.case import Case
 from .inputs.loader import Document, load_file
 from .inputs.models import FileKind
+from .inputs.overrides import describe
 from .inputs.paths import apply_sets, every_vendor_hint, overrides_of
 from .inputs.validate import build_case
 from .render.output import check_target, write_atomically
@@ -230,7 +231,8 @@ def sensitivity(
 
     share = parse_share(delta, "--delta") if isinstance(delta, str) else float(delta)
     budget = memory_budget(max_memory)
-    return Sensitivity(share, case.currency, run_sensitivity(case, share, only, budget))
+    rows = run_sensitivity(case, share, only, budget)
+    return Sensitivity(share, case.currency, rows, describe(case), list(case.notes))
 
 
 def simulate(
@@ -272,7 +274,11 @@ def simulate(
         metrics={g.metric for g in gates},
         max_memory=memory_budget(max_memory),
     )
-    return replace(sim, gates=scenario.gate_counts(sim, gates))
+    # the notes on the inputs first, then the draws' own
+    notes = [*case.notes, *sim.notes]
+    return replace(
+        sim, gates=scenario.gate_counts(sim, gates), notes=notes, scenario=describe(case)
+    )
 
 
 def diff(

@@ -13,7 +13,7 @@ import enum
 import gc
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -124,6 +124,14 @@ DiscountOpt = Annotated[
 ]
 StartOpt = Annotated[
     int | None, typer.Option("--start-month", help="Calendar month of month 1, 1..12.")
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit 1 when the run gives any note (an exchange rate that looks inverted, an "
+        "item after the horizon), after writing the output: for CI.",
+    ),
 ]
 ChartOpt = Annotated[
     Path | None,
@@ -245,11 +253,15 @@ def emit(
         renderer.chart(result, chart)
 
 
-def exit_if_broken(lines: list[str]) -> None:
-    """Every gate that held, on stderr, then exit code 1 (after the report was written)."""
+def exit_if_broken(lines: list[str], notes: Sequence[str] = (), strict: bool = False) -> None:
+    """Every gate that held, on stderr, then exit code 1 (after the report was written);
+    with --strict, any note fails the run the same way, so CI can refuse a suspicious file."""
     for line in lines:
         typer.echo(line, err=True)
-    if lines:
+    if strict and notes:
+        count = f"{len(notes)} note" + ("" if len(notes) == 1 else "s")
+        typer.echo(f"--strict: the run gave {count}; --strict turns notes into a failure", err=True)
+    if lines or (strict and notes):
         raise typer.Exit(1)
 
 
@@ -267,6 +279,7 @@ def compare(
         bool, typer.Option("--monthly", metavar="", help="Add the month-by-month costs.")
     ] = False,
     fail_if: FailIfOpt = None,
+    strict: StrictOpt = False,
     chart: ChartOpt = None,
     baseline: Annotated[
         Path | None,
@@ -293,7 +306,7 @@ def compare(
     if fmt in (Format.json, Format.csv):  # the other formats show them under the tables
         print_notes(result.notes)
     emit(result, fmt, output, chart, monthly=monthly)
-    exit_if_broken(renderer_for(result).gate_lines(result, gates))
+    exit_if_broken(renderer_for(result).gate_lines(result, gates), result.notes, strict)
 
 
 @app.command()
@@ -301,12 +314,16 @@ def validate(
     files: Annotated[
         list[Path], typer.Argument(help="In-house or vendor files.", show_default=False)
     ],
+    strict: StrictOpt = False,
 ) -> None:
-    """Check files on their own (in-house or vendor, told by `kind` or by content)."""
+    """Check files on their own (in-house or vendor, told by `kind` or by content); an
+    in-house file with its vendor files also gets the notes `compare` would give."""
     result = validate_files(files)
     emit(result, Format.table, None)
     if result.problems:
         raise InputError(result.problems)
+    print_notes(result.notes)
+    exit_if_broken([], result.notes, strict)
 
 
 class SchemaKind(enum.StrEnum):
@@ -407,6 +424,7 @@ def sweep(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
+    strict: StrictOpt = False,
     chart: ChartOpt = None,
 ) -> None:
     """Evaluate every combination of --vary values: rows per point, or a --summary."""
@@ -439,7 +457,7 @@ def sweep(
         # the rows are computed as they are written; the gates are counted on the way
         emit(result, fmt, output, chart)
         broken = renderer_for(result).gate_lines(result)
-    exit_if_broken(broken)
+    exit_if_broken(broken, case.notes, strict)
 
 
 @app.command()
@@ -454,6 +472,7 @@ def export(
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Write the model as a live workbook: Inputs, Monthly and Summary, all formulas."""
     api.xlsx_renderer()  # without XlsxWriter, or where the file cannot be written,
@@ -462,6 +481,7 @@ def export(
     print_notes(case.notes)
     api.export_xlsx(case, xlsx)
     typer.echo(f"wrote {xlsx}", err=True)
+    exit_if_broken([], case.notes, strict)
 
 
 @app.command()
@@ -483,6 +503,7 @@ def sensitivity(
     max_memory: MaxMemoryOpt = "2GB",
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    strict: StrictOpt = False,
     chart: ChartOpt = None,
 ) -> None:
     """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
@@ -497,6 +518,7 @@ def sensitivity(
     print_notes(case.notes)
     result = api.sensitivity(case, share, only or [], max_memory=budget)
     emit(result, fmt, output, chart)
+    exit_if_broken([], result.notes, strict)
 
 
 @app.command("simulate")
@@ -532,6 +554,7 @@ def simulate_command(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
+    strict: StrictOpt = False,
     chart: ChartOpt = None,
 ) -> None:
     """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
@@ -542,7 +565,6 @@ def simulate_command(
     budget = parse_size(max_memory)
     check_outputs([in_house, *vendors, uncertainty], output=output, chart=chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
-    print_notes(case.notes)
     result = api.simulate(
         case,
         uncertain or [],
@@ -552,8 +574,10 @@ def simulate_command(
         fail_if=gates,
         max_memory=budget,
     )
+    if fmt in (Format.json, Format.csv):  # the other formats show them under the tables
+        print_notes(result.notes)
     emit(result, fmt, output, chart)
-    exit_if_broken(renderer_for(result).gate_lines(result))
+    exit_if_broken(renderer_for(result).gate_lines(result), result.notes, strict)
 
 
 def _version(value: bool) -> None:

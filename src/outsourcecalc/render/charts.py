@@ -28,6 +28,7 @@ from ..inputs.paths import parse_path
 from ..rules import IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, loses, wins
 from .format import LABELS, currency_symbol, money, money_short, months, percent, score
 from .output import check_target, write_atomically
+from .words import scenario_line
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -236,7 +237,9 @@ def comparison_chart(result: Comparison, path: str | Path) -> None:
     title = f"{result.in_house.name}: make or buy over {result.horizon_months} months"
     with _style():
         fig = _figure()
-        fig.suptitle(_wrap(title, 80), x=0.01, ha="left")
+        fig.suptitle(
+            _wrap(title, 80) + _scenario(scenario_line(result.scenario)), x=0.01, ha="left"
+        )
         card = result.scorecard is not None
         grid = fig.add_gridspec(
             1, 3 if card else 2, width_ratios=[1.05, 0.95, 1] if card else [1.1, 1]
@@ -604,7 +607,9 @@ def _fit_totals(fig: Figure, ax: Axes, totals: Sequence[Any]) -> None:
 TORNADO_MAX_ROWS = 15
 
 
-def tornado_chart(vendor: VendorSensitivity, currency: str, path: str | Path) -> None:
+def tornado_chart(
+    vendor: VendorSensitivity, currency: str, path: str | Path, scenario: str = ""
+) -> None:
     """How far NPV savings move when each input goes to its low and high value.
 
     The 15 largest swings of the vendor's inputs are drawn, largest on top.
@@ -676,7 +681,7 @@ def tornado_chart(vendor: VendorSensitivity, currency: str, path: str | Path) ->
         if not near_zero:
             side = "left" if low > 0 else "right"
             lines.append(f"Break-even ({money(0, currency)}) is off the chart, far to the {side}")
-        _subtitle(ax, "\n".join(lines))
+        _subtitle(ax, "\n".join(lines), scenario)
         _bottom_legend(fig, ax)
         _label_vlines(fig, ax, marks)
         _save(fig, path, title)
@@ -691,6 +696,7 @@ def histogram_chart(
     vendor_name: str,
     path: str | Path,
     share_positive: float | None = None,
+    scenario: str = "",
 ) -> None:
     """The distribution of NPV savings over the simulated trials, with P5/P50/P95 and 0.
 
@@ -754,7 +760,7 @@ def histogram_chart(
         if not near_zero:
             side = "left" if low > 0 else "right"
             note += f"\nBreak-even ({money(0, currency)}) is off the chart, far to the {side}"
-        _subtitle(ax, note)
+        _subtitle(ax, note, scenario)
         _bottom_legend(fig, ax)
         _label_vlines(fig, ax, marks)
         _save(fig, path, title)
@@ -781,6 +787,7 @@ def heatmap_chart(
     currency: str,
     vendor_name: str,
     path: str | Path,
+    scenario: str = "",
 ) -> None:
     """NPV savings over a two-input sweep: grid[j, i] at (x_values[i], y_values[j])."""
     chart_format(path)
@@ -818,7 +825,7 @@ def heatmap_chart(
             note = "Outsourcing costs money everywhere on this grid (no break-even)"
         else:
             note = "NPV savings are within half a cent of zero somewhere on this grid"
-        _subtitle(ax, note)
+        _subtitle(ax, note, scenario)
         ax.set_xlabel(x_path)
         ax.set_ylabel(y_path)
         ax.grid(False)
@@ -884,8 +891,22 @@ def _money3(x: float, currency: str) -> str:
     return money_short(x, currency, figures=3)
 
 
-def _subtitle(ax: Axes, text: str) -> None:
+def _subtitle(ax: Axes, text: str, scenario: str = "") -> None:
+    """The line under the title; a run that changed inputs says so first (render/words.py
+    scenario_line), so a chart never shows a changed case as the base case."""
+    text = _literal(_wrap(scenario, 100)) + "\n" + text if scenario else text
     ax.set_title(text, loc="left", fontweight="normal", fontsize=13)
+
+
+def _scenario(line: str) -> str:
+    """The scenario line as a second line of a title, or nothing for the base case."""
+    return "\n" + _literal(_wrap(line, 80)) if line else ""
+
+
+def _literal(text: str) -> str:
+    """Text matplotlib shows as written: two dollar signs ($45,000 ... $92,000) would
+    otherwise be read as mathematics between them."""
+    return text.replace("$", r"\$")
 
 
 def _bottom_legend(fig: Figure, ax: Axes) -> None:

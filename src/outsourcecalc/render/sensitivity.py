@@ -14,6 +14,7 @@ from ..engine.results import cents, fine
 from ..rules import wins
 from ..scenarios.sensitivity import InputSwing, Sensitivity
 from .format import CsvWriter, dumps, markdown_code, markdown_text, money
+from .words import scenario_line, scenario_text
 
 BAR = 20  # characters on each side of today's value
 SHOWN = 15  # inputs drawn in the terminal; JSON and CSV list them all
@@ -22,16 +23,18 @@ SHOWN = 15  # inputs drawn in the terminal; JSON and CSV list them all
 def render_csv(result: Sensitivity) -> str:
     out = io.StringIO()
     writer = CsvWriter(out)
+    # a run that changed inputs says so on every row, in a last column (as compare does)
+    scenario = [scenario_text(result.scenario)] if result.scenario else []
     writer.writerow(
         ["vendor", "path", "base", "low", "high", "npv_savings_low", "npv_savings_high",
-         "swing", "flip_value"]
+         "swing", "flip_value"] + (["scenario"] if scenario else [])
     )  # fmt: skip
     for v in result.vendors:
         for r in v.inputs:
             writer.writerow(
                 [v.name, r.path, r.base, fine(r.low), fine(r.high), cents(r.npv_savings_low),
                  cents(r.npv_savings_high), cents(r.swing),
-                 "" if r.flip_value is None else fine(r.flip_value)]
+                 "" if r.flip_value is None else fine(r.flip_value), *scenario]
             )  # fmt: skip
     return out.getvalue()
 
@@ -72,6 +75,8 @@ def _tornado(r: InputSwing, base: float, scale: float) -> Text:
 def draw(result: Sensitivity, console: Console) -> None:
     """The terminal view: per vendor, the inputs ranked, a tornado and where the decision flips."""
     delta, currency = result.delta, result.currency
+    if result.scenario:  # first: every figure below is this scenario's
+        console.print(Text(scenario_line(result.scenario), style="bold"))
     for v in result.vendors:
         shown = v.inputs[:SHOWN]
         scale = max((max(abs(r.npv_savings_low - v.base_npv_savings),
@@ -121,7 +126,7 @@ def draw(result: Sensitivity, console: Console) -> None:
 
 def render_markdown(result: Sensitivity) -> str:
     delta, currency = result.delta, result.currency
-    lines = []
+    lines = [markdown_text(scenario_line(result.scenario)), ""] if result.scenario else []
     for v in result.vendors:
         lines += [
             f"### {markdown_text(v.name)}: sensitivity (±{delta * 100:g}%)",
@@ -166,4 +171,4 @@ def chart(result: Sensitivity, path: Path) -> None:
     """The tornado of the first vendor given (needs the charts extra)."""
     from .charts import tornado_chart
 
-    tornado_chart(result.vendors[0], result.currency, path)
+    tornado_chart(result.vendors[0], result.currency, path, scenario_line(result.scenario))

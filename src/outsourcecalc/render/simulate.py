@@ -26,6 +26,7 @@ from .format import (
     months,
     percent,
 )
+from .words import scenario_line, scenario_text
 
 BAR = 40  # characters of the longest histogram bar
 
@@ -45,7 +46,9 @@ def render_csv(sim: Simulation) -> Iterator[str]:
         header.append(d.path)
     for v in sim.vendors:
         header += [f"{v.name}:npv_savings", f"{v.name}:payback_months"]
-    yield _csv_text([header])
+    # a run that changed inputs says so on every row, in a last column (as compare does)
+    scenario = [scenario_text(sim.scenario)] if sim.scenario else []
+    yield _csv_text([[*header, *(["scenario"] if scenario else [])]])
     for lo in range(0, sim.trials, CSV_TRIALS):
         hi = min(sim.trials, lo + CSV_TRIALS)
         columns: list[list[str]] = [[str(i) for i in range(lo + 1, hi + 1)]]
@@ -58,7 +61,7 @@ def render_csv(sim: Simulation) -> Iterator[str]:
             columns.append([f"{x:.2f}" for x in v.npv_savings[lo:hi].tolist()])
             columns.append(["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in
                             v.payback_months[lo:hi].tolist()])  # fmt: skip
-        yield _csv_text(zip(*columns, strict=True))
+        yield _csv_text([*row, *scenario] for row in zip(*columns, strict=True))
 
 
 def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
@@ -75,6 +78,7 @@ def render_markdown(sim: Simulation) -> str:
     lines = [
         f"### Monte Carlo: {_trials(sim.trials)} (seed {sim.seed})",
         "",
+        *([markdown_text(scenario_line(sim.scenario)), ""] if sim.scenario else []),
         "| Vendor | P(outsourcing wins) | Mean NPV savings | P5 | P50 | P95 "
         "| P(pays back) | Payback P50 | Payback P95 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -235,6 +239,8 @@ def render(sim: Simulation, fmt: str) -> str:
 
 def draw(sim: Simulation, console: Console) -> None:
     """The terminal view: the summary, the uncertain inputs, a histogram per vendor."""
+    if sim.scenario:  # first: every figure below is this scenario's
+        console.print(Text(scenario_line(sim.scenario), style="bold"))
     console.print(summary_table(sim))
     console.print(inputs_table(sim))
     for v in sim.vendors:
@@ -259,6 +265,7 @@ def chart(sim: Simulation, path: Path) -> None:
     histogram_chart(
         first.npv_savings, first.npv.p5, first.npv.p50, first.npv.p95,
         sim.currency, first.name, path, share_positive=first.p_win,
+        scenario=scenario_line(sim.scenario),
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from ..engine.results import cents, fine
 from ..engine.roots import first_crossing
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
+from ..inputs.overrides import Override, recorded
 from ..inputs.paths import (
     InputPath,
     numeric_inputs,
@@ -70,11 +71,15 @@ class Sensitivity:
     delta: float  # each input moved down and up by this share
     currency: str
     vendors: list[VendorSensitivity]
+    scenario: tuple[Override, ...] = ()  # the inputs the command line changed
+    notes: list[str] = field(default_factory=list)  # notes on the inputs (case.notes)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `sensitivity --format json`: money in cents, values without float noise."""
         return {
             "delta": fine(self.delta),
+            "overrides": recorded(self.scenario),
+            "notes": list(self.notes),
             "vendors": [
                 {
                     "name": v.name,

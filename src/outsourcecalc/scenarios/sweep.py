@@ -22,6 +22,7 @@ from ..engine.model import RESULT_KEYS
 from ..engine.results import cents, fine, rounded
 from ..errors import InputError, UsageError
 from ..inputs.case import Case
+from ..inputs.overrides import Override, describe
 from ..inputs.paths import InputPath, parse_path, path_bounds, resolve_values, split_assignment
 from ..rules import never_as_infinity, parse_rate, wins
 from .gates import Gate, GateCount
@@ -513,6 +514,16 @@ class Sweep:
         return [a.text for a in self.run.grid.axes]
 
     @property
+    def scenario(self) -> tuple[Override, ...]:
+        """The inputs the command line changed (`--set`, `--horizon`), described."""
+        return describe(self.case)
+
+    @property
+    def notes(self) -> list[str]:
+        """Notes on the inputs: an item after the horizon, an inverted exchange rate."""
+        return list(self.case.notes)
+
+    @property
     def points(self) -> int:
         """Points evaluated (all of the grid, or the shard's slice)."""
         return self.run.stop - self.run.start
@@ -562,12 +573,14 @@ class Sweep:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `sweep --format json` (with summary: `sweep --summary --format json`)."""
+        said = {"overrides": dict(self.case.overrides), "notes": self.notes}
         if not self.summarized:
-            return {"paths": self.paths, "rows": self.rows()}
+            return {"paths": self.paths, **said, "rows": self.rows()}
         return {
             "points": self.points,
             "grid_points": self.run.grid.size,
             "paths": self.paths,
+            **said,
             "vendors": [
                 {
                     "name": v.name,
