@@ -10,6 +10,7 @@ render/words.py `scenario_line` turns them into that line.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,8 +54,9 @@ def _describe(case: Case, text: str, value: Any) -> Override:
     except KeyError:  # a field the models leave unlabelled: called by its path
         return Override(text, text, value, "number")
     words = label.text
-    if isinstance(path.loc[-1], int):  # an entry of a list of twelve (seasonality)
-        words += f" in month {path.loc[-1] + 1}"
+    # a month of seasonality, Jan..Dec (English: the program never sets a locale)
+    if isinstance(path.loc[-1], int):
+        words += f" for {calendar.month_abbr[path.loc[-1] + 1]}"
     owners = _owners(case, path)
     if owners:
         words += " of " + ", ".join(owners)
