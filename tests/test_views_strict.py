@@ -56,7 +56,7 @@ def inverted(tmp_path: Path) -> list[str]:
 # -- the scenario line in every view -------------------------------------------------
 
 
-def test_the_line_names_each_change_with_the_files_value() -> None:
+def test_the_line_names_each_change_with_the_files_value(in_repo: Path) -> None:
     case = outsourcecalc.load(
         PAYROLL[0], PAYROLL[1:], ["in_house.staff[0].annual_salary=45,000"], horizon_months=48
     )
@@ -67,7 +67,7 @@ def test_the_line_names_each_change_with_the_files_value() -> None:
     assert scenario_line(outsourcecalc.compare(case).scenario) == LINE
 
 
-def test_rates_read_as_percents_and_a_path_for_every_vendor_names_them_all() -> None:
+def test_rates_read_as_percents_and_a_path_for_every_vendor_names_them_all(in_repo: Path) -> None:
     args = example_args("contact_center")
     sets = ["analysis.discount_rate=9.5%", "vendor.governance_rate=6%", "vendor[1].fx_rate=0.02"]
     case = outsourcecalc.load(args[0], args[1:], sets)
