@@ -14,6 +14,9 @@ None of these checks needs GitHub or the network:
   every gate that holds; a second push edits the same comment;
 - the sweep jobs: the example grid runs in one job; with a smaller slice size the same grid is
   sharded, and the joined slices equal the unsharded sweep byte for byte;
+- the Monte Carlo jobs: each job of the matrix runs one slice of the trials, and the merge job
+  writes to the summary exactly the report of one unsharded `simulate`, with its gate; a slice
+  that did not arrive fails the merge, naming it;
 - the install step, with OUTSOURCECALC_SPEC pointed at a git URL of this repository, installs a
   working `outsourcecalc` into a fresh virtualenv (slow; skipped when pip cannot build offline).
 """
@@ -21,6 +24,7 @@ None of these checks needs GitHub or the network:
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -87,7 +91,14 @@ def test_shape() -> None:
     assert "pull_request" in data[True]  # PyYAML reads the key `on` as YAML 1.1 true
     assert data["permissions"] == {"contents": "read"}
     jobs = data["jobs"]
-    assert set(jobs) == {"make-or-buy", "sweep", "sweep-shard", "sweep-join"}
+    assert set(jobs) == {
+        "make-or-buy",
+        "sweep",
+        "sweep-shard",
+        "sweep-join",
+        "monte-carlo",
+        "monte-carlo-merge",
+    }
 
     # one form of install, set once: a git URL pinned to a tag (the index form in a comment)
     spec = data["env"]["OUTSOURCECALC_SPEC"]
@@ -95,7 +106,7 @@ def test_shape() -> None:
         r"outsourcecalc @ git\+https://github\.com/[\w-]+/outsourcecalc@v[\d.]+", spec
     )
     assert '"outsourcecalc==0.1.0"' in WORKFLOW.read_text(encoding="utf-8")
-    for job in ("make-or-buy", "sweep", "sweep-shard"):
+    for job in ("make-or-buy", "sweep", "sweep-shard", "monte-carlo", "monte-carlo-merge"):
         uses = [step.get("uses", "") for step in steps(job)]
         assert any(u.startswith("actions/checkout@") for u in uses)
         (setup,) = (s for s in steps(job) if s.get("uses", "").startswith("actions/setup-python@"))
@@ -129,6 +140,14 @@ def test_shape() -> None:
     assert shard["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.sweep.outputs.list) }}"
     assert jobs["sweep-join"]["needs"] == ["sweep", "sweep-shard"]
 
+    # the Monte Carlo: a matrix of slices, K/N from the matrix itself, merged by a later job
+    (slice_step,) = (s for s in steps("monte-carlo") if "--shard" in s.get("run", ""))
+    assert slice_step["env"]["SHARD"] == "${{ matrix.shard }}/${{ strategy.job-total }}"
+    assert "--format json" in slice_step["run"] and "--seed" in slice_step["run"]
+    assert jobs["monte-carlo-merge"]["needs"] == "monte-carlo"
+    merge_text = "\n".join(s.get("run", "") for s in steps("monte-carlo-merge"))
+    assert "outsourcecalc merge" in merge_text and '>> "$GITHUB_STEP_SUMMARY"' in merge_text
+
 
 # --------------------------------------------------------------------------- a runner, played
 
@@ -150,7 +169,7 @@ class Text(str):
         return pair[0] < pair[1] if pair else str.__lt__(self, str(other))
 
 
-CONTEXT_PATH = re.compile(r"\b(?:github|steps|needs|matrix)(?:\.[\w-]+)+")
+CONTEXT_PATH = re.compile(r"\b(?:github|steps|needs|matrix|strategy)(?:\.[\w-]+)+")
 
 
 def evaluate(expression: str, context: dict[str, Any], failed: bool) -> Any:
@@ -340,6 +359,9 @@ class Runner:
         }
         for key, value in (matrix or {}).items():
             context[f"matrix.{key}"] = value
+        if matrix is not None:  # a static matrix: its size is the number of jobs
+            sizes = [len(v) for v in job["strategy"]["matrix"].values() if isinstance(v, list)]
+            context["strategy.job-total"] = math.prod(sizes)
         for need, done in (needs or {}).items():
             for key, value in done.outputs.items():
                 context[f"needs.{need}.outputs.{key}"] = value
@@ -610,6 +632,93 @@ def test_shards_joined_equal_the_full_sweep(tmp_path: Path) -> None:
     assert rows == 81 * 121 * 2  # prices x salaries x vendors
     assert f"Full sweep: {rows} rows in sweep.csv" in join.summary
     assert ran == run_steps("sweep") | run_steps("sweep-shard") | run_steps("sweep-join")
+
+
+# --------------------------------------------------------------------------- the Monte Carlo jobs
+
+
+def monte_carlo(runner: Runner, ran: set[tuple[str, int]], skip: int | None = None) -> JobRun:
+    """Every job of the matrix (but slice `skip`), then the merge job."""
+    matrix = workflow()["jobs"]["monte-carlo"]["strategy"]["matrix"]["shard"]
+    assert matrix == [1, 2, 3, 4]
+    for k in matrix:
+        if k != skip:
+            job = runner.run_job("monte-carlo", matrix={"shard": k}, ran=ran)
+            assert not job.failed, job.stderr
+            assert (runner.artifacts / f"monte-carlo-{k}" / f"monte-carlo-{k}.json").is_file()
+    return runner.run_job("monte-carlo-merge", ran=ran)
+
+
+def unsharded(runner: Runner, env: dict[str, str]) -> tuple[int, str]:
+    """The report of one `simulate` of every trial, as the jobs would have run it."""
+    values = {**{k: str(v) for k, v in workflow()["env"].items()}, **env}
+    uncertain = [
+        arg for spec in values["MC_UNCERTAIN"].splitlines() if spec for arg in ("--uncertain", spec)
+    ]
+    done = subprocess.run(
+        [
+            str(BIN / "outsourcecalc"),
+            "simulate",
+            values["IN_HOUSE"],
+            values["OFFSHORE"],
+            *uncertain,
+            "--trials",
+            values["MC_TRIALS"],
+            "--seed",
+            values["MC_SEED"],
+            "--fail-if",
+            "npv_savings<0",
+            "--format",
+            "markdown",
+        ],
+        cwd=runner.seed,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode, done.stdout
+
+
+@needs_bash_git_jq
+def test_monte_carlo_slices_merge_into_the_unsharded_report(tmp_path: Path) -> None:
+    """Four slices of 20,000 trials, merged: the summary holds one run's report, to the byte."""
+    ran: set[tuple[str, int]] = set()
+    env = {"MC_TRIALS": "20000"}
+    runner = Runner(tmp_path / "pass", env=env)
+    merged = monte_carlo(runner, ran)
+    assert not merged.failed, merged.stderr
+    status, report = unsharded(runner, env)
+    assert status == 0
+    assert "### Monte Carlo: 20,000 trials (seed 0)" in report
+    assert merged.summary == report + "\n"
+    assert ran == run_steps("monte-carlo") | run_steps("monte-carlo-merge")
+
+    # a peso twice as dear: outsourcing loses in some trials, and the gate fails the check
+    dear = {
+        **env,
+        "MC_UNCERTAIN": "in_house.staff[0].attrition_rate=pert(25%, 40%, 60%)\n"
+        "vendor.fx_rate=lognormal(0.035, 0.003)\n",
+    }
+    failing = monte_carlo(Runner(tmp_path / "fail", env=dear), ran)
+    assert failing.failed
+    status, report = unsharded(runner, dear)
+    assert status == 1
+    assert failing.summary.startswith(report)
+    assert "**The check fails:**" in failing.summary
+    assert re.search(
+        r"\n- fail-if npv_savings<0: holds for Bayanihan BPO \(Manila\) in [\d,]+ of 20,000 "
+        r"trials",
+        failing.summary,
+    )
+
+
+@needs_bash_git_jq
+def test_monte_carlo_merge_names_a_missing_slice(tmp_path: Path) -> None:
+    runner = Runner(tmp_path, env={"MC_TRIALS": "2000"})
+    merged = monte_carlo(runner, set(), skip=3)
+    assert merged.failed
+    assert "**outsourcecalc merge failed (exit code 2):**" in merged.summary
+    assert "merge: shard 3/4 is missing: give all 4 of the run" in merged.summary
 
 
 # --------------------------------------------------------------------------- the install step

@@ -156,12 +156,12 @@ def test_sensitivity_chart_is_a_tornado(tmp_path: Path) -> None:
 
 
 def test_starter_files_without_seasonality_lose_no_input(tmp_path: Path) -> None:
-    """The init starter has a workload but no seasonality. Every in-house input must be
+    """A starter with a workload but no seasonality. Every in-house input must be
     moved for every vendor (a failed write of seasonality[N] once corrupted the loaded
     file, so later inputs were silently skipped)."""
-    from outsourcecalc.cli import app as cli_app
+    from test_starter import starter_without_seasonality
 
-    assert CliRunner().invoke(cli_app, ["init", str(tmp_path)]).exit_code == 0
+    starter_without_seasonality(tmp_path)
     second = tmp_path / "vendor2.yaml"
     second.write_text(
         (tmp_path / "vendor.yaml").read_text().replace("Example Outsourcing Ltd", "Second")

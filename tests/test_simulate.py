@@ -21,6 +21,8 @@ from typer.testing import CliRunner
 import outsourcecalc
 from outsourcecalc.cli import app
 from outsourcecalc.scenarios.simulate import (
+    BLOCK,
+    block_generator,
     histogram,
     parse_distribution,
     percentile_never,
@@ -197,7 +199,9 @@ def test_parameters_as_percents_and_numbers() -> None:
 def test_truncation_redraws_out_of_range_draws_and_says_so(case: outsourcecalc.Case) -> None:
     """attrition_rate must be in [0, 5]: normal(40%, 30%) puts about 9% of draws below 0."""
     sim = simulate(case, {ATTRITION: "normal(40%, 30%)"}, trials=5000, seed=3)
-    first = np.random.default_rng(3).normal(0.4, 0.3, 5000)
+    # the first draws: block 0 (trials 0..4095) and block 1, each from its own generator
+    blocks = [block_generator(3, 0, b).normal(0.4, 0.3, BLOCK) for b in (0, 1)]
+    first = np.concatenate(blocks)[:5000]
     below = int(np.count_nonzero(first < 0))
     assert below > 300
     d = sim.inputs[0]

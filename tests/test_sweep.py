@@ -57,9 +57,10 @@ def same_price_change(
     return abs(a - b) / abs(b) * abs(npv_savings) <= 0.005
 
 
-def sweep_rows(case: outsourcecalc.Case, varies: list[str], extra: tuple[str, ...] = ()) -> Any:
+def sweep_rows(case: outsourcecalc.Case, varies: list[str]) -> Any:
     grid = Grid(build_axes(case, varies))
-    run = run_sweep(case, grid, extra_metrics=extra)
+    run = run_sweep(case, grid)
+    assert run.keys == RESULT_KEYS  # a row carries every result
     return grid, run
 
 
@@ -79,7 +80,7 @@ def test_every_sweep_row_equals_compare_with_set(data: Any, pick: Any) -> None:
         f"{p.text.replace('vendor.', 'vendor[0].')}={v * 0.95!r},{v * 1.05!r}" for p, v in chosen
     ]
     try:
-        grid, run = sweep_rows(case, varies, ("break_even_volume",))
+        grid, run = sweep_rows(case, varies)
     except InputError:
         assume(False)  # a move can break a cross-field rule (e.g. tier order): not this test
     for chunk in run.chunks():
@@ -104,9 +105,7 @@ def test_one_point_sweep_equals_compare_on_every_example() -> None:
     ]:
         case = outsourcecalc.load(folder / "in_house.yaml", [folder / v for v in vendors])
         single = outsourcecalc.evaluate(case)
-        _, run = sweep_rows(
-            case, ["analysis.discount_rate=" + repr(case.discount_rate)], ("break_even_volume",)
-        )
+        _, run = sweep_rows(case, ["analysis.discount_rate=" + repr(case.discount_rate)])
         for v, vendor in enumerate(single.vendors):
             for key in RESULT_KEYS:
                 got = float(next(run.chunks()).vendors[v][key][0])
@@ -223,7 +222,7 @@ def test_csv_columns_and_shards_concatenate(tmp_path: Path) -> None:
     assert full.exit_code == 0, full.output
     header = full.stdout.splitlines()[0].split(",")
     assert header[:3] == ["vendor.pricing[0].per_fte_month", "analysis.discount_rate", "vendor"]
-    assert header[3:] == [k for k in RESULT_KEYS if k != "break_even_volume"]
+    assert header[3:] == list(RESULT_KEYS)
     parts = [
         run(*base_args(), *varies, "--format", "csv", "--shard", f"{k}/4").stdout
         for k in (1, 2, 3, 4)
@@ -232,18 +231,14 @@ def test_csv_columns_and_shards_concatenate(tmp_path: Path) -> None:
     assert len(full.stdout.splitlines()) == 1 + 6
 
 
-def test_metrics_adds_break_even_volume() -> None:
-    result = run(
-        *base_args(),
-        "--vary",
-        "vendor.scope=0.5,1",
-        "--format",
-        "csv",
-        "--metrics",
-        "break_even_volume",
-    )
+def test_rows_carry_the_break_even_volume_and_metrics_is_gone() -> None:
+    """Every result key is a column; --metrics, which only chose the slow one, no longer
+    exists (exit 2, typer's usage error)."""
+    result = run(*base_args(), "--vary", "vendor.scope=0.5,1", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].endswith(",break_even_volume")
+    gone = run(*base_args(), "--vary", "vendor.scope=0.5,1", "--metrics", "break_even_volume")
+    assert gone.exit_code == 2
 
 
 def test_fail_if_counts_points() -> None:

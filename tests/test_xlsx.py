@@ -415,9 +415,9 @@ def test_same_inputs_give_identical_bytes(cli: Invoke, tmp_path: Path) -> None:
 # subject (contract v2). Every Inputs and Monthly cell and every other formula is as before.
 PINNED_XLSXWRITER = "3.3.1"
 PINNED_SHA256 = {
-    "contact_center": "ed3348da83b1786b6e6bc0526db3829edbd32a26597493a883ceae68c61aefce",
-    "contact_center_v1": "08f368467a84d67a56e59a07e00bb0dcc481f6effdf1b6d8671f40d585dffae1",
-    "it_helpdesk": "25451658fbd2050832fc2c50fc21805ce26587097dd25174222b99373d0b4429",
+    "contact_center": "f6818087814bd74ed66d68d757b11b46246cb5e9fa70b07ceff00d433e78dd94",
+    "contact_center_v1": "9154a864aef4d6615fa00eef60cb85d3da3372ac75978655360907c0b13e23d1",
+    "it_helpdesk": "a6ec812cf8568247284c83e5cc5403213cdf257f1f347c1a6ec3c517dd0e298a",
     "payroll": "59c49dfd5cea8fb5783d24be6b6af1fa85610eb85f8a3d1281c054121aaa7f55",
     "tax_season": "a2ae3ab23c21678524ee297d97851cdd93866c3b0d606236c62956f7eeeacfa5",
 }

@@ -7,6 +7,7 @@ The whole tool as a library (docs/api.md):
     outsourcecalc.sweep(case, [...])     # Sweep: .rows(), .to_pandas()
     outsourcecalc.sensitivity(case)      # Sensitivity
     outsourcecalc.simulate(case, {...})  # Simulation
+    outsourcecalc.merge(["s1.json", ...]) # Simulation, from simulate_shard's files
     outsourcecalc.diff(case, "old.json") # BaselineDiff
 
 Every result's `.to_dict()` is what the command's `--format json` prints.
@@ -25,9 +26,12 @@ from .api import (
     export_xlsx,
     init,
     load,
+    merge,
+    report,
     schema,
     sensitivity,
     simulate,
+    simulate_shard,
     sweep,
 )
 from .engine.model import evaluate_batch
@@ -39,6 +43,7 @@ from .inputs.checks import Validation, validate_files
 if TYPE_CHECKING:
     from .scenarios.baseline import BaselineDiff
     from .scenarios.sensitivity import Sensitivity
+    from .scenarios.shards import SimulationShard
     from .scenarios.simulate import Simulation
     from .scenarios.sweep import Sweep
 
@@ -50,6 +55,7 @@ __all__ = [
     "Problem",
     "Sensitivity",
     "Simulation",
+    "SimulationShard",
     "Sweep",
     "UsageError",
     "Validation",
@@ -62,9 +68,12 @@ __all__ = [
     "export_xlsx",
     "init",
     "load",
+    "merge",
+    "report",
     "schema",
     "sensitivity",
     "simulate",
+    "simulate_shard",
     "sweep",
     "validate_files",
 ]
@@ -75,6 +84,7 @@ _LAZY = {
     "BaselineDiff": "scenarios.baseline",
     "Sensitivity": "scenarios.sensitivity",
     "Simulation": "scenarios.simulate",
+    "SimulationShard": "scenarios.shards",
     "Sweep": "scenarios.sweep",
 }
 

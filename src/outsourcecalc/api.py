@@ -39,10 +39,12 @@ from .render.output import check_target, write_atomically
 if TYPE_CHECKING:  # the scenario modules are imported by the call that needs them
     from collections.abc import Callable
 
+    from .render.report import Report
     from .scenarios.baseline import BaselineDiff
     from .scenarios.gates import Gate
     from .scenarios.sensitivity import Sensitivity
-    from .scenarios.simulate import Simulation
+    from .scenarios.shards import SimulationShard
+    from .scenarios.simulate import Simulation, Uncertain
     from .scenarios.sweep import Sweep
 
 
@@ -164,7 +166,6 @@ def sweep(
     vary: str | Sequence[str],
     *,
     summary: bool = False,
-    metrics: Sequence[str] = (),
     shard: str | None = None,
     max_points: int | None = None,
     max_memory: int | str | None = None,
@@ -174,11 +175,10 @@ def sweep(
     """Evaluate every combination of the varied inputs: `outsourcecalc sweep`.
 
     `vary`: "PATH=START:STOP:STEP" (stop included) or "PATH=A,B,C", one per input;
-    `summary`: keep per-vendor statistics instead of the rows; `metrics`: extra
-    results per row ("break_even_volume", slow); `shard`: "K/N", only the K-th of N
-    slices; `max_memory`: the budget ("2GB", or bytes; 2 GB by default) the sweep's
-    estimated peak must fit; `fail_if`: gates whose points are counted;
-    `progress(done, total)`. The rows are evaluated as they are read
+    `summary`: keep per-vendor statistics instead of the rows (a row carries every
+    result key); `shard`: "K/N", only the K-th of N slices; `max_memory`: the budget
+    ("2GB", or bytes; 2 GB by default) the sweep's estimated peak must fit; `fail_if`:
+    gates whose points are counted; `progress(done, total)`. The rows are evaluated as they are read
     (`Sweep.iter_rows()`, or the renderer writing them), a bounded chunk at a time.
     """
     from .scenarios import sweep as scenario
@@ -197,7 +197,6 @@ def sweep(
         scenario.Grid(axes),
         shard=shard,
         summary=summary,
-        extra_metrics=metrics,
         gates=gates_of(fail_if),
         max_points=most,
         progress=progress,
@@ -257,14 +256,7 @@ def simulate(
     """
     from .scenarios import simulate as scenario
 
-    specs = scenario.load_uncertainty(uncertainty_file) if uncertainty_file is not None else []
-    if isinstance(uncertain, str):
-        uncertain = [uncertain]
-    if isinstance(uncertain, Mapping):
-        specs += scenario.as_specs(uncertain)
-    else:
-        specs += [scenario.parse_uncertain(text) for text in uncertain]
-    scenario.check_not_set(specs, case)
+    specs = uncertain_specs(case, uncertain, uncertainty_file)
     gates = gates_of(fail_if)
     sim = scenario.simulate(
         case,
@@ -279,6 +271,67 @@ def simulate(
     return replace(
         sim, gates=scenario.gate_counts(sim, gates), notes=notes, scenario=describe(case)
     )
+
+
+def simulate_shard(
+    case: Case,
+    uncertain: Mapping[str, str] | Sequence[str] = (),
+    *,
+    shard: str,
+    uncertainty_file: str | Path | None = None,
+    trials: int | None = None,
+    seed: int = 0,
+    fail_if: Sequence[str | Gate] = (),
+    max_memory: int | str | None = None,
+) -> SimulationShard:
+    """`simulate` for the K-th of N contiguous slices of the trials (`shard` "K/N"):
+    `outsourcecalc simulate --shard K/N`. The slice's trials get exactly the draws and
+    results of the unsharded run; `merge` joins the N shards into that run's result.
+    Gates are counted over the slice and applied by the merge."""
+    from .scenarios import shards
+    from .scenarios import simulate as scenario
+
+    specs = uncertain_specs(case, uncertain, uncertainty_file)
+    run = shards.simulate_shard(
+        case,
+        specs,
+        shard,
+        scenario.DEFAULT_TRIALS if trials is None else trials,
+        seed,
+        gates_of(fail_if),
+        max_memory=memory_budget(max_memory),
+    )
+    return replace(run, scenario=describe(case))
+
+
+def merge(shard_files: Sequence[str | Path], *, max_memory: int | str | None = None) -> Simulation:
+    """The outputs of `simulate --shard K/N --format json` (every K once, any order) joined
+    into exactly the unsharded `simulate` result, its gates counted over every trial:
+    `outsourcecalc merge`. Shards missing or given twice, or of different runs, raise
+    UsageError naming the files. `max_memory`: the budget the merge must fit (2 GB)."""
+    from .scenarios import shards
+
+    return shards.merge(shard_files, memory_budget(max_memory))
+
+
+def uncertain_specs(
+    case: Case,
+    uncertain: Mapping[str, str] | Sequence[str] | str,
+    uncertainty_file: str | Path | None,
+) -> list[Uncertain]:
+    """The uncertain inputs as given: the file's entries first, then the options; an
+    input also fixed by an option that built the case is refused."""
+    from .scenarios import simulate as scenario
+
+    specs = scenario.load_uncertainty(uncertainty_file) if uncertainty_file is not None else []
+    if isinstance(uncertain, str):
+        uncertain = [uncertain]
+    if isinstance(uncertain, Mapping):
+        specs += scenario.as_specs(uncertain)
+    else:
+        specs += [scenario.parse_uncertain(text) for text in uncertain]
+    scenario.check_not_set(specs, case)
+    return specs
 
 
 def diff(
@@ -345,6 +398,71 @@ def xlsx_renderer() -> Any:
             "--xlsx", "writing a workbook needs XlsxWriter: pip install 'outsourcecalc[xlsx]'"
         ) from None
     return xlsx
+
+
+def report(
+    case: Case,
+    path: str | Path | None = None,
+    *,
+    pdf: str | Path | None = None,
+    baseline: str | Path | Mapping[str, Any] | None = None,
+    baseline_name: str | None = None,
+    uncertain: Mapping[str, str] | Sequence[str] = (),
+    uncertainty_file: str | Path | None = None,
+    trials: int | None = None,
+    seed: int = 0,
+    date: str | None = None,
+    max_memory: int | str | None = None,
+) -> Report:
+    """The CFO pack: one self-contained HTML memo of the case (the decision, the table,
+    the charts, the sensitivity, the assumptions and the method), written to `path`
+    ("-": stdout) and, with `pdf`, printed to a PDF: `outsourcecalc report`.
+
+    `baseline` adds the changes against an earlier `compare --format json` result (a
+    file, or its data; `baseline_name` is what the report calls it, as `diff`'s `name`);
+    `uncertain` or `uncertainty_file` (as `simulate` takes them) add a Monte Carlo
+    section. `date` is the date the footer shows (none when None): the same case, options
+    and date give the same bytes. Needs the report extra (Jinja2, matplotlib; WeasyPrint
+    for the PDF). `Report.html` holds the text, written anywhere or not.
+    """
+    from .render import report as memo
+
+    memo.require()
+    if pdf is not None:
+        memo.require_pdf()
+    inputs: list[str | Path] = [d.path for d in (case.in_house_doc, *case.vendor_docs) if d]
+    inputs += [f for f in (baseline, uncertainty_file) if isinstance(f, str | Path)]
+    for target, option in ((path, "--output"), (pdf, "--pdf")):
+        if target is not None:  # before any work: a bad target costs no computing
+            check_target(Path(target), option, inputs)
+    comparison = compare(case)
+    changes = None if baseline is None else diff(comparison, baseline, name=baseline_name)
+    simulation = None
+    if uncertain or uncertainty_file is not None:
+        simulation = simulate(
+            case,
+            uncertain,
+            uncertainty_file=uncertainty_file,
+            trials=trials,
+            seed=seed,
+            max_memory=max_memory,
+        )
+    result = memo.Report(
+        case=case,
+        comparison=comparison,
+        sensitivity=sensitivity(case, max_memory=max_memory),
+        simulation=simulation,
+        diff=changes,
+        date=date,
+    )
+    result.html = memo.render_html(result)
+    if path is not None:
+        result.path = Path(path)
+        write_atomically(result.path, result.html.encode("utf-8"), "--output", inputs)
+    if pdf is not None:
+        result.pdf = Path(pdf)
+        write_atomically(result.pdf, memo.render_pdf(result.html), "--pdf", inputs)
+    return result
 
 
 # ------------------------------------------------------------------ the files themselves

@@ -141,6 +141,35 @@ ChartOpt = Annotated[
         help="Also draw a chart to FILE (.png or .svg; needs the charts extra).",
     ),
 ]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline",
+        metavar="FILE",
+        help="Also show what changed against an earlier `compare --format json` output.",
+    ),
+]
+UncertainOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--uncertain",
+        metavar="PATH=DIST",
+        help="An uncertain input, e.g. in_house.staff[0].attrition_rate='pert(30%, 40%, 60%)'"
+        "; triangular, pert, uniform, normal, lognormal (repeatable).",
+    ),
+]
+UncertaintyOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--uncertainty",
+        metavar="FILE",
+        help="A YAML file mapping input paths to distributions.",
+    ),
+]
+TrialsOpt = Annotated[int, typer.Option("--trials", help="Number of trials.")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", help="Random seed: the same command gives the same numbers.")
+]
 
 
 def load_inputs(
@@ -276,19 +305,17 @@ def compare(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     monthly: Annotated[
-        bool, typer.Option("--monthly", metavar="", help="Add the month-by-month costs.")
+        bool,
+        typer.Option(
+            "--monthly",
+            metavar="",
+            help="Add month by month: costs, savings, cumulative savings, payback month.",
+        ),
     ] = False,
     fail_if: FailIfOpt = None,
     strict: StrictOpt = False,
     chart: ChartOpt = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(
-            "--baseline",
-            metavar="FILE",
-            help="Also show what changed against an earlier `compare --format json` output.",
-        ),
-    ] = None,
+    baseline: BaselineOpt = None,
 ) -> None:
     """Compare the in-house baseline with one or more vendor quotes."""
     fmt = output_format(fmt, output)
@@ -409,10 +436,6 @@ def sweep(
     summary: Annotated[
         bool, typer.Option("--summary", help="Per vendor statistics instead of one row per point.")
     ] = False,
-    metrics: Annotated[
-        str | None,
-        typer.Option("--metrics", help="Extra results per row: break_even_volume (slow)."),
-    ] = None,
     max_points: Annotated[
         int, typer.Option("--max-points", help="Refuse grids larger than this.")
     ] = 5_000_000,
@@ -447,7 +470,6 @@ def sweep(
             case,
             vary,
             summary=summary,
-            metrics=[m.strip() for m in metrics.split(",")] if metrics else [],
             shard=shard,
             max_points=max_points,
             max_memory=budget,
@@ -525,31 +547,22 @@ def sensitivity(
 def simulate_command(
     in_house: InHouseArg,
     vendors: VendorsArg,
-    uncertain: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--uncertain",
-            metavar="PATH=DIST",
-            help="An uncertain input, e.g. in_house.staff[0].attrition_rate='pert(30%, 40%, 60%)'"
-            "; triangular, pert, uniform, normal, lognormal (repeatable).",
-        ),
-    ] = None,
-    uncertainty: Annotated[
-        Path | None,
-        typer.Option(
-            "--uncertainty",
-            metavar="FILE",
-            help="A YAML file mapping input paths to distributions.",
-        ),
-    ] = None,
-    trials: Annotated[int, typer.Option("--trials", help="Number of trials.")] = 10_000,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Random seed: the same command gives the same numbers.")
-    ] = 0,
+    uncertain: UncertainOpt = None,
+    uncertainty: UncertaintyOpt = None,
+    trials: TrialsOpt = 10_000,
+    seed: SeedOpt = 0,
     set_: SetOpt = None,
     horizon: HorizonOpt = None,
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="K/N",
+            help="Run only the K-th of N slices of the trials, as JSON for `merge` (or CSV rows).",
+        ),
+    ] = None,
     max_memory: MaxMemoryOpt = "2GB",
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -563,21 +576,149 @@ def simulate_command(
 
     gates = api.gates_of(fail_if or [])
     budget = parse_size(max_memory)
+    if shard is not None:
+        check_shard_output(shard, fmt, chart)
     check_outputs([in_house, *vendors, uncertainty], output=output, chart=chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
-    result = api.simulate(
-        case,
-        uncertain or [],
-        uncertainty_file=uncertainty,
-        trials=trials,
-        seed=seed,
-        fail_if=gates,
-        max_memory=budget,
-    )
+    options: dict[str, Any] = {
+        "uncertainty_file": uncertainty,
+        "trials": trials,
+        "seed": seed,
+        "fail_if": gates,
+        "max_memory": budget,
+    }
+    if shard is None:
+        result: Any = api.simulate(case, uncertain or [], **options)
+        notes = result.notes
+    else:  # a shard's draws are noted by the merge, over every trial
+        result = api.simulate_shard(case, uncertain or [], shard=shard, **options)
+        notes = list(case.notes)
+    if fmt in (Format.json, Format.csv):  # the other formats show them under the tables
+        print_notes(notes)
+    emit(result, fmt, output, chart)
+    exit_if_broken(renderer_for(result).gate_lines(result), notes, strict)
+
+
+def check_shard_output(shard: str, fmt: Format, chart: Path | None) -> None:
+    """A shard's output is what `merge` reads (JSON) or rows that join (CSV): the summary,
+    the table and the chart are the merge's, over every trial."""
+    from .scenarios.sweep import shard_range
+
+    shard_range(1, shard)  # a malformed --shard fails before any work
+    if fmt not in (Format.json, Format.csv):
+        raise UsageError.option(
+            f"--shard {shard}",
+            f"a shard is written as JSON for `outsourcecalc merge` (or as CSV rows), not as "
+            f"{fmt.value}: add --format json",
+        )
+    if chart is not None:
+        raise UsageError.option(
+            f"--shard {shard} --chart {chart}", "draw the chart when merging the shards"
+        )
+
+
+@app.command()
+def merge(
+    shard_files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The outputs of `simulate --shard K/N --format json`, every K once, any order.",
+            show_default=False,
+        ),
+    ],
+    max_memory: MaxMemoryOpt = "2GB",
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    strict: StrictOpt = False,
+    chart: ChartOpt = None,
+) -> None:
+    """Join Monte Carlo shards into exactly the unsharded result (gates included)."""
+    fmt = output_format(fmt, output)
+    from .scenarios.memory import parse_size
+
+    budget = parse_size(max_memory)
+    check_outputs(list(shard_files), output=output, chart=chart)
+    result = api.merge(shard_files, max_memory=budget)
     if fmt in (Format.json, Format.csv):  # the other formats show them under the tables
         print_notes(result.notes)
     emit(result, fmt, output, chart)
     exit_if_broken(renderer_for(result).gate_lines(result), result.notes, strict)
+
+
+@app.command()
+def report(
+    in_house: InHouseArg,
+    vendors: VendorsArg,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="The HTML file to write (- for stdout).", show_default=False
+        ),
+    ],
+    pdf: Annotated[
+        Path | None,
+        typer.Option("--pdf", metavar="FILE", help="Also print the report to a PDF (WeasyPrint)."),
+    ] = None,
+    horizon: HorizonOpt = None,
+    discount_rate: DiscountOpt = None,
+    start_month: StartOpt = None,
+    set_: SetOpt = None,
+    baseline: BaselineOpt = None,
+    uncertain: UncertainOpt = None,
+    uncertainty: UncertaintyOpt = None,
+    trials: TrialsOpt = 10_000,
+    seed: SeedOpt = 0,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The date in the report's footer [default: today].",
+            show_default=False,
+        ),
+    ] = None,
+    max_memory: MaxMemoryOpt = "2GB",
+    strict: StrictOpt = False,
+) -> None:
+    """Write the CFO pack: one self-contained HTML memo (decision, table, charts,
+    sensitivity, Monte Carlo with --uncertain, assumptions, method); needs the report extra."""
+    import datetime
+
+    from .render.report import require, require_pdf
+    from .scenarios.memory import parse_size
+
+    require()  # without Jinja2 or WeasyPrint, or where a file cannot go, fail before any work
+    if pdf is not None:
+        require_pdf()
+    check_outputs([in_house, *vendors, baseline, uncertainty], output=output, pdf=pdf)
+    try:
+        day = datetime.date.today() if date is None else datetime.date.fromisoformat(date)
+    except ValueError:
+        raise UsageError.option(f"--date {date}", "give the date as YYYY-MM-DD") from None
+    budget = parse_size(max_memory)
+    if baseline is not None:  # an unusable baseline fails before any work
+        from .scenarios.baseline import read as read_baseline
+
+        previous = read_baseline(baseline)
+    case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
+    api.report(
+        case,
+        output,
+        pdf=pdf,
+        baseline=None if baseline is None else previous,
+        baseline_name=None if baseline is None else str(baseline),
+        uncertain=uncertain or [],
+        uncertainty_file=uncertainty,
+        trials=trials,
+        seed=seed,
+        date=day.isoformat(),
+        max_memory=budget,
+    )
+    for written in (output, pdf):
+        if written is not None and str(written) != "-":
+            typer.echo(f"wrote {written}", err=True)
+    print_notes(case.notes)  # the memo lists them too
+    exit_if_broken([], case.notes, strict)
 
 
 def _version(value: bool) -> None:

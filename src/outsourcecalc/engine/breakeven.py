@@ -3,11 +3,15 @@
 npv_savings is piecewise linear in the monthly volume: it bends or jumps only where
 some month's units reach a tier edge, where a workload-driven headcount reaches its
 min_headcount, or where the raw fees reach the minimum fee.
-Those points are known in advance (`volume_kinks`), so the first-crossing search of
-`roots.py` over a grid that holds them solves a straight line: the answer is exact.
+Those points are known in advance (`volume_kinks`), for every scenario of a batch at
+once, so the first-crossing search of `roots.py` need only look at them: npv_savings
+is evaluated at each scenario's kinks in one batch, and the straight line through the
+first pair that brackets zero gives the answer exactly.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,104 +28,140 @@ from .model import (
     volume,
     yearly_peak,
 )
-from .roots import first_crossing, sorted_unique
+from .roots import first_crossing, sorted_unique_rows
 
 Array = NDArray[np.float64]
+Rows = NDArray[np.int64]
 
 VOLUME_RANGE = 100.0  # break-even volumes are looked for between 0 and 100 times today's
+CELLS_PER_PIECE = 240_000  # scenario-volumes x months evaluated at once: bounded memory
 
 
-def npv_savings_at_volumes(case: Case, vendor_index: int, volumes: Array) -> Array:
-    """npv_savings of one vendor with monthly_volume set to each of `volumes`."""
-    ih = case.in_house
+def break_even_volumes(case: Case, vendor_index: int) -> Array:
+    """Per scenario: the smallest monthly_volume in [0, 100x today's] where npv_savings is
+    0 or changes sign (NaN when there is none, without a workload, or at a zero volume)."""
+    out = np.full(case.size, np.nan)
+    w = case.in_house.workload
+    if w is None:
+        return out
+    today = per_scenario(w.monthly_volume, case.size)
+    rows = np.flatnonzero(~is_zero(today))
+    if not len(rows):
+        return out
+    some = case if len(rows) == case.size else case.rows(rows)
+    top = VOLUME_RANGE * today[rows]
+
+    def values(at: Rows, volumes: Array) -> Array:
+        return npv_savings_at_volumes(some, vendor_index, at, volumes)
+
+    kinks = volume_kinks(some, vendor_index, top)
+    # straight lines between the kinks: the kinks alone, and one line solved, are exact
+    out[rows] = first_crossing(values, np.zeros(len(rows)), top, kinks, points=2, refinements=0)
+    return out
+
+
+def per_scenario(value: Any, size: int) -> Array:
+    """A field's value for each scenario: (size,), whether it varies or not."""
+    return np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), (size,)).copy()
+
+
+def npv_savings_at_volumes(case: Case, vendor_index: int, rows: Rows, volumes: Array) -> Array:
+    """npv_savings of one vendor, scenario rows[i] with monthly_volume set to each of
+    volumes[i]: (len(rows), k), evaluated a bounded piece at a time."""
+    n, k = volumes.shape
+    out = np.empty((n, k))
+    step = max(1, CELLS_PER_PIECE // (k * (case.horizon_months + 1)))
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        batch = _at_volumes(case, np.repeat(rows[lo:hi], k), volumes[lo:hi].reshape(-1))
+        t = Timeline.build(batch.horizon_months, batch.discount_rate, batch.start_month)
+        base = in_house_streams(batch.in_house, t)
+        vendor = batch.vendors[vendor_index]
+        vs = vendor_streams(vendor, batch.in_house, base, t, batch)
+        shape = (batch.size, t.horizon + 1)
+        savings = np.broadcast_to(base.total, shape) - np.broadcast_to(vs.total, shape)
+        out[lo:hi] = np.reshape(t.discounted(savings), (hi - lo, k))
+    return out
+
+
+def _at_volumes(case: Case, rows: Rows, volumes: Array) -> Case:
+    """Scenarios `rows` of the batch, each with its monthly_volume replaced by `volumes`."""
+    picked = case if case.size == 1 else case.rows(rows)
+    ih = picked.in_house
     assert ih.workload is not None
     workload = ih.workload.replace(monthly_volume=volumes.reshape(-1, 1))
-    scaled = ih.replace(workload=workload)
-    batch = Case(scaled, case.vendors, size=len(volumes))
-    t = Timeline.build(batch.horizon_months, batch.discount_rate, batch.start_month)
-    base = in_house_streams(scaled, t)
-    vendor = case.vendors[vendor_index]
-    vs = vendor_streams(vendor, scaled, base, t, batch)
-    shape = (len(volumes), t.horizon + 1)
-    result: Array = t.discounted(np.broadcast_to(base.total, shape)) - t.discounted(
-        np.broadcast_to(vs.total, shape)
-    )
-    return result
+    return Case(ih.replace(workload=workload), picked.vendors, size=len(rows))
 
 
-def break_even_volume(case: Case, vendor_index: int) -> float:
-    """Smallest monthly_volume in [0, 100x today's] where npv_savings is 0 or changes sign
-    (NaN when there is none, or no workload)."""
-    w = case.in_house.workload
-    if w is None or is_zero(float(w.monthly_volume)):
-        return float("nan")
-    top = VOLUME_RANGE * float(w.monthly_volume)
-
-    def values(rows: NDArray[np.int64], volumes: Array) -> Array:
-        return npv_savings_at_volumes(case, vendor_index, volumes.ravel()).reshape(volumes.shape)
-
-    kinks = volume_kinks(case, vendor_index, top)
-    return float(first_crossing(values, np.zeros(1), np.array([top]), [kinks])[0])
-
-
-def volume_kinks(case: Case, vendor_index: int, top: float) -> Array:
-    """Monthly volumes in [0, top] at which npv_savings may bend or jump for this vendor.
+def volume_kinks(case: Case, vendor_index: int, top: Array) -> Array:
+    """Per scenario, the monthly volumes in [0, top[i]] at which npv_savings may bend or
+    jump for this vendor: an (S, K) array, each row sorted and padded with NaN.
 
     A month's units are monthly_volume x shape(m) x scope. Fees bend where the units
     reach a tier edge (a volume-mode tier jumps just past it); a workload-driven
     headcount bends where its need reaches min_headcount (in a month, or in a year's
     busiest month when staffed for the peak); the billed fees bend where the raw fees
     cross the minimum fee. Between these points every month's costs are straight lines
-    in the volume.
+    in the volume. Needs a workload with a nonzero volume in every scenario.
     """
+    S = case.size
     w = case.in_house.workload
-    if w is None or is_zero(float(w.monthly_volume)):
-        return np.empty(0)
-    today = float(w.monthly_volume)
+    assert w is not None
+    today = per_scenario(w.monthly_volume, S)[:, None]
     vendor = case.vendors[vendor_index]
     timeline = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
-    shape = np.asarray(volume(case.in_house, timeline), float).reshape(-1)[1:] / today
-    if not (shape > 0).any():
-        return np.empty(0)
-    units_shape = shape[shape > 0] * float(vendor.scope)
-    units: list[float] = []
+    months = timeline.horizon + 1
+    shape = np.broadcast_to(volume(case.in_house, timeline), (S, months))[:, 1:] / today
+    units_shape = np.where(shape > 0, shape * vendor.scope, np.nan)
+    units: list[Any] = []
     for charge in vendor.pricing:
         for tier in charge.tiers or []:
             if tier.up_to is not None:
-                edge = float(tier.up_to)
+                edge = tier.up_to
                 units.append(edge)
                 if charge.tier_mode == "volume":
                     # every unit changes rate past the edge: npv_savings jumps there. The
                     # edge's own volume may round to units just past it, so the grid holds
                     # a point on each side too, lest it miss a crossing just below the edge
                     units += [edge * (1 - 1e-12), edge * (1 + 1e-12) + 1e-9]
-    points = [(np.array(units)[:, None] / units_shape[None, :]).ravel()]
+    edges = np.concatenate([per_scenario(u, S)[:, None] for u in units], axis=1) if units else None
+    points = [np.empty((S, 0))]
+    if edges is not None:
+        points.append((edges[:, :, None] / units_shape[:, None, :]).reshape(S, -1))
     points.append(_headcount_kinks(case.in_house, timeline, shape))
-    kinks = np.concatenate(points)
-    kinks = sorted_unique(kinks[(kinks >= 0) & (kinks <= top)])
-    if float(vendor.minimum_monthly_fee) > 0 and _fees_follow_volume(case, vendor):
-        crossings = _minimum_fee_volumes(case, vendor, timeline, kinks, top)
-        kinks = sorted_unique(np.concatenate([kinks, crossings]))
+    kinks = np.concatenate(points, axis=1)
+    with np.errstate(invalid="ignore"):
+        inside = (kinks >= 0) & (kinks <= top[:, None])
+    kinks = sorted_unique_rows(np.where(inside, kinks, np.nan))
+    minimum = per_scenario(vendor.minimum_monthly_fee, S)
+    if (minimum > 0).any() and _fees_follow_volume(case, vendor):
+        crossings = _minimum_fee_volumes(case, vendor_index, kinks, top)
+        crossings[minimum <= 0] = np.nan
+        kinks = sorted_unique_rows(np.concatenate([kinks, crossings], axis=1))
     return kinks
 
 
 def _headcount_kinks(ih: InHouse, t: Timeline, shape: Array) -> Array:
     """Volumes at which a workload-driven role's need reaches its min_headcount: in each
-    month (staffing month) or in each year's busiest month (staffing peak)."""
-    out: list[Array] = []
+    month (staffing month) or in each year's busiest month (staffing peak). (S, k), NaN
+    where there is none."""
+    S = len(shape)
+    out: list[Array] = [np.empty((S, 0))]
     for role in ih.staff:
         if role.handle_minutes is None or role.occupancy is None or role.min_headcount is None:
             continue
-        if float(role.min_headcount) <= 0:
+        floor = per_scenario(role.min_headcount, S)[:, None]
+        if not (floor > 0).any():
             continue
         p = productive_hours_per_head(ih, role)
-        per_volume = np.zeros(t.horizon + 1)
-        per_volume[1:] = shape * float(role.handle_minutes) / 60 / float(role.occupancy * p)
+        per_volume = np.zeros((S, t.horizon + 1))
+        per_volume[:, 1:] = shape * role.handle_minutes / 60 / (role.occupancy * p)
         if role.staffing == "peak":
             per_volume = yearly_peak(per_volume)
-        need = per_volume[1:][per_volume[1:] > 0]
-        out.append(float(role.min_headcount) / need)
-    return np.concatenate(out) if out else np.empty(0)
+        need = per_volume[:, 1:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out.append(np.where((need > 0) & (floor > 0), floor / need, np.nan))
+    return np.concatenate(out, axis=1)
 
 
 def _fees_follow_volume(case: Case, vendor: Vendor) -> bool:
@@ -133,39 +173,60 @@ def _fees_follow_volume(case: Case, vendor: Vendor) -> bool:
     return by_hours and any(r.handle_minutes is not None for r in case.in_house.staff)
 
 
-def _minimum_fee_volumes(
-    case: Case, vendor: Vendor, t: Timeline, kinks: Array, top: float
-) -> Array:
-    """Every volume at which some month's raw fees cross the minimum fee.
+def _minimum_fee_volumes(case: Case, vendor_index: int, kinks: Array, top: Array) -> Array:
+    """Per scenario, every volume at which some month's raw fees cross the minimum fee:
+    (S, k), NaN-padded.
 
     Between two neighbouring points of `kinks` (and 0 and `top`) every month's raw fees
     are a straight line in the volume (they need not rise: past a volume-mode tier edge
     every unit pays the lower rate), so two points inside each piece give the line and
     its crossing exactly.
     """
-    bounds = sorted_unique(np.concatenate([[0.0, top], kinks]))
-    lo, hi = bounds[:-1], bounds[1:]
-    keep = hi > lo
-    lo, hi = lo[keep], hi[keep]
-    if not len(lo):
-        return np.empty(0)
+    S = case.size
+    ends = np.concatenate([np.zeros((S, 1)), top[:, None], kinks], axis=1)
+    bounds = sorted_unique_rows(ends)
+    lo, hi = bounds[:, :-1], bounds[:, 1:]
+    with np.errstate(invalid="ignore"):
+        row, piece = np.nonzero(hi > lo)
+    lo, hi = lo[row, piece], hi[row, piece]
     a, b = lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3
-    raw = _raw_fees_at_volumes(case, vendor, t, np.concatenate([a, b]))[:, 1:]
-    ra, rb = raw[: len(a)], raw[len(a) :]
-    gap = float(vendor.minimum_monthly_fee) - ra
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slope = (rb - ra) / (b - a)[:, None]
-        crossing = a[:, None] + gap / slope
-    inside = np.isfinite(crossing) & (crossing >= lo[:, None]) & (crossing <= hi[:, None])
-    found: Array = crossing[inside]
-    return found
+    minimum = per_scenario(case.vendors[vendor_index].minimum_monthly_fee, S)
+    found_rows: list[Rows] = [np.empty(0, np.int64)]
+    found: list[Array] = [np.empty(0)]
+    step = max(1, CELLS_PER_PIECE // (2 * (case.horizon_months + 1)))
+    for start in range(0, len(row), step):
+        part = slice(start, start + step)
+        r = row[part]
+        raw = _raw_fees_at_volumes(
+            case, vendor_index, np.concatenate([r, r]), np.concatenate([a[part], b[part]])
+        )[:, 1:]
+        ra, rb = raw[: len(r)], raw[len(r) :]
+        gap = minimum[r][:, None] - ra
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = (rb - ra) / (b[part] - a[part])[:, None]
+            crossing = a[part][:, None] + gap / slope
+        inside = np.isfinite(crossing) & (crossing >= lo[part, None]) & (crossing <= hi[part, None])
+        where_row, _ = np.nonzero(inside)
+        found_rows.append(r[where_row])
+        found.append(crossing[inside])
+    return _by_row(np.concatenate(found_rows), np.concatenate(found), S)
 
 
-def _raw_fees_at_volumes(case: Case, vendor: Vendor, t: Timeline, volumes: Array) -> Array:
-    """R(m) for each of `volumes` as the monthly_volume: (len(volumes), H + 1)."""
-    ih = case.in_house
-    assert ih.workload is not None
-    scaled = ih.replace(workload=ih.workload.replace(monthly_volume=volumes.reshape(-1, 1)))
-    base = in_house_streams(scaled, t)
-    raw = raw_fees(vendor, base.volume, base.productive_hours, t)
-    return np.asarray(np.broadcast_to(raw, (len(volumes), t.horizon + 1)), dtype=float)
+def _by_row(rows: Rows, values: Array, size: int) -> Array:
+    """values[i] belongs to scenario rows[i]: each scenario's values as a NaN-padded row."""
+    counts = np.bincount(rows, minlength=size)
+    out = np.full((size, int(counts.max(initial=0))), np.nan)
+    order = np.argsort(rows, kind="stable")
+    rows, values = rows[order], values[order]
+    position = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    out[rows, position] = values
+    return out
+
+
+def _raw_fees_at_volumes(case: Case, vendor_index: int, rows: Rows, volumes: Array) -> Array:
+    """R(m) of scenario rows[i] with volumes[i] as the monthly_volume: (len(rows), H + 1)."""
+    batch = _at_volumes(case, rows, volumes)
+    t = Timeline.build(batch.horizon_months, batch.discount_rate, batch.start_month)
+    base = in_house_streams(batch.in_house, t)
+    raw = raw_fees(batch.vendors[vendor_index], base.volume, base.productive_hours, t)
+    return np.asarray(np.broadcast_to(raw, (len(rows), t.horizon + 1)), dtype=float)

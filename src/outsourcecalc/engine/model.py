@@ -458,6 +458,9 @@ class VendorResult:
     score: Array  # NaN without a scorecard
     monthly: Array | None = None  # (S, M)
     breakdown: dict[str, Array] | None = None
+    # with the monthly streams: s(m) = IH(m) - VO(m) and C(k) = s(0) + ... + s(k), (S, M)
+    monthly_savings: Array | None = None
+    cumulative_savings: Array | None = None
 
 
 @dataclass
@@ -672,16 +675,15 @@ def _vendor_result(
     )
     if "monthly" in metrics:
         result.monthly = np.array(total)
+        result.monthly_savings = np.array(savings_m)
+        result.cumulative_savings = np.cumsum(savings_m, axis=1)
     if "breakdown" in metrics:
         result.breakdown = {k: _sum(np.broadcast_to(v, (S, M))) for k, v in vs.parts.items()}
     if "break_even_volume" in metrics:
         # break-even volume re-runs this module's streams at other volumes: imported here
-        from .breakeven import break_even_volume
+        from .breakeven import break_even_volumes
 
-        index = case.vendors.index(vendor)
-        result.break_even_volume = np.array(
-            [break_even_volume(case.scenario(i), index) for i in range(S)]
-        )
+        result.break_even_volume = break_even_volumes(case, case.vendors.index(vendor))
     return result
 
 
@@ -738,10 +740,11 @@ def irr(savings: Array) -> Array:
     """Annual IRR where the nonzero savings change sign exactly once, else NaN.
 
     Solves sum s(m) x**m = 0 for x = 1/(1+q) > 0. With one sign change there is
-    exactly one positive root (Descartes). A few bisections on u = log x bracket it;
-    then Newton's method, kept inside the bracket that every step shrinks (a bisection
-    where a step would leave it), each step on the scenarios not yet converged: most
-    need four or five.
+    exactly one positive root (Descartes). Newton's method on u = log x starts from the
+    root of the savings taken as two amounts (`_first_guess`), kept inside a bracket
+    that every step shrinks (a bisection where a step would leave it), each step on the
+    scenarios not yet converged: most need five or six. The last step, below 1e-13,
+    is taken too, so the root is exact to rounding whatever the start.
     """
     out = np.full(len(savings), np.nan)
     ok, u = _irr_log_root(savings)
@@ -761,14 +764,42 @@ def monthly_irr(savings: Array) -> Array:
 
 def _irr_log_root(savings: Array) -> tuple[NDArray[np.bool_], Array]:
     """The scenarios with exactly one sign change, and the root u = log x of each."""
-    ok = sign_changes(savings) == 1
+    nonzero = np.where(is_zero(savings), 0.0, savings)
+    ok = _one_sign_change(nonzero)
     if not ok.any():
         return ok, np.empty(0)
-    s = np.where(is_zero(savings[ok]), 0.0, savings[ok])
-    return ok, _log_root(s)
+    return ok, _log_root(nonzero[ok])
+
+
+def _one_sign_change(s: Array) -> NDArray[np.bool_]:
+    """`sign_changes(s) == 1` for savings whose amounts below half a cent are 0: both signs
+    occur, and every amount of one sign comes before every amount of the other. Four
+    argmax over the months, where counting the flips takes a running maximum."""
+    M = s.shape[1]
+    gain, loss = s > 0, s < 0
+    first_gain, first_loss = np.argmax(gain, axis=1), np.argmax(loss, axis=1)
+    last_gain = M - 1 - np.argmax(gain[:, ::-1], axis=1)
+    last_loss = M - 1 - np.argmax(loss[:, ::-1], axis=1)
+    both = gain.any(axis=1) & loss.any(axis=1)
+    return np.asarray(both & ((last_loss < first_gain) | (last_gain < first_loss)))
 
 
 _U_BOUND = 30.0  # |log x| at most 30: an annual IRR beyond e**360 - 1 is no answer
+
+
+def _first_guess(s: Array, m: Array) -> Array:
+    """Where Newton starts: the root when the savings are two amounts, all the positive
+    ones at their mean month and all the negative ones at theirs, P x**tP = N x**tN.
+    No power of x is needed, and most rows are then a few steps from the root."""
+    gains, losses = np.maximum(s, 0.0), np.maximum(-s, 0.0)
+    gained, lost = gains.sum(axis=1), losses.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # tP - tN, nonzero with a sign change; row by row (einsum, not BLAS): the start,
+        # and so the answer to the last bit, depends on the row alone
+        gap = np.einsum("ij,j->i", gains, m) / gained - np.einsum("ij,j->i", losses, m) / lost
+        u = np.log(lost / gained) / gap
+    start: Array = np.clip(np.nan_to_num(u), -_U_BOUND, _U_BOUND)
+    return start
 
 
 def _log_root(s: Array) -> Array:
@@ -789,31 +820,29 @@ def _log_root(s: Array) -> Array:
     def f(u: Array, rows: Any) -> tuple[Array, Array, Array]:
         # f scaled by a positive power of x so that nothing overflows: same root
         ref = np.where(u[:, None] > 0, last_f[rows], first_f[rows])
-        e = np.exp(u[:, None] * (m - ref))
-        return np.einsum("ij,ij->i", s[rows], e), e, ref
+        power = m - ref
+        e = np.exp(u[:, None] * power)
+        return np.einsum("ij,ij->i", s[rows], e), e, power
 
     lo, hi = np.full(S, -_U_BOUND), np.full(S, _U_BOUND)
-    for _ in range(8):  # a bracket of width 0.23 for Newton to start in
-        mid = (lo + hi) / 2
-        below = np.sign(f(mid, slice(None))[0]) == low_sign  # the root lies above mid
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-    u: Array = (lo + hi) / 2
+    u: Array = _first_guess(s, m)
     active = np.arange(S)
     for _ in range(200):
         rows = active if len(active) < S else slice(None)
         a_u = u[rows]
-        value, e, ref = f(a_u, rows)
-        slope = np.einsum("ij,ij,ij->i", s[rows], e, m - ref)
+        value, e, power = f(a_u, rows)
+        slope = np.einsum("ij,ij,ij->i", s[rows], e, power)
         with np.errstate(divide="ignore", invalid="ignore"):
             step = np.where(slope != 0, value / slope, 0.0)
         below = np.sign(value) == low_sign[rows]  # the root lies above a_u
         a_lo = np.where(below, a_u, lo[rows])
         a_hi = np.where(below, hi[rows], a_u)
         candidate = a_u - step
-        # a step this small lands on the bracket's end just set to u: converged
+        # converged: a step this small (near the bracket end just set to u) is the last
         done = (np.abs(step) <= 1e-13 * np.maximum(1.0, np.abs(a_u))) | (value == 0)
         inside = (candidate > a_lo) & (candidate < a_hi)
-        new = np.where(done, a_u, np.where(inside, candidate, (a_lo + a_hi) / 2))
+        # converged: the last step, below 1e-13, lands on the root to rounding
+        new = np.where(done, candidate, np.where(inside, candidate, (a_lo + a_hi) / 2))
         lo[rows], hi[rows], u[rows] = a_lo, a_hi, new
         active = np.arange(S)[rows][~done & (a_hi - a_lo > 1e-15)]
         if not len(active):

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..inputs.overrides import Override, describe
 from ..rules import MONEY_KEYS
-from .model import ELIGIBLE_SLACK, GATE_KEYS, Evaluation, evaluate_batch
+from .model import ELIGIBLE_SLACK, GATE_KEYS, Evaluation, Timeline, evaluate_batch
 
 SCHEMA_VERSION = 2
 READABLE_SCHEMA_VERSIONS = (1, 2)  # what --baseline reads: v1 results have no score
@@ -137,9 +137,21 @@ class VendorSummary:
     metrics: dict[str, float | None]  # every key of GATE_KEYS (the results and the score)
     monthly: list[float] = field(default_factory=list)
     breakdown: dict[str, float] = field(default_factory=dict)
+    monthly_savings: list[float] = field(default_factory=list)  # s(m), months 0..H
+    cumulative_savings: list[float] = field(default_factory=list)  # C(k), months 0..H
 
     def __getitem__(self, key: str) -> float | None:
         return self.metrics[key]
+
+    @property
+    def payback_month(self) -> int | None:
+        """The month in which the cumulative savings turn non-negative for good, read off
+        `payback_months` (7.3 -> 8; 0 -> 0; None when they are below 0 at the horizon).
+
+        A payback that lands on a month's end is that month: `payback_months` is rounded
+        to a millionth of a month first, so float noise never pushes it to the next one."""
+        months = self.metrics["payback_months"]
+        return None if months is None else math.ceil(round(months, 6))
 
 
 @dataclass
@@ -160,6 +172,9 @@ class Comparison:
     scorecard: ScorecardSummary | None = None  # the criteria, weights and scores, when given
     # the same overrides described for the views (render/words.py scenario_line)
     scenario: tuple[Override, ...] = ()
+    # c(m) of months 0..H (0 = January) when the run states its start month (the file's
+    # analysis.start_month, --start-month or --set); None when left to the default
+    calendar: list[int] | None = None
 
     @classmethod
     def from_evaluation(cls, ev: Evaluation, i: int = 0) -> Comparison:
@@ -187,6 +202,8 @@ class Comparison:
                 metrics={k: value(getattr(v, k)[i]) for k in GATE_KEYS},
                 monthly=[float(x) for x in v.monthly[i]] if v.monthly is not None else [],
                 breakdown={k: float(x[i]) for k, x in (v.breakdown or {}).items()},
+                monthly_savings=_row(v.monthly_savings, i),
+                cumulative_savings=_row(v.cumulative_savings, i),
             )
             for v in ev.vendors
         ]
@@ -206,6 +223,7 @@ class Comparison:
             overrides=dict(case.overrides),
             scorecard=ScorecardSummary.of(case, i),
             scenario=describe(case),
+            calendar=_calendar(case, i),
         )
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -242,6 +260,19 @@ class Comparison:
             ],
             "recommendation": self.recommendation,
         }
+
+
+def _row(x: Any, i: int) -> list[float]:
+    """Scenario i's row of an (S, M) stream as floats; [] when it was not computed."""
+    return [] if x is None else [float(v) for v in x[i]]
+
+
+def _calendar(case: Any, i: int) -> list[int] | None:
+    """c(m) of months 0..H (the engine's timeline), when the start month was given."""
+    if "start_month" not in case.in_house.analysis.model_fields_set:
+        return None
+    timeline = Timeline.build(case.horizon_months, 0.0, _scenario(case.start_month, i))
+    return [int(c) for c in np.reshape(timeline.calendar, -1)]
 
 
 def exchange_rate_notes(case: Any) -> list[str]:

@@ -5,7 +5,9 @@ From `start` towards `stop` it evaluates a grid that holds every known kink, tak
 the first interval where the value leaves the sign it has at `start`, refines that
 interval twice, and solves the straight line through its ends. Between known kinks
 npv_savings is a straight line in a volume or a price, so the answer is exact; the
-refinements pin down a smooth curve (a discount rate) or a kink nobody foresaw.
+refinements pin down a smooth curve (a discount rate) or a kink nobody foresaw. Where
+every kink is known (the break-even volume), the kinks alone make the grid and no
+refinement is needed.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def first_crossing(
     values: Values,
     start: Array,
     stop: Array,
-    kinks: Sequence[Array | None] | None = None,
+    kinks: Array | Sequence[Array | None] | None = None,
     *,
     points: int = GRID_POINTS,
     refine_points: int = REFINE_POINTS,
@@ -42,9 +44,12 @@ def first_crossing(
     """Per row, the first point from start[i] towards stop[i] where the value is zero
     (closer to it than half a cent) or has left the sign it has at start[i]; NaN if none.
 
-    `kinks[i]` holds the points of row i where the value may bend or jump (None: none
-    known). A point within half a cent of zero is the answer only if the value does not
-    cross zero before the next grid point; else the crossing just past it is solved for.
+    `kinks` holds the points where the value may bend or jump: an (n, K) array, row i
+    padded with NaN, or one array per row (None: none known). A point within half a cent
+    of zero is the answer only if the value does not cross zero before the next grid
+    point; else the crossing just past it is solved for. When the kinks are all there
+    are (the value is a straight line between them), `points=2, refinements=0` scans
+    the kinks alone and solves the line: exact, and the least work.
     """
     start = np.asarray(start, dtype=float).reshape(-1)
     stop = np.asarray(stop, dtype=float).reshape(-1)
@@ -52,8 +57,9 @@ def first_crossing(
     out = np.full(n, np.nan)
     if n == 0:
         return out
+    grids, lengths = _grids(start, stop, padded(kinks, n), points)
     rows = np.arange(n)
-    grids, f, lengths = _scan(values, _grids(start, stop, kinks or [None] * n, points))
+    f = values(rows, grids)
     at_start = is_zero(f[:, 0])
     out[at_start] = start[at_start]
     keep = ~at_start
@@ -93,39 +99,50 @@ def first_crossing(
     return out
 
 
-def _grids(start: Array, stop: Array, kinks: Sequence[Array | None], points: int) -> list[Array]:
-    """Each row's grid from start to stop, with its kinks between them."""
-    rows = []
-    for a, b, bends in zip(start, stop, kinks, strict=True):
-        grid = np.linspace(min(a, b), max(a, b), points)
-        if bends is not None and len(bends):
-            inside = bends[(bends >= grid[0]) & (bends <= grid[-1])]
-            grid = sorted_unique(np.concatenate([grid, inside]))
-        rows.append(grid if a <= b else grid[::-1])
-    return rows
+def padded(kinks: Array | Sequence[Array | None] | None, n: int) -> Array:
+    """Kinks as an (n, K) array, each row's padded with NaN."""
+    if kinks is None:
+        return np.empty((n, 0))
+    if isinstance(kinks, np.ndarray):
+        return kinks.reshape(n, -1)
+    width = max((len(k) for k in kinks if k is not None), default=0)
+    out = np.full((n, width), np.nan)
+    for i, k in enumerate(kinks):
+        if k is not None:
+            out[i, : len(k)] = k
+    return out
 
 
-def _scan(values: Values, grids: list[Array]) -> tuple[Array, Array, NDArray[np.int64]]:
-    """The values along grids of different lengths, one batch per length, as (n, k) arrays
-    of points and values and each row's length; a shorter row repeats its last point
-    (which changes no answer)."""
-    lengths = np.array([len(g) for g in grids], dtype=np.int64)
-    width = int(lengths.max())
-    points = np.empty((len(grids), width))
-    found = np.empty((len(grids), width))
-    for length in np.unique(lengths):
-        rows = np.flatnonzero(lengths == length)
-        group = np.array([grids[i] for i in rows])
-        points[rows] = np.pad(group, ((0, 0), (0, width - length)), mode="edge")
-        found[rows] = np.pad(values(rows, group), ((0, 0), (0, width - length)), mode="edge")
-    return points, found, lengths
+def _grids(start: Array, stop: Array, kinks: Array, points: int) -> tuple[Array, NDArray[np.int64]]:
+    """Each row's grid from start to stop with its kinks between them, as an (n, k) array
+    and each row's length; a shorter row repeats its last point (which changes no answer).
+
+    The evenly spaced points are numpy's linspace, row by row, to the last bit.
+    """
+    low, high = np.minimum(start, stop), np.maximum(start, stop)
+    step = (high - low) / (points - 1)
+    grid = np.arange(points, dtype=float) * step[:, None] + low[:, None]
+    grid[:, -1] = high
+    if kinks.shape[1]:
+        inside = (kinks >= low[:, None]) & (kinks <= high[:, None])
+        grid = sorted_unique_rows(np.concatenate([grid, np.where(inside, kinks, np.nan)], axis=1))
+    lengths = np.count_nonzero(~np.isnan(grid), axis=1)
+    column = np.arange(grid.shape[1])
+    last = lengths[:, None] - 1
+    forward = np.minimum(column, last)
+    backward = np.where(column > last, 0, last - column)  # from stop down to start
+    order = np.where((start > stop)[:, None], backward, forward)
+    return np.take_along_axis(grid, order, axis=1), lengths.astype(np.int64)
 
 
-def sorted_unique(values: Array) -> Array:
-    """np.unique for a 1-d float array, without the numpy.ma import (7 ms) it costs on first use."""
-    ordered = np.sort(values)
-    keep = np.empty(len(ordered), bool)
-    keep[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    result: Array = ordered[keep]
+def sorted_unique_rows(values: Array) -> Array:
+    """Each row of an (n, k) array sorted without repeats, padded at the end with NaN (a NaN
+    in the input is no value); columns that hold no value in any row are dropped."""
+    ordered = np.sort(values, axis=1)  # NaN sorts last
+    repeat = np.zeros(ordered.shape, dtype=bool)
+    np.equal(ordered[:, 1:], ordered[:, :-1], out=repeat[:, 1:])
+    ordered[repeat] = np.nan
+    ordered.sort(axis=1)
+    width = int(np.count_nonzero(~np.isnan(ordered), axis=1).max(initial=0))
+    result: Array = ordered[:, :width]
     return result

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .loader import Document
 from .models import InHouse, Strict, Vendor
@@ -58,10 +59,28 @@ class Case:
             in_house, vendors, self.in_house_doc, self.vendor_docs, 1, self.notes, self.overrides
         )
 
+    def rows(self, index: NDArray[np.int64]) -> Case:
+        """Scenarios `index` of a batch (repeats allowed), as a batch of len(index): what a
+        search that tries many points per scenario evaluates."""
+        in_house = _take(self.in_house, index)
+        vendors = tuple(_take(v, index) for v in self.vendors)
+        return Case(
+            in_house,
+            vendors,
+            self.in_house_doc,
+            self.vendor_docs,
+            len(index),
+            self.notes,
+            self.overrides,
+        )
 
-def _take(obj: Any, index: int) -> Any:
-    """`obj` with every per-scenario (S, 1) column replaced by its value for `index`."""
+
+def _take(obj: Any, index: int | NDArray[np.int64]) -> Any:
+    """`obj` with every per-scenario (S, 1) column replaced by its value for `index` (a
+    number), or by the (len(index), 1) column of those scenarios."""
     if isinstance(obj, np.ndarray):
+        if isinstance(index, np.ndarray):
+            return obj.reshape(-1)[index].reshape(-1, 1)
         return obj.reshape(-1)[index].item()
     if isinstance(obj, Strict):
         updates = {}

@@ -113,8 +113,22 @@ def read_text_file(path: str | Path, what: str, expected: str) -> str:
 
     `what` names the file in messages ("baseline file"), `expected` what it should be."""
     name = str(path)
+    raw = read_bytes_file(path, what, expected)
     try:
-        raw = _read_at_most(Path(path), MAX_BYTES + 1, expected)
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(name, raw, exc.start) from None
+
+
+def read_bytes_file(
+    path: str | Path, what: str, expected: str, limit: int | None = None, why: str = ""
+) -> bytes:
+    """A regular file's bytes, at most `limit` of them (MAX_BYTES by default; `why` says
+    where the limit comes from), or an InputError naming the file."""
+    name = str(path)
+    limit = MAX_BYTES if limit is None else limit
+    try:
+        raw = _read_at_most(Path(path), limit + 1, expected)
     except FileNotFoundError:
         raise InputError.single(name, f"{what} not found") from None
     except IsADirectoryError:
@@ -123,12 +137,9 @@ def read_text_file(path: str | Path, what: str, expected: str) -> str:
         raise InputError.single(name, str(exc)) from None
     except OSError as exc:
         raise InputError.single(name, f"cannot read {what} ({exc.strerror})") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError.single(name, f"file is larger than {MAX_BYTES:,} bytes")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(name, raw, exc.start) from None
+    if len(raw) > limit:
+        raise InputError.single(name, f"file is larger than {limit:,} bytes{why}")
+    return raw
 
 
 class _NotRegular(OSError):

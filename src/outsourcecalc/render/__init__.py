@@ -25,6 +25,7 @@ MODULES = {
     "Sweep": "sweep",
     "Sensitivity": "sensitivity",
     "Simulation": "simulate",
+    "SimulationShard": "simulate",
     "Validation": "validate",
 }
 

@@ -4,6 +4,9 @@ The rows of the summary and of the breakdown are built once (`summary_rows`,
 `breakdown_rows`), in the order of rules.IN_HOUSE_BREAKDOWN and VENDOR_PARTS;
 the table and Markdown views only lay them out. JSON is SPEC section 5; CSV has
 one row per option (the in-house baseline first), for spreadsheets and scripts.
+`--monthly` adds the months: each option's cost, and per vendor the savings and the
+cumulative savings with the payback month marked (the month's calendar name when
+the run states its start month).
 
 What contract v2 adds shows only when a case has it, so a v1 case reads as it
 always did: the team a workload-driven role needs (`team_rows`), hiring on rises
@@ -14,7 +17,8 @@ under hiring, the benefits of the switch under transition, and the scorecard
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +35,8 @@ from .format import (
     markdown_text,
     metric,
     money,
+    month_label,
+    months,
     number,
     score,
 )
@@ -146,13 +152,54 @@ def scorecard_rows(result: Comparison, vendors: Sequence[VendorSummary]) -> list
     return rows
 
 
-def monthly_rows(result: Comparison) -> list[list[str]]:
-    """Month, the in-house cost and each vendor's cost, from month 0."""
-    cur = result.currency
+PAYBACK_MARK = "*"  # beside the cumulative savings of a vendor's payback month
+
+
+@dataclass(frozen=True)
+class MonthlyColumn:
+    """One column of the month-by-month view: its header and a cell per month 0..H."""
+
+    header: str
+    cells: list[str]
+
+
+def month_labels(result: Comparison) -> list[str]:
+    return [month_label(m, result.calendar) for m in range(result.horizon_months + 1)]
+
+
+def monthly_columns(
+    result: Comparison, vendor: VendorSummary, mark: Callable[[str], str]
+) -> list[MonthlyColumn]:
+    """A vendor's cost, savings and cumulative savings, month by month; `mark` dresses the
+    cumulative savings of the payback month (SPEC section 4, the engine's payback_months)."""
+    cur, payback = result.currency, vendor.payback_month
+    cumulative = [money(c, cur) for c in vendor.cumulative_savings]
+    if payback is not None:
+        cumulative[payback] = mark(cumulative[payback])
     return [
-        [str(m), money(c, cur), *(money(v.monthly[m], cur) for v in result.vendors)]
-        for m, c in enumerate(result.in_house.monthly)
+        MonthlyColumn(vendor.name, [money(x, cur) for x in vendor.monthly]),
+        MonthlyColumn("Savings", [money(x, cur) for x in vendor.monthly_savings]),
+        MonthlyColumn("Cumulative savings", cumulative),
     ]
+
+
+def in_house_column(result: Comparison) -> MonthlyColumn:
+    return MonthlyColumn("In house", [money(x, result.currency) for x in result.in_house.monthly])
+
+
+def payback_line(result: Comparison, vendor: VendorSummary) -> str:
+    """Where the vendor's payback month is, or that it has none within the horizon."""
+    month = vendor.payback_month
+    if month is None:
+        return (
+            f"{vendor.name}: the cumulative savings are below zero at the horizon; "
+            "no payback within it."
+        )
+    return (
+        f"{vendor.name}: payback month {month_label(month, result.calendar)}, "
+        f"{months(vendor['payback_months'])} months after signing; from then on the "
+        "cumulative savings stay at or above zero."
+    )
 
 
 def facts(result: Comparison) -> list[str]:
@@ -216,7 +263,27 @@ def render_csv(result: Comparison, monthly: bool = False) -> str:
         if monthly:
             row += [cents(x) for x in v.monthly]
         writer.writerow([*row, *scenario])
+    if monthly:
+        blank = len(header) - len(scenario) - 2 - (result.horizon_months + 1)
+        writer.writerows([*r, *scenario] for r in _csv_monthly_rows(result, blank))
     return out.getvalue()
+
+
+def _csv_monthly_rows(result: Comparison, blank: int) -> list[list[object]]:
+    """Below the options, in the month columns: each vendor's savings s(m) and cumulative
+    savings C(m), then the calendar month of each month (1 = January) when the run states
+    its start month. Payback is the vendor row's payback_months."""
+    rows: list[list[object]] = []
+    for v in result.vendors:
+        rows.append(["savings", v.name, *[""] * blank, *map(cents, v.monthly_savings)])
+        rows.append(
+            ["cumulative_savings", v.name, *[""] * blank, *map(cents, v.cumulative_savings)]
+        )
+    if result.calendar is not None:
+        rows.append(
+            ["calendar_month", "", *[""] * blank, "", *(c + 1 for c in result.calendar[1:])]
+        )
+    return rows
 
 
 def _cell(x: float | None) -> object:
@@ -277,13 +344,26 @@ def render_markdown(result: Comparison, monthly: bool = False) -> str:
         ]
         lines += _markdown_table(header, rows)
     if monthly:
-        lines += ["", "### Month by month", ""]
-        header = ["Month", "In house", *names[2:]]
-        lines += _markdown_table(header, monthly_rows(result))
+        lines += _markdown_monthly(result)
     extra = facts(result)
     if extra:
         lines += ["", *(f"- {markdown_text(line)}" for line in extra)]
     return "\n".join(lines) + "\n"
+
+
+def _markdown_monthly(result: Comparison) -> list[str]:
+    """Per vendor, a table: month, the in-house cost, the vendor's cost, the savings
+    and the cumulative savings (the payback month in bold), then where payback falls."""
+    lines: list[str] = []
+    labels, in_house = month_labels(result), in_house_column(result)
+    for v in result.vendors:
+        columns = [in_house, *monthly_columns(result, v, lambda cell: f"**{cell}** (payback)")]
+        header = ["Month", *(markdown_text(c.header) for c in columns)]
+        rows = [[label, *(c.cells[m] for c in columns)] for m, label in enumerate(labels)]
+        lines += ["", f"### Month by month: {markdown_text(v.name)}", ""]
+        lines += _markdown_table(header, rows)
+        lines += ["", markdown_text(payback_line(result, v))]
+    return lines
 
 
 # ----------------------------------------------------------------- terminal
@@ -382,17 +462,60 @@ def vendor_groups(result: Comparison, width: int) -> list[list[VendorSummary]]:
     return groups
 
 
-def monthly_table(result: Comparison) -> Table:
+def monthly_tables(result: Comparison, width: int) -> list[Table]:
+    """Month by month: the in-house cost, then per vendor its cost, savings and cumulative
+    savings (the payback month marked), in as many tables as the width needs, each led
+    by the month. A vendor's three columns stay together unless they alone are too
+    wide, so that no figure is ever cut short."""
     from rich.table import Table
 
-    table = Table(title="Month by month", title_justify="left", header_style="bold")
-    table.add_column("Month", justify="right", overflow="fold")
-    table.add_column("In house", justify="right", overflow="fold")
+    labels = month_labels(result)
+    blocks = [[in_house_column(result)]]
     for v in result.vendors:
-        table.add_column(v.name, justify="right", overflow="fold")
-    for row in monthly_rows(result):
-        table.add_row(*row)
-    return table
+        columns = monthly_columns(result, v, lambda cell: cell + PAYBACK_MARK)
+        head = f"{v.name}: "
+        blocks.append(
+            [columns[0], *(MonthlyColumn(head + c.header.lower(), c.cells) for c in columns[1:])]
+        )
+    room = width - 1 - _width(MonthlyColumn("Month", labels))
+    parts = _pack(blocks, room)
+    tables = []
+    for n, part in enumerate(parts, 1):
+        title = "Month by month" + (f" ({n} of {len(parts)})" if len(parts) > 1 else "")
+        table = Table(title=title, title_justify="left", header_style="bold")
+        table.add_column("Month", no_wrap=True)
+        for column in part:
+            table.add_column(column.header, justify="right", overflow="fold")
+        for m, label in enumerate(labels):
+            table.add_row(label, *(c.cells[m] for c in part))
+        tables.append(table)
+    return tables
+
+
+def _width(column: MonthlyColumn) -> int:
+    """What a column takes in a table: its widest cell (figures never wrap) or the longest
+    word of its header (headers wrap between words), plus padding and a rule."""
+    from rich.cells import cell_len
+
+    words = column.header.split()
+    return max(cell_len(x) for x in [*column.cells, *words]) + 3
+
+
+def _pack(blocks: list[list[MonthlyColumn]], room: int) -> list[list[MonthlyColumn]]:
+    """The blocks of columns, in order, in groups no wider than `room`; a block that alone
+    is wider goes column by column."""
+    parts: list[list[MonthlyColumn]] = [[]]
+    used = 0
+    for block in blocks:
+        pieces = [block] if sum(map(_width, block)) <= room else [[c] for c in block]
+        for piece in pieces:
+            need = sum(map(_width, piece))
+            if parts[-1] and used + need > room:
+                parts.append([])
+                used = 0
+            parts[-1] += piece
+            used += need
+    return parts
 
 
 def draw(result: Comparison, console: Console, monthly: bool = False) -> None:
@@ -419,8 +542,13 @@ def draw(result: Comparison, console: Console, monthly: bool = False) -> None:
     if result.scorecard is not None:
         parts += [scorecard_table(result, g, part) for g, part in zip(groups, titles, strict=True)]
     if monthly:
-        parts.append(monthly_table(result))
+        parts += monthly_tables(result, console.width)
     console.print(Group(*parts))
+    if monthly:
+        if any(v.payback_month is not None for v in result.vendors):
+            console.print(f"{PAYBACK_MARK} marks the payback month.", highlight=False)
+        for v in result.vendors:
+            console.print(payback_line(result, v), highlight=False)
     console.print()
     for line in facts(result):
         console.print(line, highlight=False)

@@ -46,6 +46,7 @@ LABELS = {
 }
 # the hiring row of a case whose headcount follows the workload: replacements and rises
 HIRING_WITH_RISES = "Hiring (attrition, rises)"
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def dumps(data: Any) -> str:
@@ -116,6 +117,18 @@ def number(x: float | None, unit: str = "") -> str:
         return f"{x:,.0f}/month"
     plural = unit if unit.endswith("s") or round(x) == 1 else unit + "s"
     return f"{x:,.0f} {plural}/month"
+
+
+def month_label(m: int, calendar: Sequence[int] | None) -> str:
+    """Month m of the analysis: 'M0 (signing)', then 'M1 (Jul)' with the calendar month
+    c(m) when the run states its start month, else 'M1'.
+
+    The contract has no start year, so a month never reads 'Jul 2027'."""
+    if m == 0:
+        return "M0 (signing)"
+    if calendar is None:
+        return f"M{m}"
+    return f"M{m} ({MONTH_NAMES[calendar[m]]})"
 
 
 def fte(x: float) -> str:

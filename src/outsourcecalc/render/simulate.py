@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..scenarios.shards import SimulationShard, shard_pieces
 from ..scenarios.simulate import Simulation, VendorOutcome
 from .format import (
     CsvWriter,
@@ -37,30 +38,42 @@ BAR = 40  # characters of the longest histogram bar
 CSV_TRIALS = 10_000  # trials per piece of the per-trial CSV: its text is never held whole
 
 
-def render_csv(sim: Simulation) -> Iterator[str]:
+def render_csv(sim: Simulation | SimulationShard) -> Iterator[str]:
     """One row per trial: its number (from 1), each drawn input, then per vendor
     `<name>:npv_savings` and `<name>:payback_months` (empty: never pays back); the text
-    of each block of trials as it is made, from the float64 results the run keeps."""
-    header = ["trial"]
-    for d in sim.inputs:
-        header.append(d.path)
-    for v in sim.vendors:
-        header += [f"{v.name}:npv_savings", f"{v.name}:payback_months"]
+    of each block of trials as it is made, from the float64 results the run keeps.
+
+    A shard writes its own trials' rows, numbered as in the whole run, and the header
+    only when it is the first: the shards' CSV outputs, joined in order, are the
+    unsharded run's."""
+    if isinstance(sim, SimulationShard):
+        first, stop, header_too = sim.run.start, sim.run.stop, sim.index == 1
+        inputs = sim.run.inputs
+        vendors = [(v.name, v.results["npv_savings"], v.results["payback_months"])
+                   for v in sim.run.vendors]  # fmt: skip
+    else:
+        first, stop, header_too = 0, sim.trials, True
+        inputs = sim.inputs
+        vendors = [(v.name, v.npv_savings, v.payback_months) for v in sim.vendors]
     # a run that changed inputs says so on every row, in a last column (as compare does)
     scenario = [scenario_text(sim.scenario)] if sim.scenario else []
-    yield _csv_text([[*header, *(["scenario"] if scenario else [])]])
-    for lo in range(0, sim.trials, CSV_TRIALS):
-        hi = min(sim.trials, lo + CSV_TRIALS)
-        columns: list[list[str]] = [[str(i) for i in range(lo + 1, hi + 1)]]
-        for d in sim.inputs:
+    if header_too:
+        header = ["trial", *(d.path for d in inputs)]
+        for name, _, _ in vendors:
+            header += [f"{name}:npv_savings", f"{name}:payback_months"]
+        yield _csv_text([[*header, *(["scenario"] if scenario else [])]])
+    for lo in range(0, stop - first, CSV_TRIALS):
+        hi = min(stop - first, lo + CSV_TRIALS)
+        columns: list[list[str]] = [[str(i) for i in range(first + lo + 1, first + hi + 1)]]
+        for d in inputs:
             values = d.values[lo:hi].tolist()
             columns.append(
                 [str(int(x)) for x in values] if d.rounded else [repr(x) for x in values]
             )
-        for v in sim.vendors:
-            columns.append([f"{x:.2f}" for x in v.npv_savings[lo:hi].tolist()])
+        for _, npv, payback in vendors:
+            columns.append([f"{x:.2f}" for x in npv[lo:hi].tolist()])
             columns.append(["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in
-                            v.payback_months[lo:hi].tolist()])  # fmt: skip
+                            payback[lo:hi].tolist()])  # fmt: skip
         yield _csv_text([*row, *scenario] for row in zip(*columns, strict=True))
 
 
@@ -215,23 +228,32 @@ def histogram_lines(v: VendorOutcome, currency: str) -> list[Text]:
     return lines
 
 
-def to_dict(sim: Simulation) -> dict[str, Any]:
+def to_dict(sim: Simulation | SimulationShard) -> dict[str, Any]:
     """The JSON of `simulate --format json` (the result's own `to_dict`)."""
     return sim.to_dict()
 
 
-def pieces(sim: Simulation, fmt: str) -> Iterator[str]:
+def pieces(sim: Simulation | SimulationShard, fmt: str) -> Iterator[str]:
     """The text of `render`, in pieces written as soon as each is made: the per-trial
-    CSV a block of trials at a time, never held whole."""
-    return render_csv(sim) if fmt == "csv" else iter([render(sim, fmt)])
+    CSV a block of trials at a time, a shard's file an array at a time, never held whole."""
+    if fmt == "csv":
+        return render_csv(sim)
+    if isinstance(sim, SimulationShard) and fmt == "json":
+        return shard_pieces(sim)
+    return iter([render(sim, fmt)])
 
 
-def render(sim: Simulation, fmt: str) -> str:
-    """The text of `sim` as json, csv or markdown (the table view is `draw`)."""
-    if fmt == "json":
-        return dumps(sim.to_dict())
+def render(sim: Simulation | SimulationShard, fmt: str) -> str:
+    """The text of `sim` as json, csv or markdown (the table view is `draw`). A shard is
+    JSON for `outsourcecalc merge`, or CSV rows; its statistics are the merge's."""
     if fmt == "csv":
         return "".join(render_csv(sim))
+    if isinstance(sim, SimulationShard):
+        if fmt == "json":
+            return "".join(shard_pieces(sim))
+        raise ValueError(f"a shard is written as json or csv, not {fmt!r}: merge the shards")
+    if fmt == "json":
+        return dumps(sim.to_dict())
     if fmt == "markdown":
         return render_markdown(sim)
     raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
@@ -269,8 +291,11 @@ def chart(sim: Simulation, path: Path) -> None:
     )  # fmt: skip
 
 
-def gate_lines(sim: Simulation) -> list[str]:
-    """'fail-if npv_savings<0: holds for Acme in 312 of 10,000 trials (3.1%)', per broken gate."""
+def gate_lines(sim: Simulation | SimulationShard) -> list[str]:
+    """'fail-if npv_savings<0: holds for Acme in 312 of 10,000 trials (3.1%)', per broken gate.
+    None for a shard: its counts are kept in its file, and the merge applies the gates."""
+    if isinstance(sim, SimulationShard):
+        return []
     return [
         f"fail-if {c.gate.text}: holds for {c.vendor} in {c.held:,} of {sim.trials:,} trials "
         f"({percent(c.held / sim.trials)})"

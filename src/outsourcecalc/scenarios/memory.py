@@ -12,6 +12,9 @@ count what each run holds, measured on the examples (benchmarks/memory.py):
 - a simulation: every draw and every kept result per trial as float64, plus the
   copies the percentiles and the histogram take; the per-trial CSV is written as
   it is made;
+- a merge of simulation shards: every per-trial array of the whole run (about three
+  quarters of the shard files' size, their text being base64), the copies the
+  statistics take, and the largest shard file twice while it is parsed;
 - a sensitivity run: one batch of bounded size at a time, so it grows linearly
   with the number of inputs.
 
@@ -115,3 +118,11 @@ def sensitivity_memory(case: Case, inputs: int, batch_cells: int, engine_cells: 
     batches of at most `batch_cells` input values and `engine_cells` scenario-months."""
     batch = 8 * batch_cells + PER_ENGINE_CELL * engine_cells
     return PROCESS + CHUNK_PER_VENDOR * len(case.vendors) + batch + PER_INPUT * inputs
+
+
+def merge_memory(file_sizes: Sequence[int]) -> int:
+    """The peak of merging simulation shard files of these sizes (bytes)."""
+    total = sum(file_sizes)
+    # the decoded arrays (3/4 of the text) and the statistics' copies fit in the total;
+    # one file is parsed at a time: its text and its parsed strings
+    return PROCESS + total + 2 * max(file_sizes, default=0)

@@ -316,5 +316,6 @@ def _span(path: InputPath, base: float) -> tuple[float, float]:
 def _kinks(case: Case, vendor: int, path: InputPath, top: float) -> NDArray[np.float64] | None:
     """Values of the input at which npv_savings may bend or jump, where they are known."""
     if path.target == "in_house" and path.loc == ("workload", "monthly_volume"):
-        return volume_kinks(case, vendor, top)
+        kinks: NDArray[np.float64] = volume_kinks(case, vendor, np.array([top]))[0]
+        return kinks
     return None

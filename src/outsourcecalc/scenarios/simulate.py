@@ -1,8 +1,14 @@
 """Monte Carlo: draw uncertain inputs from distributions and evaluate every trial in one batch.
 
     specs (--uncertain / --uncertainty file)  ->  distributions, checked against field bounds
-        ->  draws, path by path from one seeded generator, truncated to each field's range
-        ->  chunks of trials through the batch engine  ->  per-vendor statistics
+        ->  draws, block by block of trials, each block from its own generator keyed by
+            (seed, input, block), truncated to each field's range
+        ->  chunks of trials through the batch engine  ->  per-trial results (`Trials`)
+        ->  per-vendor statistics (`Simulation`)
+
+A trial's draws depend on the seed, the input and the trial's number only, so any
+slice of the trials (`--shard K/N`, scenarios/shards.py) draws what the whole run
+draws for it, and the slices' per-trial results, joined, summarize into the whole run.
 
 Pure: no printing and no I/O besides reading an uncertainty file through the loader.
 `render/simulate.py` formats a `Simulation`.
@@ -53,6 +59,9 @@ HISTOGRAM_BINS = 20
 # draws land inside, the distribution is refused as lying mostly outside the range.
 MIN_SHARE_INSIDE = 0.10
 MAX_REDRAW_ROUNDS = 1000  # a safety net: with >= 10% inside, 1000 rounds never run out
+# Trials per block of draws. Each block of each input is drawn whole, from its own
+# generator, whatever the chunks, shards or number of trials: a constant, never tuned.
+BLOCK = 4096
 _EXTRA_METRICS = frozenset({"irr", "discounted_payback_months", "break_even_volume"})
 
 
@@ -422,6 +431,37 @@ def _vendor_dict(v: VendorOutcome) -> dict[str, Any]:
 # ------------------------------------------------------------------ the run
 
 
+@dataclass
+class VendorTrials:
+    """One vendor's kept results, per trial of a slice."""
+
+    name: str
+    results: dict[str, Array]  # result key -> (trials of the slice,)
+
+
+@dataclass
+class Trials:
+    """Trials start..stop-1 of a run of `trials`: every draw and every kept result per trial.
+
+    The whole run is the slice 0..trials; `summarize` makes its statistics. A slice of
+    it (`--shard K/N`) holds exactly the whole run's draws and results for those trials.
+    """
+
+    trials: int
+    seed: int
+    currency: str
+    horizon_months: int
+    discount_rate: float
+    start: int
+    stop: int
+    inputs: list[InputDraws]  # values, redrawn counts: of this slice's trials
+    vendors: list[VendorTrials]
+
+    @property
+    def size(self) -> int:
+        return self.stop - self.start
+
+
 def simulate(
     case: Case,
     uncertain: Mapping[str, str | Distribution] | Sequence[Uncertain],
@@ -438,10 +478,27 @@ def simulate(
     checked before any draw. Raises InputError (a UsageError) on any bad spec, all
     problems reported together.
     """
+    return summarize(run_trials(case, uncertain, trials, seed, metrics, max_memory))
+
+
+def run_trials(
+    case: Case,
+    uncertain: Mapping[str, str | Distribution] | Sequence[Uncertain],
+    trials: int = DEFAULT_TRIALS,
+    seed: int = 0,
+    metrics: Iterable[str] = (),
+    max_memory: int | None = None,
+    shard: str | None = None,
+) -> Trials:
+    """The per-trial draws and results of `simulate`, of every trial or, with `shard`
+    ("K/N"), of the K-th of N contiguous slices of them: the same numbers either way."""
+    from .sweep import shard_range
+
     if not 1 <= trials <= MAX_TRIALS:
         raise UsageError.option(f"--trials {trials}", f"must be from 1 to {MAX_TRIALS:,}")
     if seed < 0:
         raise UsageError.option(f"--seed {seed}", "must be 0 or more")
+    start, stop = shard_range(trials, shard)
     extra = sorted(set(metrics) - {"npv_savings", "payback_months"})
     for key in extra:
         if key not in GATE_KEYS:
@@ -453,44 +510,70 @@ def simulate(
         )
     prepared = _prepare(case, specs)
     if max_memory is not None:
+        what = f"this simulation of {counted(trials, 'trial')}"
+        if shard is not None:
+            what = f"this shard ({shard}) of {counted(stop - start, 'trial')}"
         check_memory(
-            simulation_memory(case, len(prepared), trials, 2 + len(extra)),
+            simulation_memory(case, len(prepared), stop - start, 2 + len(extra)),
             max_memory,
-            f"this simulation of {counted(trials, 'trial')} "
-            f"({counted(len(prepared), 'uncertain input')}, "
+            f"{what} ({counted(len(prepared), 'uncertain input')}, "
             f"{counted(len(case.vendors), 'vendor')})",
-            "run fewer --trials",
+            "run fewer --trials" if shard is None else "split the trials over more shards",
         )
-    rng = np.random.default_rng(seed)
+    # the whole blocks of trials that hold the slice: they are drawn and evaluated whole
+    lo = start // BLOCK * BLOCK
+    hi = min(trials, -(-stop // BLOCK) * BLOCK) if stop > start else lo
     inputs: list[InputDraws] = []
     problems: list[Problem] = []
-    for spec, _, dist, bounds in prepared:
+    for index, (spec, _, dist, bounds) in enumerate(prepared):
         try:
-            inputs.append(_draw(spec, dist, bounds, rng, trials))
+            inputs.append(_draw(spec, dist, bounds, (seed, index), (lo, hi), (start, stop)))
         except InputError as exc:
             problems += exc.problems
     if problems:
         raise UsageError(problems)
     for (spec, path, _, _), draws in zip(prepared, inputs, strict=True):
-        problems += _check_extremes(case, spec, path, draws.values)
+        problems += _check_extremes(case, spec, path, draws.values[start - lo : stop - lo])
     if problems:
         raise UsageError(problems)
 
     keys = ("npv_savings", "payback_months", *extra)
-    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, trials, keys)
-    vendors = [
-        _outcome(v.name, per_key, extra) for v, per_key in zip(case.vendors, results, strict=True)
-    ]
-    notes = [n for d in inputs for n in _draw_notes(d, trials)]
-    return Simulation(
+    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, keys)
+    for d in inputs:
+        d.values = d.values[start - lo : stop - lo]
+    results = [{k: r[start - lo : stop - lo] for k, r in per_key.items()} for per_key in results]
+    return Trials(
         trials=trials,
         seed=seed,
         currency=case.currency,
         horizon_months=case.horizon_months,
         discount_rate=float(case.discount_rate),
+        start=start,
+        stop=stop,
         inputs=inputs,
+        vendors=[
+            VendorTrials(v.name, per_key) for v, per_key in zip(case.vendors, results, strict=True)
+        ],
+    )
+
+
+def summarize(run: Trials) -> Simulation:
+    """The statistics of every trial of a run (the slice 0..trials, whole)."""
+    if (run.start, run.stop) != (0, run.trials):
+        raise ValueError(f"trials {run.start}..{run.stop - 1} of {run.trials}: not the whole run")
+    vendors = []
+    for v in run.vendors:
+        extra = [k for k in v.results if k not in ("npv_savings", "payback_months")]
+        vendors.append(_outcome(v.name, v.results, extra))
+    return Simulation(
+        trials=run.trials,
+        seed=run.seed,
+        currency=run.currency,
+        horizon_months=run.horizon_months,
+        discount_rate=run.discount_rate,
+        inputs=run.inputs,
         vendors=vendors,
-        notes=notes,
+        notes=[n for d in run.inputs for n in _draw_notes(d, run.trials)],
     )
 
 
@@ -554,27 +637,79 @@ def _check_support(dist: Distribution, bounds: Bound) -> None:
         )
 
 
+def block_generator(seed: int, index: int, block: int) -> np.random.Generator:
+    """The generator of one block of draws: trials block*BLOCK .. (block+1)*BLOCK - 1 of
+    the `index`-th uncertain input (0 the first given), for `seed`."""
+    return np.random.default_rng([seed, index, block])
+
+
 def _draw(
-    spec: Uncertain, dist: Distribution, bounds: Bound, rng: np.random.Generator, trials: int
+    spec: Uncertain,
+    dist: Distribution,
+    bounds: Bound,
+    key: tuple[int, int],
+    drawn: tuple[int, int],
+    counted: tuple[int, int],
 ) -> InputDraws:
-    """Draw, then redraw the out-of-range draws from the same generator until all are valid:
-    the distribution truncated to the field's range."""
-    values = dist.sample(rng, trials)
-    if bounds.whole:
-        values = _whole(values)
-    bad = np.flatnonzero(~bounds.contains(values))
-    below = int(np.count_nonzero(~_above_low(values[bad], bounds)))
-    above = len(bad) - below
-    if trials - len(bad) < MIN_SHARE_INSIDE * trials:
+    """Trials drawn[0]..drawn[1]-1 of one input (`key`: the seed and the input's index),
+    the distribution truncated to the field's range; below and above count the first
+    draws of the trials `counted` (within those drawn) that fell outside it.
+
+    Each block of BLOCK trials is drawn whole from its own generator, then its
+    out-of-range draws are redrawn from it until all are valid; a slice takes its part
+    of the blocks that cover it, so a trial's draw never depends on the slice. Whether
+    the distribution lies mostly outside the range is judged on the first block, the
+    same for every slice.
+    """
+    seed, index = key
+    start, stop = drawn
+    share_inside = _share_inside(dist, bounds, block_generator(seed, index, 0))
+    if share_inside < MIN_SHARE_INSIDE:
         raise UsageError(
             [
                 spec.problem(
                     f"{dist.text} lies mostly outside the field's valid range "
-                    f"{bounds.interval()}: only {(trials - len(bad)) / trials:.1%} of draws "
+                    f"{bounds.interval()}: only {share_inside:.1%} of draws "
                     f"fall inside (at least {MIN_SHARE_INSIDE:.0%} must)"
                 )
             ]
         )
+    values = np.empty(stop - start)
+    below = above = 0
+    for block in range(start // BLOCK, -(-stop // BLOCK)):
+        block_values, first_below, first_above = _draw_block(
+            spec, dist, bounds, block_generator(seed, index, block)
+        )
+        lo, hi = max(start, block * BLOCK), min(stop, (block + 1) * BLOCK)
+        values[lo - start : hi - start] = block_values[lo - block * BLOCK : hi - block * BLOCK]
+        # the first draws that were redrawn, of the counted trials in this block
+        lo, hi = max(counted[0], block * BLOCK), min(counted[1], (block + 1) * BLOCK)
+        part = slice(lo - block * BLOCK, max(lo, hi) - block * BLOCK)
+        below += int(np.count_nonzero(first_below[part]))
+        above += int(np.count_nonzero(first_above[part]))
+    return InputDraws(spec.path, dist, bounds, values, below, above, bounds.whole)
+
+
+def _sample(dist: Distribution, bounds: Bound, rng: np.random.Generator, size: int) -> Array:
+    values = dist.sample(rng, size)
+    return _whole(values) if bounds.whole else values
+
+
+def _share_inside(dist: Distribution, bounds: Bound, rng: np.random.Generator) -> float:
+    """The share of the first block's first draws inside the field's range."""
+    return float(np.count_nonzero(bounds.contains(_sample(dist, bounds, rng, BLOCK)))) / BLOCK
+
+
+def _draw_block(
+    spec: Uncertain, dist: Distribution, bounds: Bound, rng: np.random.Generator
+) -> tuple[Array, NDArray[np.bool_], NDArray[np.bool_]]:
+    """One whole block: the draws, then the out-of-range ones redrawn from the same
+    generator until all are valid; with which first draws fell below and above."""
+    values = _sample(dist, bounds, rng, BLOCK)
+    outside = ~bounds.contains(values)
+    first_below = outside & ~_above_low(values, bounds)
+    first_above = outside & ~first_below
+    bad = np.flatnonzero(outside)
     rounds = 0
     while len(bad):
         rounds += 1
@@ -588,12 +723,10 @@ def _draw(
                     )
                 ]
             )
-        fresh = dist.sample(rng, len(bad))
-        if bounds.whole:
-            fresh = _whole(fresh)
+        fresh = _sample(dist, bounds, rng, len(bad))
         values[bad] = fresh
         bad = bad[~bounds.contains(fresh)]
-    return InputDraws(spec.path, dist, bounds, values, below, above, bounds.whole)
+    return values, first_below, first_above
 
 
 def _above_low(values: Array, bounds: Bound) -> Any:
@@ -604,7 +737,10 @@ def _check_extremes(case: Case, spec: Uncertain, path: InputPath, values: Array)
     """Validate the smallest and largest draw as if written in the file, with every check
     across fields and files (tiers in order, months within the horizon, fx_rate 1 for the
     analysis currency). The field's own range holds already; the checks that remain hold
-    for a whole interval when they hold at its ends."""
+    for a whole interval when they hold at its ends. (A slice of the trials checks its own
+    ends: the slice holding an invalid end of the whole run fails as the whole run does.)"""
+    if not len(values):
+        return []  # an empty slice: more shards than trials
     low, high = float(values.min()), float(values.max())
     whole = path_bounds(path, spec.option).whole
     for end in dict.fromkeys((high, low)):
@@ -632,10 +768,13 @@ def _evaluate(
     case: Case,
     paths: Sequence[InputPath],
     inputs: Sequence[InputDraws],
-    trials: int,
     keys: Sequence[str],
 ) -> list[dict[str, Array]]:
-    """Every trial through the batch engine, a bounded chunk of trials at a time."""
+    """Every drawn trial through the batch engine, a block of trials at a time (in bounded
+    chunks). Each block is evaluated on its own because a matrix product (the NPV's)
+    may round a trial's result differently with other trials around it, by a last bit:
+    so every trial's results, like its draws, depend on its block alone, never on the
+    slice of the trials being run."""
 
     def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[Any]]:
         # whole-number fields go in as integers: the engine indexes months and calendars
@@ -644,12 +783,15 @@ def _evaluate(
             for p, d in zip(paths, inputs, strict=True)
         }
 
-    out = [{k: np.empty(trials) for k in keys} for _ in case.vendors]
+    size = len(inputs[0].values)
+    out = [{k: np.empty(size) for k in keys} for _ in case.vendors]
     metrics = frozenset(keys) & _EXTRA_METRICS
-    for chunk in evaluate_in_chunks(case, 0, trials, values_at, keys, metrics):
-        for part, target in zip(chunk.vendors, out, strict=True):
-            for k in keys:
-                target[k][chunk.start : chunk.stop] = part[k]
+    for block in range(0, size, BLOCK):
+        end = min(size, block + BLOCK)
+        for chunk in evaluate_in_chunks(case, block, end, values_at, keys, metrics):
+            for part, target in zip(chunk.vendors, out, strict=True):
+                for k in keys:
+                    target[k][chunk.start : chunk.stop] = part[k]
     return out
 
 
@@ -742,13 +884,17 @@ def _draw_notes(d: InputDraws, trials: int) -> list[str]:
 # ------------------------------------------------------------------ gates and --set
 
 
-def gate_counts(sim: Simulation, gates: Sequence[Gate]) -> list[GateCount]:
-    """For each gate and vendor, the number of trials in which the gate holds."""
+def gate_counts(sim: Simulation | Trials, gates: Sequence[Gate]) -> list[GateCount]:
+    """For each gate and vendor, the number of trials (of a slice) in which the gate holds."""
     return [
-        GateCount(g, v.name, int(np.count_nonzero(g.holds_many(v.values(g.metric)))))
+        GateCount(g, v.name, int(np.count_nonzero(g.holds_many(_values(v, g.metric)))))
         for g in gates
         for v in sim.vendors
     ]
+
+
+def _values(v: VendorOutcome | VendorTrials, key: str) -> Array:
+    return v.results[key] if isinstance(v, VendorTrials) else v.values(key)
 
 
 def check_not_set(specs: Sequence[Uncertain], case: Case) -> None:

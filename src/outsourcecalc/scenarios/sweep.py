@@ -29,7 +29,7 @@ from .gates import Gate, GateCount
 from .memory import check_memory, counted, sweep_memory
 
 DEFAULT_MAX_POINTS = 5_000_000
-ROW_KEYS = tuple(k for k in RESULT_KEYS if k != "break_even_volume")
+ROW_KEYS = RESULT_KEYS  # a row carries every result
 
 
 @dataclass(frozen=True)
@@ -410,7 +410,6 @@ def run_sweep(
     *,
     shard: str | None = None,
     summary: bool = False,
-    extra_metrics: Sequence[str] = (),
     gates: Sequence[Gate] = (),
     max_points: int = DEFAULT_MAX_POINTS,
     progress: Callable[[int, int], None] | None = None,
@@ -423,20 +422,14 @@ def run_sweep(
             f"the grid has {grid.size:,} points, more than --max-points {max_points:,}",
         )
     start, stop = shard_range(grid.size, shard)
-    for name in extra_metrics:
-        if name != "break_even_volume":
-            raise UsageError.option(
-                f"--metrics {name}", "the only extra metric is break_even_volume"
-            )
     names = [v.name for v in case.vendors]
     gate_keys = {g.metric for g in gates}
     if summary:
         keys = tuple(sorted({"npv_savings", "payback_months", *gate_keys}))
     else:
         # a gate's metric is kept too (score, say, which rows do not show)
-        keys = ROW_KEYS + tuple(extra_metrics)
-        keys += tuple(sorted(gate_keys - set(keys)))
-    # the costly results are computed only for the keys kept and the gates
+        keys = ROW_KEYS + tuple(sorted(gate_keys - set(ROW_KEYS)))
+    # a summary keeps two results: the others are computed only for the gates
     metrics = frozenset(
         {"irr", "discounted_payback_months", "break_even_volume"} & (set(keys) | gate_keys)
     )

@@ -22,13 +22,13 @@ from ...engine.model import (
 from ...engine.results import Comparison
 from ...inputs.case import Case
 from ...rules import HALF_CENT, loses
+from ..format import MONTH_NAMES as MONTH_NAMES  # the sheets' month names are the views'
 
 # Fixed so that the same inputs give byte-identical files (the zip entries of an
 # in-memory XlsxWriter workbook are dated 1980-01-01 already).
 CREATED = datetime(2000, 1, 1, tzinfo=UTC)
 NA = "n/a"  # what a result shows where the contract leaves it undefined (null)
 HALF = f"{HALF_CENT:g}"
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Okabe-Ito: tells the options apart for colour-blind readers too
 COLOURS = ("#000000", "#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
 

@@ -1,0 +1,216 @@
+"""Every metric in batch, with real values: what a sweep row or a gated Monte Carlo trial
+says equals `compare --set` at that point, for every result key.
+
+The examples hold what moves the costly results: volume tiers (graduated and volume
+mode), a minimum fee, a team sized by the workload, a parallel run and foreign
+currencies. Points are picked at random (a fixed seed) from grids that cross the
+break-even points.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import outsourcecalc
+from outsourcecalc.cli import app
+from outsourcecalc.engine import model
+from outsourcecalc.engine.model import RESULT_KEYS
+
+EX = Path(__file__).resolve().parent.parent / "examples"
+ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
+MONEY = {"tco", "npv", "savings", "npv_savings", "investment"}
+
+HELPDESK = [
+    EX / "it_helpdesk" / "in_house.yaml",
+    EX / "it_helpdesk" / "vendor_tiered.yaml",
+    EX / "it_helpdesk" / "vendor_hybrid.yaml",
+]
+CONTACT = [
+    EX / "contact_center" / "in_house.yaml",
+    EX / "contact_center" / "vendor_offshore.yaml",
+    EX / "contact_center" / "vendor_onshore.yaml",
+]
+
+
+def run(*args: Any) -> Any:
+    result = CliRunner().invoke(app, [str(a) for a in args], env=ENV)
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+def same(key: str, a: float | None, b: float | None) -> bool:
+    """As printed (rounded), to the rounding of one more batch than the other."""
+    if a is None or b is None:
+        return a is None and b is None
+    if key in MONEY:
+        return abs(a - b) <= 0.011
+    if key == "break_even_volume":
+        return abs(a - b) <= max(0.01, 1e-4 * abs(b))
+    return abs(a - b) <= 2e-10 * max(1.0, abs(b))
+
+
+def compare_set(files: list[Path], sets: list[str]) -> list[dict[str, Any]]:
+    args = [arg for s in sets for arg in ("--set", s)]
+    result = run("compare", *files, *args, "--format", "json")
+    vendors: list[dict[str, Any]] = json.loads(result.stdout)["vendors"]
+    return vendors
+
+
+@pytest.mark.parametrize(
+    "files, varies",
+    [
+        (
+            HELPDESK,
+            [
+                "in_house.workload.monthly_volume=2000:14000:500",
+                "vendor[0].minimum_monthly_fee=0;80000;110000;140000",
+            ],
+        ),
+        (
+            CONTACT,
+            [
+                "in_house.staff[0].handle_minutes=4:10:0.5",
+                "vendor[0].pricing[0].per_fte_month=60000:130000:10000",
+            ],
+        ),
+        (
+            HELPDESK,
+            [
+                "analysis.discount_rate=0%:30%:2.5%",
+                "vendor[1].pricing[0].tiers[0].up_to=2000;3500",
+            ],
+        ),
+    ],
+)
+def test_sweep_rows_equal_compare_set_for_every_key(files: list[Path], varies: list[str]) -> None:
+    args = [arg for v in varies for arg in ("--vary", v)]
+    rows = json.loads(run("sweep", *files, *args, "--format", "json").stdout)["rows"]
+    names = [json.loads(run("compare", *files, "--format", "json").stdout)["vendors"]]
+    vendors = [v["name"] for v in names[0]]
+    points = sorted({tuple(row[p] for p in [v.split("=")[0] for v in varies]) for row in rows})
+    pick = random.Random(12)
+    checked = {k: 0 for k in RESULT_KEYS}
+    paths = [v.split("=")[0] for v in varies]
+    for point in pick.sample(points, 6):
+        sets = [f"{p}={value!r}" for p, value in zip(paths, point, strict=True)]
+        expected = compare_set(files, sets)
+        for name, want in zip(vendors, expected, strict=True):
+            (row,) = [
+                r for r in rows if r["vendor"] == name and tuple(r[p] for p in paths) == point
+            ]
+            assert list(row)[len(paths) + 1 :] == list(RESULT_KEYS)
+            for key in RESULT_KEYS:
+                assert same(key, row[key], want[key]), (sets, name, key, row[key], want[key])
+                checked[key] += row[key] is not None
+    assert all(checked.values()), checked  # every key was compared on a real value
+
+
+UNCERTAIN = {
+    "in_house.staff[0].annual_salary": "triangular(39000, 42000, 47000)",
+    "vendor[0].fx_rate": "lognormal(0.0175, 0.0015)",
+    "vendor[0].pricing[0].per_fte_month": "normal(95000, 6000)",
+    "in_house.workload.monthly_volume": "uniform(12000, 26000)",
+}
+
+
+def test_gated_monte_carlo_trials_equal_compare_set() -> None:
+    """simulate gated on every costly result: the per-trial values the gates were tested on
+    are what compare --set gives with that trial's draws."""
+    case = outsourcecalc.load(CONTACT[0], CONTACT[1:])
+    gates = [
+        "irr<0.2",
+        "payback_months>18",
+        "discounted_payback_months>20",
+        "break_even_volume>15000",
+        "break_even_price_change<0.1",
+    ]
+    sim = outsourcecalc.simulate(case, UNCERTAIN, trials=300, seed=7, fail_if=gates)
+    for gate in sim.gates:
+        values = next(v for v in sim.vendors if v.name == gate.vendor).values(gate.gate.metric)
+        assert gate.held == int(gate.gate.holds_many(values).sum())
+    checked = {g.split("<")[0].split(">")[0]: 0 for g in gates}
+    for trial in random.Random(3).sample(range(sim.trials), 5):
+        sets = [f"{d.path}={float(d.values[trial])!r}" for d in sim.inputs]
+        single = outsourcecalc.compare(outsourcecalc.load(CONTACT[0], CONTACT[1:], sets))
+        for outcome, want in zip(sim.vendors, single.vendors, strict=True):
+            for key in checked:
+                got = float(outcome.values(key)[trial])
+                value = None if math.isnan(got) else got
+                assert same(key, value, want[key]), (sets, outcome.name, key, value, want[key])
+                checked[key] += value is not None
+    assert all(checked.values()), checked
+
+
+def test_gated_simulate_exits_1_as_the_trials_say() -> None:
+    """The CLI's gate verdict on IRR and payback agrees with the per-trial values."""
+    args = [arg for path, dist in UNCERTAIN.items() for arg in ("--uncertain", f"{path}={dist}")]
+    result = CliRunner().invoke(
+        app,
+        [
+            "simulate",
+            *map(str, CONTACT),
+            *args,
+            "--trials",
+            "500",
+            "--fail-if",
+            "irr<0.2",
+            "--fail-if",
+            "payback_months>18",
+        ],
+        env=ENV,
+    )
+    case = outsourcecalc.load(CONTACT[0], CONTACT[1:])
+    sim = outsourcecalc.simulate(
+        case, UNCERTAIN, trials=500, fail_if=["irr<0.2", "payback_months>18"]
+    )
+    held = any(g.held for g in sim.gates)
+    assert result.exit_code == (1 if held else 0), result.output
+
+
+def test_the_quick_sign_test_counts_as_sign_changes_does() -> None:
+    """IRR's test for exactly one sign change (four argmax) against the flip count, on
+    streams with zeros, half-cent noise, one block of each sign, and several flips."""
+    rng = np.random.default_rng(5)
+    n, months = 20_000, 37
+    split = rng.integers(0, months + 1, n)
+    blocks = np.where(np.arange(months) < split[:, None], -1.0, 1.0) * rng.uniform(1, 9, (n, 1))
+    blocks[::2] *= -1
+    noise = rng.normal(0, 1, (n, months))
+    savings = np.where(rng.random(n)[:, None] < 0.5, blocks, noise)
+    savings[rng.random((n, months)) < 0.2] = 0.0
+    savings[rng.random((n, months)) < 0.05] = 0.004  # zero by the half-cent rule
+    zeroed = np.where(model.is_zero(savings), 0.0, savings)
+    expected = model.sign_changes(savings) == 1
+    assert 0.2 < expected.mean() < 0.8
+    np.testing.assert_array_equal(model._one_sign_change(zeroed), expected)
+
+
+def test_irr_is_exact_to_rounding_and_the_same_in_any_batch() -> None:
+    """NPV of the savings at the monthly IRR found is zero to rounding, and each row's IRR
+    is the same bits alone as in a batch of many."""
+    rng = np.random.default_rng(9)
+    n, months = 2_000, 37
+    split = rng.integers(1, 30, n)
+    size = np.exp(rng.uniform(0, 12, (n, months)))
+    savings = np.where(
+        np.arange(months) < split[:, None], -size, size * rng.uniform(0.01, 50, (n, 1))
+    )
+    rates = model.irr(savings)
+    monthly = model.monthly_irr(savings)
+    ok = ~np.isnan(rates)
+    assert ok.mean() > 0.95
+    x = 1 / (1 + monthly[ok])
+    scale = np.abs(savings[ok]) @ np.ones(months)
+    npv = np.array([np.polyval(row[::-1], xi) for row, xi in zip(savings[ok], x, strict=True)])
+    assert (np.abs(npv) <= 1e-9 * scale).mean() > 0.99
+    for i in rng.choice(n, 20, replace=False):
+        alone = model.irr(savings[i : i + 1])[0]
+        assert alone == rates[i] or (np.isnan(alone) and np.isnan(rates[i]))

@@ -1,0 +1,261 @@
+"""Monte Carlo across machines: `simulate --shard K/N` and `outsourcecalc merge`.
+
+A trial's draws depend on the seed, the input and the trial's number only, so every
+slice of the trials draws what the whole run draws; the merged shards give the
+unsharded run's output byte for byte, in every format, gates included.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+import outsourcecalc
+from outsourcecalc.cli import app
+from outsourcecalc.render.format import dumps
+from outsourcecalc.scenarios.memory import simulation_memory
+from outsourcecalc.scenarios.shards import shard_pieces
+from outsourcecalc.scenarios.simulate import BLOCK, run_trials
+from outsourcecalc.scenarios.sweep import shard_range
+
+ROOT = Path(__file__).resolve().parent.parent
+EX = ROOT / "examples" / "contact_center"
+FILES = [
+    str(EX / "in_house.yaml"),
+    str(EX / "vendor_onshore.yaml"),
+    str(EX / "vendor_offshore.yaml"),
+]
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+
+PRICE = "vendor[0].pricing[0].per_hour"
+ATTRITION = "in_house.staff[0].attrition_rate"
+PARALLEL = "vendor[1].transition.parallel_run_months"
+# a mixed case: truncated draws (normal below 0), a whole-number field, a gate that holds
+UNCERTAIN = [
+    f"--uncertain={PRICE}=triangular(24, 28, 33)",
+    f"--uncertain={ATTRITION}=normal(40%, 30%)",
+    f"--uncertain={PARALLEL}=normal(2, 1.5)",
+]
+GATE = ["--fail-if", "npv_savings<0"]
+
+
+def cli(*args: str) -> Result:
+    return CliRunner(env=ENV).invoke(app, list(args), catch_exceptions=False)
+
+
+def simulate(*args: str) -> Result:
+    return cli("simulate", *FILES, *UNCERTAIN, *args)
+
+
+def write_shards(tmp_path: Path, n: int, *args: str) -> list[Path]:
+    paths = []
+    for k in range(1, n + 1):
+        target = tmp_path / f"shard-{k}-of-{n}.json"
+        done = simulate(*args, "--shard", f"{k}/{n}", "-o", str(target))
+        assert done.exit_code == 0, done.output  # a shard records its gates; merge applies them
+        paths.append(target)
+    return paths
+
+
+# ------------------------------------------------------------------ merged == unsharded
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_merged_shards_equal_the_unsharded_run_byte_for_byte(tmp_path: Path, n: int) -> None:
+    """9,000 trials: shard edges fall inside blocks of draws, and blocks span shards."""
+    args = ["--trials", "9000", "--seed", "5", *GATE]
+    whole = simulate(*args, "-f", "json")
+    assert whole.exit_code == 1  # the gate holds for the onshore vendor
+    shards = write_shards(tmp_path, n, *args)
+    merged = cli("merge", *map(str, reversed(shards)), "-f", "json")  # any order
+    assert merged.exit_code == 1, merged.output
+    assert merged.stdout == whole.stdout
+    assert merged.stderr == whole.stderr  # the same gate lines over all 9,000 trials
+    assert "fail-if npv_savings<0: holds for Heartland" in merged.stderr
+    data = json.loads(merged.stdout)
+    assert data["uncertain"][1]["redrawn_below"] > 0  # truncation counts add up too
+
+
+def test_merge_renders_every_format_like_simulate(tmp_path: Path) -> None:
+    args = ["--trials", "5000", "--seed", "2"]
+    shards = [str(p) for p in write_shards(tmp_path, 3, *args)]
+    for fmt in ("table", "markdown", "csv"):
+        whole = simulate(*args, "-f", fmt)
+        merged = cli("merge", *shards, "-f", fmt)
+        assert whole.exit_code == merged.exit_code == 0, merged.output
+        assert merged.stdout == whole.stdout, fmt
+    target = tmp_path / "merged.md"  # -o names the format, as for simulate
+    assert cli("merge", *shards, "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8") == simulate(*args, "-f", "markdown").stdout
+
+
+@pytest.mark.parametrize("n", [3, 7, 8])
+def test_seven_trials_in_small_shards(tmp_path: Path, n: int) -> None:
+    """7 trials over 3 shards (2, 2, 3), over 7 (one each) and over 8 (shard 1/8 is empty)."""
+    sizes = [b - a for a, b in (shard_range(7, f"{k}/{n}") for k in range(1, n + 1))]
+    assert sum(sizes) == 7 and (n != 8 or 0 in sizes)
+    whole = simulate("--trials", "7", "-f", "json")
+    shards = write_shards(tmp_path, n, "--trials", "7")
+    merged = cli("merge", *map(str, shards), "-f", "json")
+    assert merged.exit_code == 0, merged.output
+    assert merged.stdout == whole.stdout
+    csv = [
+        simulate("--trials", "7", "--shard", f"{k}/{n}", "-f", "csv").stdout
+        for k in range(1, n + 1)
+    ]
+    assert "".join(csv) == simulate("--trials", "7", "-f", "csv").stdout  # rows join in order
+
+
+def test_a_trials_draws_depend_on_its_number_only() -> None:
+    """The draws of trial t are the same in any slice and in a run of any length."""
+    case = outsourcecalc.load(FILES[0], FILES[1:])
+    specs = {PRICE: "uniform(20, 40)", ATTRITION: "normal(40%, 30%)"}
+    whole = run_trials(case, specs, trials=3 * BLOCK + 5, seed=9)
+    part = run_trials(case, specs, trials=3 * BLOCK + 5, seed=9, shard="2/3")
+    assert (part.start, part.stop) == (BLOCK + 1, 2 * BLOCK + 3)
+    for a, b in zip(whole.inputs, part.inputs, strict=True):
+        assert np.array_equal(a.values[part.start : part.stop], b.values)
+    for a, b in zip(whole.vendors, part.vendors, strict=True):
+        for key in ("npv_savings", "payback_months"):
+            assert np.array_equal(
+                a.results[key][part.start : part.stop], b.results[key], equal_nan=True
+            )
+    shorter = run_trials(case, specs, trials=1000, seed=9)
+    for a, b in zip(whole.inputs, shorter.inputs, strict=True):
+        assert np.array_equal(a.values[:1000], b.values)
+    other = run_trials(case, specs, trials=1000, seed=10)
+    assert not np.array_equal(other.inputs[0].values, shorter.inputs[0].values)
+
+
+def test_the_shard_file_streams_the_same_json_as_its_data() -> None:
+    case = outsourcecalc.load(FILES[0], FILES[1:])
+    shard = outsourcecalc.simulate_shard(
+        case, {ATTRITION: "pert(30%, 40%, 60%)"}, shard="1/2", trials=50, fail_if=["irr<0.5"]
+    )
+    text = "".join(shard_pieces(shard))
+    assert text == dumps(shard.to_dict())
+    data = json.loads(text)
+    assert (data["shard"], data["start"], data["stop"], data["trials"]) == ("1/2", 0, 25, 50)
+    assert len(data["per_trial"]) == 1 + 2 * 2  # the draws, then npv and payback per vendor
+    assert [g["gate"] for g in data["gates"]] == ["irr<0.5", "irr<0.5"]
+
+
+def test_python_api_merge(tmp_path: Path) -> None:
+    case = outsourcecalc.load(FILES[0], FILES[1:])
+    specs = {ATTRITION: "pert(30%, 40%, 60%)"}
+    paths = []
+    for k in (1, 2):
+        shard = outsourcecalc.simulate_shard(case, specs, shard=f"{k}/2", trials=300, seed=4)
+        paths.append(tmp_path / f"{k}.json")
+        paths[-1].write_text("".join(shard_pieces(shard)), encoding="utf-8")
+    merged = outsourcecalc.merge(paths)
+    assert merged.to_dict() == outsourcecalc.simulate(case, specs, trials=300, seed=4).to_dict()
+
+
+def test_a_shard_of_ten_million_trials_fits_well_under_a_gigabyte() -> None:
+    """10M trials over 4 shards: one shard's estimated peak (the upper bound the run is held
+    to by --max-memory) with three uncertain inputs and two vendors."""
+    case = outsourcecalc.load(FILES[0], FILES[1:])
+    assert simulation_memory(case, 3, 2_500_000, 2) < 500_000_000
+
+
+# ------------------------------------------------------------------ refused
+
+
+def test_missing_and_duplicate_shards_are_named(tmp_path: Path) -> None:
+    one, two, three = map(str, write_shards(tmp_path, 3, "--trials", "60"))
+    missing = cli("merge", one, three)
+    assert missing.exit_code == 2
+    assert "merge: shard 2/3 is missing: give all 3 of the run" in missing.stderr
+    twice = cli("merge", one, two, two, three)
+    assert twice.exit_code == 2
+    assert f"{two}: shard 2/3 is given twice (also {two})" in twice.stderr
+    both = cli("merge", two, two)
+    assert "given twice" in both.stderr and "shards 1/3, 3/3 are missing" in both.stderr
+    assert missing.stdout == twice.stdout == ""  # no output at all
+
+
+@pytest.mark.parametrize(
+    ("args", "differ"),
+    [
+        (["--seed", "1"], "--seed"),
+        (["--trials", "61"], "--trials"),
+        ([f"--uncertain={PRICE}=triangular(24, 28, 34)"], "the uncertain inputs"),
+        (["--set", "in_house.staff[0].annual_salary=43000"], "the input files"),
+        (["--fail-if", "npv_savings<0"], "the --fail-if gates"),
+    ],
+)
+def test_shards_of_different_runs_are_refused(tmp_path: Path, args: list[str], differ: str) -> None:
+    one, _, three = write_shards(tmp_path, 3, "--trials", "60")
+    other = tmp_path / "other.json"
+    if args[0].startswith("--uncertain"):
+        done = cli(
+            "simulate",
+            *FILES,
+            *UNCERTAIN[1:],
+            *args,
+            "--trials",
+            "60",
+            "--shard",
+            "2/3",
+            "-o",
+            str(other),
+        )
+    else:
+        done = simulate("--trials", "60", *args, "--shard", "2/3", "-o", str(other))
+    assert done.exit_code == 0, done.output
+    result = cli("merge", str(one), str(other), str(three))
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{other}: not a shard of the same run as {one}: they differ in {differ}" in result.stderr
+    )
+
+
+def test_shards_of_another_split_and_damaged_files(tmp_path: Path) -> None:
+    one, two = map(str, write_shards(tmp_path, 2, "--trials", "40"))
+    (third,) = [p for p in write_shards(tmp_path, 3, "--trials", "40") if "2-of-3" in p.name]
+    split = cli("merge", one, str(third), two)
+    assert split.exit_code == 2
+    assert "shard 2/3 of a split into 3, but" in split.stderr
+
+    data: dict[str, Any] = json.loads(Path(two).read_text(encoding="utf-8"))
+    data["per_trial"][0] = data["per_trial"][0][:-8]
+    cut = tmp_path / "cut.json"
+    cut.write_text(json.dumps(data), encoding="utf-8")
+    damaged = cli("merge", one, str(cut))
+    assert damaged.exit_code == 2
+    assert f"{cut}: a damaged shard file: per_trial array 1 is not 20 numbers" in damaged.stderr
+
+    result = tmp_path / "result.json"
+    assert simulate("--trials", "40", "-o", str(result)).exit_code == 0
+    for bad, message in [
+        (result, "not a simulation shard"),
+        (tmp_path / "nope.json", "shard file not found"),
+        (tmp_path, "is a directory"),
+    ]:
+        refused = cli("merge", one, str(bad))
+        assert refused.exit_code == 2, refused.output
+        assert f"{bad}: {message}" in refused.stderr
+        assert "Traceback" not in refused.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--shard", "2/4"], "--shard 2/4: a shard is written as JSON for `outsourcecalc merge`"),
+        (["--shard", "2/4", "-f", "markdown"], "not as markdown: add --format json"),
+        (["--shard", "5/4", "-f", "json"], "--shard 5/4: need 1 <= K <= N"),
+        (["--shard", "two", "-f", "json"], "--shard two: expected K/N"),
+        (["--shard", "1/2", "-f", "json", "--chart", "x.png"], "draw the chart when merging"),
+    ],
+)
+def test_bad_shard_options(args: list[str], message: str) -> None:
+    result = simulate("--trials", "10", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
