@@ -277,3 +277,23 @@ def test_strict_and_a_gate_both_fail_with_1(cli: Invoke, inverted: list[str]) ->
     assert result.exit_code == 1, result.output
     assert "fail-if npv_savings<0: holds for ClearPay Managed Payroll" in result.stderr
     assert "--strict turns notes into a failure" in result.stderr
+
+
+def test_monthly_csv_rows_keep_their_columns(cli: Invoke) -> None:
+    result = cli("compare", *PAYROLL, *CHANGES, "--monthly", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    header, *rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert header[-2:] == ["month_48", "scenario"]
+    assert {len(r) for r in rows} == {len(header)}
+    assert {r[-1] for r in rows} == {LINE.removeprefix("scenario: ")}
+    savings = next(r for r in rows if r[0] == "savings")
+    assert savings[header.index("month_0")] != ""
+
+
+def test_simulate_shards_join_into_the_whole_csv(cli: Invoke) -> None:
+    args = ["simulate", *PAYROLL, *SCENARIO_RUNS["simulate"], *CHANGES, "-f", "csv"]
+    whole = cli(*args)
+    shards = [cli(*args, "--shard", f"{k}/2") for k in (1, 2)]
+    assert all(r.exit_code == 0 for r in (whole, *shards)), whole.output
+    assert "".join(r.stdout for r in shards) == whole.stdout
+    assert whole.stdout.splitlines()[0].endswith(",scenario")
