@@ -120,10 +120,7 @@ def test_table_shows_tornado_and_sentences() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Tornado" in result.stdout and "█" in result.stdout
-    assert (
-        "outsourcing stops paying if in_house.staff[0].annual_salary falls below 12,708"
-        in result.stdout
-    )
+    assert "outsourcing stops paying if Agent: annual salary falls below $12,708" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -299,9 +299,11 @@ def test_table_view_draws_the_flip_grid_for_two_paths() -> None:
         "--vary", "in_house.staff[0].annual_salary=30000:60000:10000",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "NPV savings (USD) by vendor.pricing[0].per_fte_month (rows)" in " ".join(
-        result.stdout.split()
-    )
+    # inputs named by their labels, their values in their units
+    shown = " ".join(result.stdout.split())
+    assert "NPV savings (USD) by Vendor: Dedicated agents" in shown
+    assert ": per FTE per month (rows) and Agent: annual salary (columns)" in shown
+    assert "₱400,000" in shown and "$60,000" in shown
     # at a PHP 400,000 per-FTE price outsourcing loses: the grid shows negative cells
     assert "-" in result.stdout.split("(rows)")[-1]
 

@@ -180,7 +180,7 @@ def test_sweep_json_streamed_is_the_dict(cli: Invoke) -> None:
     sweep = outsourcecalc.sweep(case, "analysis.discount_rate=5%;6%")
     result = cli("sweep", *PAYROLL, *SCENARIO_RUNS["sweep"], *CHANGES[:2], "-f", "json")
     assert json.loads(result.stdout) == sweep.to_dict()
-    assert list(sweep.to_dict())[:4] == ["paths", "overrides", "notes", "rows"]
+    assert list(sweep.to_dict()) == ["paths", "axes", "overrides", "notes", "rows"]
 
 
 def test_chart_subtitle(cli: Invoke, tmp_path: Path) -> None:

@@ -230,8 +230,7 @@ def sensitivity(
 
     share = parse_share(delta, "--delta") if isinstance(delta, str) else float(delta)
     budget = memory_budget(max_memory)
-    rows = run_sensitivity(case, share, only, budget)
-    return Sensitivity(share, case.currency, rows, describe(case), list(case.notes))
+    return Sensitivity(share, case.currency, run_sensitivity(case, share, only, budget), case)
 
 
 def simulate(

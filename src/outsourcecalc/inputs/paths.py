@@ -9,6 +9,7 @@ validated model, which the engine evaluates for all S scenarios at once.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,17 @@ import numpy as np
 from ..errors import InputError, Problem, UsageError
 from .case import Case
 from .loader import Document, Loc, format_loc, parse_scalar
-from .models import FILE_MODELS, Bound, FileKind, Strict, bound_of, leaf_annotation, unwrap
+from .models import (
+    FILE_MODELS,
+    Bound,
+    FileKind,
+    Label,
+    Strict,
+    bound_of,
+    label_of,
+    leaf_annotation,
+    unwrap,
+)
 
 # one step of a path: .name, [index] or ["a key that is not a plain name"]
 _STEP = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
@@ -422,3 +433,90 @@ def _numeric_leaves(obj: Any, loc: Loc) -> Iterable[tuple[Loc, float]]:
             yield from _numeric_leaves(item, (*loc, key))
     elif isinstance(obj, float):
         yield loc, obj
+
+
+# ------------------------------------------------ what an input is called
+
+
+@dataclass(frozen=True)
+class NamedInput:
+    """An input as a heading names it: "Agent: annual salary", in money of `currency`.
+
+    `unit` is the models' unit of the field ("money", "rate", ...); `currency` is what
+    a money input is in ("" when it is not money, or when the vendors a `vendor.` path
+    changes quote in different currencies).
+    """
+
+    path: str
+    label: str
+    unit: str
+    currency: str
+
+
+def named_input(case: Case, text: str) -> NamedInput:
+    """What the input at path `text` is, from the models' labels and the files' names:
+
+    `in_house.staff[0].annual_salary` is "Agent: annual salary", `vendor.fx_rate`
+    "Vendor: exchange rate", `vendor[1].scope` "<second vendor's name>: scope",
+    `in_house.workload.monthly_volume` "Monthly volume". A path the models do not
+    label keeps its text.
+    """
+    try:
+        path = parse_path(text)
+        label = label_of(path.target, path.loc)
+    except (UsageError, KeyError, TypeError):
+        return NamedInput(text, text, "", "")
+    files = path.files(len(case.vendors))
+    models: list[Any] = [case.in_house if i == 0 else case.vendors[i - 1] for i in files]
+    owners: list[str] = []
+    if path.target == "vendor":
+        owners.append("Vendor" if path.vendor_index is None else models[0].name)
+    phrase = label.text
+    items: list[Any] = list(models)
+    for depth, step in enumerate(path.loc):
+        parents, items = items, [_step(item, step) for item in items]
+        if isinstance(step, int) and depth == len(path.loc) - 1:
+            if step < 12:  # an entry of a labelled list: a month of seasonality
+                phrase = f"{phrase} ({calendar.month_abbr[step + 1]})"
+        elif isinstance(step, int):
+            names = {_owner(item) for item in items}
+            field = str(path.loc[depth - 1]) if depth else ""
+            name = names.pop() if len(names) == 1 else None  # a tier has none
+            owners.append(name or f"{field.removesuffix('s')} {step + 1}")
+        elif all(isinstance(parent, dict) for parent in parents):
+            owners.append(step)  # a mapping key: a criterion of a scorecard
+    words = ": ".join([*owners, phrase])
+    currency = _currency(case, models, label, parents)
+    return NamedInput(text, words[:1].upper() + words[1:], label.unit, currency)
+
+
+def _step(item: Any, step: str | int) -> Any:
+    try:
+        if isinstance(step, int) or isinstance(item, dict):
+            return item[step]
+        return getattr(item, step)
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return None
+
+
+def _owner(item: Any) -> str | None:
+    """What names an entry of a list: a role, a charge's name (None for a tier)."""
+    for name in ("role", "name"):
+        value = getattr(item, name, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _currency(case: Case, models: list[Any], label: Label, items: list[Any]) -> str:
+    """The currency of a money input: the analysis's, the vendor's quote, or the item's own."""
+    if label.unit != "money":
+        return ""
+    if label.currency == "analysis":
+        return case.currency
+    found = set()
+    for model, item in zip(models, items, strict=True):
+        quote = getattr(model, "currency", None) or case.currency
+        own = getattr(item, "currency", None) if label.currency == "own" else None
+        found.add(own or quote)
+    return found.pop() if len(found) == 1 else ""

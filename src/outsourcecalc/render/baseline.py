@@ -111,33 +111,66 @@ def _cells(row: Change, currency: str, unit: str = "") -> list[str]:
     ]
 
 
-def tables(rows: list[Change], currency: str) -> list[Table]:
-    """One table per option (the settings of the run first), readable at 80 columns.
+HEADERS = ("", "Before", "After", "Change")
+_BORDERS = 13  # four columns: five rules and a space either side of each cell
 
-    Break-even volumes are shown without their unit here: the compare report
-    above them names it.
+
+def tables(rows: list[Change], currency: str, width: int = 80) -> list[Table]:
+    """One table per option (the settings of the run first), `width` columns wide at most.
+
+    Every table has the same column widths, so that the columns line up down the
+    page: the figures' columns as wide as the widest figure, the labels' the rest,
+    wrapping at words. Where even a label's longest word does not fit beside the
+    figures, each option's rows are stacked instead. Break-even volumes are shown
+    without their unit here: the compare report above them names it.
     """
+    cells = [_cells(row, currency) for row in rows]
+    figures = [c for row in cells for c in (*row[1:], *HEADERS[1:])]
+    shortest = max(len(word) for row in cells for word in row[0].split())
+    # a figure is one word: a value of several ("changes at 18,898/month") may wrap
+    room = (width - _BORDERS - shortest) // 3
+    longest_word = max(len(word) for c in figures for word in c.split())
+    figure = min(max(len(c) for c in figures), max(longest_word, room))
+    label = min(max(len(row[0]) for row in cells), width - 3 * figure - _BORDERS)
     out: list[Table] = []
-    for i, row in enumerate(rows):
+    for i, (row, row_cells) in enumerate(zip(rows, cells, strict=True)):
         if i == 0 or rows[i - 1].option != row.option:
-            table = Table(
-                title=_option_label(row.option), title_justify="left", header_style="bold"
-            )
-            # the same widths in every table, so that the columns line up down the page
-            table.add_column("", no_wrap=True, min_width=23)
-            for name in ("Before", "After", "Change"):
-                table.add_column(name, justify="right", min_width=14, overflow="fold")
-            out.append(table)
+            title = _option_label(row.option)
+            if label < shortest:
+                out.append(stacked_option(title, width))
+            else:
+                table = Table(title=title, title_justify="left", header_style="bold")
+                table.add_column("", width=label)
+                for name in HEADERS[1:]:
+                    table.add_column(name, justify="right", width=figure)
+                out.append(table)
         style = "dim" if row.status == UNCHANGED else ""
-        out[-1].add_row(*(Text(c, style=style) for c in _cells(row, currency)))
+        if out[-1].show_header:
+            out[-1].add_row(*(Text(c, style=style) for c in row_cells))
+        else:
+            _stack_row(out[-1], row_cells, style)
     return out
+
+
+def stacked_option(title: str, width: int) -> Table:
+    """An option's changes one result at a time: the label, then before, after, change."""
+    table = Table(title=title, title_justify="left", show_header=False, box=None, width=width)
+    table.add_column("", overflow="fold")
+    table.add_column("", justify="right", no_wrap=True)
+    return table
+
+
+def _stack_row(table: Table, cells: list[str], style: str) -> None:
+    table.add_row(Text(cells[0], style=style or "bold"), "")
+    for name, cell in zip(HEADERS[1:], cells[1:], strict=True):
+        table.add_row(Text("  " + name, style=style), Text(cell, style=style))
 
 
 def draw_changes(rows: list[Change], source: str, currency: str, console: Console) -> None:
     """The changes under the compare report in the terminal."""
     console.print()
     console.print(Text(f"Changes against {source}", style="bold"))
-    for table in tables(rows, currency):
+    for table in tables(rows, currency, console.width):
         console.print(table)
     console.print(Text(summary(rows, source), style="bold"))
 

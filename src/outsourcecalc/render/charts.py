@@ -26,7 +26,26 @@ from ..errors import UsageError
 from ..inputs.models import describe
 from ..inputs.paths import parse_path
 from ..rules import IN_HOUSE_PARTS, VENDOR_PARTS, is_zero, loses, wins
-from .format import LABELS, currency_symbol, money, money_short, months, percent, score
+from .format import (
+    BLACK,
+    BLUE,
+    DARK_GREY,
+    GREEN,
+    GREY,
+    LABELS,
+    LIGHT_GREY,
+    ORANGE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    YELLOW,
+    currency_symbol,
+    money,
+    money_short,
+    months,
+    percent,
+    score,
+)
 from .output import check_target, write_atomically
 from .words import scenario_line
 
@@ -40,18 +59,6 @@ if TYPE_CHECKING:
 MISSING = "charts need matplotlib: pip install 'outsourcecalc[charts]'"
 FORMATS = (".png", ".svg")
 
-# Okabe & Ito (2008), "Color Universal Design": told apart with every common colour-vision type.
-BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
-    "#000000",
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
-    "#0072B2",
-    "#D55E00",
-    "#CC79A7",
-)
-GREY, DARK_GREY, LIGHT_GREY = "#7F7F7F", "#5F5F5F", "#C8C8C8"
 # Vendor lines: colour and dash both differ, so the chart survives a grey-scale printer.
 LINE_STYLES = [
     (BLUE, "--"),

@@ -10,6 +10,22 @@ from typing import Any
 
 from ..rules import MONEY_KEYS
 
+# Okabe & Ito (2008), "Color Universal Design": told apart with every common colour-vision
+# type. The charts and the terminal's coloured cells both draw in these.
+BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+GREY, DARK_GREY, LIGHT_GREY = "#7F7F7F", "#5F5F5F", "#C8C8C8"
+# a cell or bar where outsourcing wins, and where it loses (the charts' heat map ends)
+WINS, LOSES = BLUE, VERMILLION
+
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "PHP": "₱"}
 
 LABELS = {
@@ -103,6 +119,24 @@ def percent(x: float | None, digits: int = 1, signed: bool = False) -> str:
         return "—"
     text = f"{x * 100:+.{digits}f}%" if signed else f"{x * 100:.{digits}f}%"
     return text.replace("-0.0%", "0.0%").replace("+-", "-")
+
+
+def input_value(x: float, unit: str, currency: str = "") -> str:
+    """An input's value as a reader writes it, by the models' unit: a rate as 3.75%,
+    money as $42,000 (₱95,000.50 with cents where it has them), a count as 2.25."""
+    if unit == "rate":
+        return percent(x, _decimals(x * 100, 1, 3))
+    if unit == "money" and currency:
+        return money(x, currency, cents=_decimals(x, 0, 2) > 0 and abs(x) < 10_000)
+    return f"{x:,.{_decimals(x, 0, 4 if abs(x) < 100 else 2)}f}"
+
+
+def _decimals(x: float, least: int, most: int) -> int:
+    """The fewest decimals, from `least` to `most`, that show `x` as it is."""
+    for d in range(least, most):
+        if abs(round(x, d) - x) <= 1e-9 * max(1.0, abs(x)):
+            return d
+    return most
 
 
 def months(x: float | None) -> str:

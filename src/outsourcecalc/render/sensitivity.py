@@ -11,13 +11,16 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.results import cents, fine
+from ..inputs.paths import NamedInput, named_input
 from ..rules import wins
 from ..scenarios.sensitivity import InputSwing, Sensitivity
-from .format import CsvWriter, dumps, markdown_code, markdown_text, money
+from .format import LOSES, WINS, CsvWriter, dumps, input_value, markdown_row, markdown_text, money
+from .layout import fitted
 from .words import scenario_line, scenario_text
 
 BAR = 20  # characters on each side of today's value
 SHOWN = 15  # inputs drawn in the terminal; JSON and CSV list them all
+LABEL_WIDTH = 34  # the tornado's input labels, wrapping at words beyond it
 
 
 def render_csv(result: Sensitivity) -> str:
@@ -39,36 +42,50 @@ def render_csv(result: Sensitivity) -> str:
     return out.getvalue()
 
 
-def _flip_cell(r: InputSwing) -> str:
-    return "—" if r.flip_value is None else _value(r.flip_value)
+def _flip_cell(r: InputSwing, name: NamedInput) -> str:
+    return "—" if r.flip_value is None else _value(name, r.flip_value)
 
 
-def flip_sentence(r: InputSwing, base_npv: float, currency: str) -> str:
-    """'outsourcing stops paying if in_house.staff[0].annual_salary falls below 35,200'."""
+def flip_sentence(
+    r: InputSwing, base_npv: float, currency: str, name: NamedInput | None = None
+) -> str:
+    """'outsourcing stops paying if Agent: annual salary falls below $35,200'."""
+    name = name or NamedInput(r.path, r.path, "", "")
     if r.flip_value is None:
-        return f"{r.path}: no flip between 0 and 10 times today's value"
+        return f"{name.label}: no flip between 0 and 10 times today's value"
     direction = "falls below" if r.flip_value < r.base else "rises above"
     verb = "stops" if wins(base_npv) else "starts"
-    return f"outsourcing {verb} paying if {r.path} {direction} {_value(r.flip_value)}"
+    return f"outsourcing {verb} paying if {name.label} {direction} {_value(name, r.flip_value)}"
 
 
-def _value(x: float) -> str:
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:,.2f}" if abs(x) >= 100 else f"{x:.4g}"
+def _value(name: NamedInput, x: float) -> str:
+    """An input's value in its unit, to four figures at most: moves and flips are not
+    the inputs' own values, and more digits would claim a precision they lack."""
+    if name.unit in ("rate", "money") or abs(x) < 1000:
+        x = float(f"{x:.4g}") if abs(x) < 1000 or name.unit == "rate" else x
+    return input_value(x, name.unit, name.currency)
 
 
-def _tornado(r: InputSwing, base: float, scale: float) -> Text:
-    """One bar from the lower to the higher npv_savings, around today's value (│)."""
+def names_of(result: Sensitivity) -> dict[str, NamedInput]:
+    """Each input as the views name it ("Agent: annual salary"), with its unit."""
+    paths = {r.path for v in result.vendors for r in v.inputs}
+    if result.case is None:
+        return {p: NamedInput(p, p, "", "") for p in paths}
+    return {p: named_input(result.case, p) for p in paths}
+
+
+def _tornado(r: InputSwing, base: float, scale: float, bar: int = BAR) -> Text:
+    """One bar from the lower to the higher npv_savings, around today's value (│): the
+    losing side in the charts' vermillion, the winning side in their blue."""
     low, high = sorted((r.npv_savings_low, r.npv_savings_high))
-    left = min(BAR, round(max(base - low, 0) / scale * BAR)) if scale > 0 else 0
-    right = min(BAR, round(max(high - base, 0) / scale * BAR)) if scale > 0 else 0
+    left = min(bar, round(max(base - low, 0) / scale * bar)) if scale > 0 else 0
+    right = min(bar, round(max(high - base, 0) / scale * bar)) if scale > 0 else 0
     return (
-        Text(" " * (BAR - left))
-        + Text("█" * left, style="red")
+        Text(" " * (bar - left))
+        + Text("█" * left, style=LOSES)
         + Text("│")
-        + Text("█" * right, style="green")
-        + Text(" " * (BAR - right))
+        + Text("█" * right, style=WINS)
+        + Text(" " * (bar - right))
     )
 
 
@@ -77,6 +94,10 @@ def draw(result: Sensitivity, console: Console) -> None:
     delta, currency = result.delta, result.currency
     if result.scenario:  # first: every figure below is this scenario's
         console.print(Text(scenario_line(result.scenario), style="bold"))
+    names = names_of(result)
+    headers = ["Input", "Low → high", "NPV savings at low / high", "Flips at"]
+    # each side of a tornado bar: BAR characters, fewer where the terminal is narrow
+    bar = max(4, min(BAR, (console.width - LABEL_WIDTH - 3) // 2))
     for v in result.vendors:
         shown = v.inputs[:SHOWN]
         scale = max((max(abs(r.npv_savings_low - v.base_npv_savings),
@@ -89,36 +110,40 @@ def draw(result: Sensitivity, console: Console) -> None:
                 style="bold",
             )
         )
-        table = Table(title_justify="left")
-        table.add_column("Input", overflow="fold", ratio=3)
-        table.add_column("Low → high", justify="right", ratio=2, overflow="fold")
-        table.add_column("NPV savings at low / high", justify="right", ratio=3, overflow="fold")
-        table.add_column("Flips at", justify="right", ratio=1, overflow="fold")
-        for r in shown:
-            table.add_row(
-                r.path,
-                f"{_value(r.low)} → {_value(r.high)}",
+        rows = [
+            [
+                names[r.path].label,
+                f"{_value(names[r.path], r.low)} → {_value(names[r.path], r.high)}",
                 f"{money(r.npv_savings_low, currency)} / {money(r.npv_savings_high, currency)}",
-                _flip_cell(r),
-            )
-        console.print(table)
+                _flip_cell(r, names[r.path]),
+            ]
+            for r in shown
+        ]
+        table = Table(title_justify="left")
+        table.add_column(headers[0])
+        for header in headers[1:]:
+            table.add_column(header, justify="right")
+        for row in rows:
+            table.add_row(*row)
+        console.print(fitted(table, console, headers, rows))
         chart = Table(
             title=f"Tornado: NPV savings from the low to the high value (│ = today, {currency})",
             title_justify="left",
             show_header=False,
             box=None,
         )
-        chart.add_column("Input", no_wrap=True, overflow="ellipsis", max_width=34)
+        chart.add_column("Input", width=max(min(LABEL_WIDTH, console.width - 2 * bar - 5), 8))
         chart.add_column("bar", no_wrap=True)
         for r in shown:
-            chart.add_row(r.path, _tornado(r, v.base_npv_savings, scale))
+            chart.add_row(names[r.path].label, _tornado(r, v.base_npv_savings, scale, bar))
         console.print(chart)
         if len(v.inputs) > SHOWN:
             console.print(
                 f"{len(v.inputs) - SHOWN} smaller inputs not shown; --format csv lists all."
             )
         for r in shown[:3]:
-            console.print("• " + flip_sentence(r, v.base_npv_savings, currency), highlight=False)
+            sentence = flip_sentence(r, v.base_npv_savings, currency, names[r.path])
+            console.print("• " + sentence, highlight=False)
         for note in v.skipped:
             console.print(f"Skipped {note}", highlight=False)
         console.print()
@@ -126,6 +151,7 @@ def draw(result: Sensitivity, console: Console) -> None:
 
 def render_markdown(result: Sensitivity) -> str:
     delta, currency = result.delta, result.currency
+    names = names_of(result)
     lines = [markdown_text(scenario_line(result.scenario)), ""] if result.scenario else []
     for v in result.vendors:
         lines += [
@@ -137,14 +163,23 @@ def render_markdown(result: Sensitivity) -> str:
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for r in v.inputs[:SHOWN]:
+            name = names[r.path]
             lines.append(
-                f"| {markdown_code(r.path)} | {_value(r.low)} | {_value(r.high)} | "
-                f"{money(r.npv_savings_low, currency)} | {money(r.npv_savings_high, currency)} | "
-                f"{money(r.swing, currency)} | {_flip_cell(r)} |"
+                markdown_row(
+                    [
+                        markdown_text(name.label),
+                        _value(name, r.low),
+                        _value(name, r.high),
+                        money(r.npv_savings_low, currency),
+                        money(r.npv_savings_high, currency),
+                        money(r.swing, currency),
+                        _flip_cell(r, name),
+                    ]
+                )
             )
         lines.append("")
         lines += [
-            f"- {markdown_text(flip_sentence(r, v.base_npv_savings, currency))}"
+            f"- {markdown_text(flip_sentence(r, v.base_npv_savings, currency, names[r.path]))}"
             for r in v.inputs[:3]
         ]
         lines.append("")

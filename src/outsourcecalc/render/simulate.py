@@ -197,31 +197,35 @@ def inputs_table(sim: Simulation) -> Table:
     return table
 
 
-def histogram_lines(v: VendorOutcome, currency: str) -> list[Text]:
+def histogram_lines(v: VendorOutcome, currency: str, room: int = 200) -> list[Text]:
     """Text bars, one per bin from the lowest NPV savings up; a rule marks 0 (break-even)
-    and the bins holding P5, P50 and P95 are labelled."""
+    and the bins holding P5, P50 and P95 are labelled. Each line fits `room` characters:
+    the bars shorten (BAR at most), the labels and counts stay whole."""
     edges, counts = v.histogram.edges, v.histogram.counts
     top = int(counts.max()) if len(counts) else 0
+    labels = [money_short(float(x), currency, figures=3) for x in edges]
+    # the bin's range, the count and the widest mark ("  ◂ P5, P50, P95") beside the bar
+    fixed = 2 * max(len(s) for s in labels) + 6 + len(f" {top:,}") + 16
+    bar = max(8, min(BAR, room - fixed))
     marks: dict[int, list[str]] = {}
     for label, x in (("P5", v.npv.p5), ("P50", v.npv.p50), ("P95", v.npv.p95)):
         i = int(np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(counts) - 1))
         marks.setdefault(i, []).append(label)
-    labels = [money_short(float(x), currency, figures=3) for x in edges]
     width = max(len(s) for s in labels)
     lines = []
     for i, count in enumerate(counts.tolist()):
         if edges[i] == 0 and i > 0:
             rule = " 0 = break-even: outsourcing wins below this line "
             lead = 2 * width + 5
-            tail = max(3, lead + BAR + 8 - lead - len(rule))
+            tail = max(3, min(lead + bar + 8, room) - lead - len(rule))
             lines.append(Text("─" * lead + rule + "─" * tail, style="bold"))
-        length = round(count / top * BAR) if top else 0
+        length = round(count / top * bar) if top else 0
         if count and not length:
             length = 1  # a bin with any trials shows
         style = "red" if edges[i + 1] <= 0 else "green" if edges[i] >= 0 else "yellow"
         line = Text(f"{labels[i]:>{width}} to {labels[i + 1]:<{width}}  ")
         line += Text("█" * length, style=style)
-        line += Text(" " * (BAR - length) + f" {count:>{len(f'{top:,}')},}")
+        line += Text(" " * (bar - length) + f" {count:>{len(f'{top:,}')},}")
         if i in marks:
             line += Text("  ◂ " + ", ".join(marks[i]))
         lines.append(line)
@@ -270,7 +274,7 @@ def draw(sim: Simulation, console: Console) -> None:
         console.print(
             Text(f"{v.name}: NPV savings over {_trials(sim.trials)} ({sim.currency})", style="bold")
         )
-        for line in histogram_lines(v, sim.currency):
+        for line in histogram_lines(v, sim.currency, console.width):
             console.print(line, no_wrap=True, overflow="ellipsis")
     console.print()
     for note in sim.notes:

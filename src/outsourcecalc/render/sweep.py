@@ -18,12 +18,16 @@ from rich.text import Text
 
 from ..engine.results import cents, fine, rounded
 from ..inputs.overrides import describe
+from ..inputs.paths import NamedInput, named_input
 from ..rules import MONEY_KEYS, wins
 from ..scenarios.sweep import Sweep, SweepRun, SweepVendorSummary
 from .format import (
     LABELS,
+    LOSES,
+    WINS,
     CsvWriter,
     dumps,
+    input_value,
     markdown_row,
     markdown_text,
     metric,
@@ -32,9 +36,12 @@ from .format import (
     months,
     percent,
 )
+from .layout import fitted
 from .words import scenario_line, scenario_text
 
 TABLE_ROWS = 40  # rows shown by the table/markdown views; csv and json hold them all
+GRID_LIST = 8  # values of a listed axis its grid line shows, the last one included
+FLIP_COLUMNS, FLIP_CELL = 7, 10  # the flip grid's columns at most, and each one's width
 
 
 def summary_csv(run: SweepRun) -> str:
@@ -62,7 +69,9 @@ def summary_csv(run: SweepRun) -> str:
     return out.getvalue()
 
 
-def _summary_lines(v: SweepVendorSummary, currency: str) -> list[tuple[str, str]]:
+def _summary_lines(
+    v: SweepVendorSummary, currency: str, names: dict[str, NamedInput]
+) -> list[tuple[str, str]]:
     n, p = v.npv_savings, v.payback_months
     return [
         ("Points evaluated", f"{v.points:,}"),
@@ -71,30 +80,67 @@ def _summary_lines(v: SweepVendorSummary, currency: str) -> list[tuple[str, str]
          f"{money(n.min, currency)} / {money(n.median, currency)} / {money(n.max, currency)}"),
         ("Payback min / median / max",
          f"{months(p.min)} / {months(p.median)} / {months(p.max)}"),
-        ("Worst point", ", ".join(f"{k}={_num(x)}" for k, x in v.worst.items())),
-        ("Best point", ", ".join(f"{k}={_num(x)}" for k, x in v.best.items())),
+        ("Worst point", _point(v.worst, names)),
+        ("Best point", _point(v.best, names)),
     ]  # fmt: skip
 
 
-def _num(x: float) -> str:
-    return f"{x:,.10g}"
+def _point(point: dict[str, float], names: dict[str, NamedInput]) -> str:
+    """'Agent: annual salary $40,000; Discount rate 10.0%'."""
+    return "; ".join(f"{names[k].label} {_value(names[k], x)}" for k, x in point.items())
 
 
-def summary_markdown(run: SweepRun, currency: str) -> str:
+def _value(name: NamedInput, x: float) -> str:
+    return input_value(x, name.unit, name.currency)
+
+
+def names_of(result: Sweep) -> dict[str, NamedInput]:
+    """Each varied path as the views name it ("Agent: annual salary"), with its unit."""
+    return {p: named_input(result.case, p) for p in result.paths}
+
+
+def grid_lines(result: Sweep) -> list[str]:
+    """The grid, an axis a line: 'Agent: annual salary: $40,000 … $60,000 step $5,000
+    (5 values)', or the values of a list ('Discount rate: 6.0%, 10.0% (2 values)')."""
+    names = names_of(result)
+    lines = []
+    for axis in result.run.grid.axes:
+        name = names[axis.text]
+        values = [_value(name, x) for x in axis.values.tolist()]
+        count = f"({len(values):,} value{'s' if len(values) != 1 else ''})"
+        if axis.step is not None and len(values) > 1:
+            shown = f"{values[0]} … {values[-1]} step {_value(name, axis.step)}"
+        elif len(values) > GRID_LIST:
+            shown = ", ".join(values[: GRID_LIST - 2]) + ", …, " + values[-1]
+        else:
+            shown = ", ".join(values)
+        lines.append(f"{name.label}: {shown} {count}")
+    return lines
+
+
+def summary_markdown(result: Sweep) -> str:
+    run, names = result.run, names_of(result)
     lines = [f"## Sweep of {run.stop - run.start:,} points", ""]
+    lines += [f"- {markdown_text(line)}" for line in grid_lines(result)]
+    lines.append("")
     for v in run.summary:
         lines += [f"### {markdown_text(v.name)}", "", "| | |", "|---|---:|"]
-        lines += [f"| {k} | {val} |" for k, val in _summary_lines(v, currency)]
+        lines += [
+            markdown_row([k, markdown_text(val)])
+            for k, val in _summary_lines(v, result.currency, names)
+        ]
         lines.append("")
     return "\n".join(lines)
 
 
-def summary_table(run: SweepRun, currency: str, console: Console) -> None:
-    for v in run.summary:
+def summary_table(result: Sweep, console: Console) -> None:
+    console.print(Text("\n".join(grid_lines(result))), highlight=False)
+    names = names_of(result)
+    for v in result.run.summary:
         table = Table(title=f"{v.name}: sweep summary", title_justify="left", show_header=False)
-        table.add_column("", no_wrap=True)
-        table.add_column("", justify="right", overflow="fold")
-        for k, val in _summary_lines(v, currency):
+        table.add_column("")
+        table.add_column("", justify="right")
+        for k, val in _summary_lines(v, result.currency, names):
             table.add_row(k, val)
         console.print(table)
 
@@ -111,14 +157,18 @@ def _row_count(result: Sweep) -> int:
 def rows_markdown(result: Sweep) -> str:
     rows = _first_rows(result)
     paths, currency, unit = result.paths, result.currency, result.unit
+    names = names_of(result)
     keys = ["npv_savings", "savings", "roi", "payback_months", "break_even_price_change"]
-    header = [*paths, "vendor", *(LABELS[k] for k in keys)]
-    lines = [
+    header = [*(markdown_text(names[p].label) for p in paths), "Vendor"]
+    header += [LABELS[k] for k in keys]
+    lines = [f"- {markdown_text(line)}" for line in grid_lines(result)]
+    lines += [
+        "",
         markdown_row(header),
-        "|" + "---|" * len(paths) + "---|" + "---:|" * len(keys),
+        "|" + "---:|" * len(paths) + "---|" + "---:|" * len(keys),
     ]
     for row in rows:
-        cells = [_num(row[p]) for p in paths] + [markdown_text(row["vendor"])]
+        cells = [_value(names[p], row[p]) for p in paths] + [markdown_text(row["vendor"])]
         cells += [metric(k, row[k], currency, unit) for k in keys]
         lines.append(markdown_row(cells))
     total = _row_count(result)
@@ -128,56 +178,57 @@ def rows_markdown(result: Sweep) -> str:
 
 
 def rows_table(result: Sweep, console: Console) -> None:
-    run = result.run
     rows = _first_rows(result)
     paths, currency, unit = result.paths, result.currency, result.unit
+    names = names_of(result)
     # what decides, in a width a terminal has; csv and json carry every result
     keys = ["npv_savings", "payback_months", "break_even_price_change"]
+    headers = ["Vendor", *(names[p].label for p in paths), *(LABELS[k] for k in keys)]
     cells = [
-        [*(_num(row[p]) for p in paths), row["vendor"]]
+        [row["vendor"], *(_value(names[p], row[p]) for p in paths)]
         + [metric(k, row[k], currency, unit) for k in keys]
         for row in rows
     ]
-    table = Table(title=f"Sweep: {run.stop - run.start:,} points", title_justify="left")
-    for p in paths:
-        table.add_column(p, justify="right", overflow="fold")
-    table.add_column("vendor", overflow="fold")
-    for i, k in enumerate(keys, start=len(paths) + 1):
-        # a figure keeps its whole width; the paths and names wrap instead
+    title = f"Sweep: {result.points:,} points\n" + "\n".join(grid_lines(result))
+    table = Table(title=title, title_justify="left")
+    table.add_column(headers[0])
+    for i, header in enumerate(headers[1:], start=1):
+        # a figure keeps its whole width; the names and headings wrap instead
         widest = max((len(c[i]) for c in cells), default=0)
-        table.add_column(LABELS[k], justify="right", min_width=widest, overflow="fold")
+        table.add_column(header, justify="right", min_width=widest)
     for row_cells in cells:
         table.add_row(*row_cells)
-    console.print(table)
+    console.print(fitted(table, console, headers, cells))
     total = _row_count(result)
     if total > TABLE_ROWS:
         console.print(f"First {TABLE_ROWS} of {total:,} rows; --format csv gives them all.")
 
 
 def flip_grid(
-    x_path: str,
+    x: NamedInput,
     x_values: NDArray[np.float64],
-    y_path: str,
+    y: NamedInput,
     y_values: NDArray[np.float64],
     grid: NDArray[np.float64],
     currency: str,
     vendor: str,
     console: Console,
 ) -> None:
-    """npv_savings over two varied inputs, green where outsourcing wins, red where it loses."""
-    table = Table(
-        title=f"{vendor}: NPV savings ({currency}) by {y_path} (rows) and {x_path} (columns)",
-        title_justify="left",
+    """npv_savings over two varied inputs, in the charts' colour-blind-safe blue where
+    outsourcing wins and vermillion where it loses."""
+    console.print(
+        Text(f"{vendor}: NPV savings ({currency}) by {y.label} (rows) and {x.label} (columns)")
     )
-    table.add_column("", justify="right", style="bold", overflow="fold")
-    for x in x_values:
-        table.add_column(_num(float(x)), justify="right", overflow="fold")
-    for y, row in zip(y_values, grid, strict=True):
+    table = Table()
+    table.add_column("", justify="right", style="bold", no_wrap=True)
+    for value in x_values:
+        table.add_column(_value(x, float(value)), justify="right", no_wrap=True)
+    for value, row in zip(y_values, grid, strict=True):
         cells = [
-            Text(money_short(float(v), "", figures=3), style="green" if wins(v) else "red")
+            Text(money_short(float(v), "", figures=3), style=WINS if wins(v) else LOSES)
             for v in row
         ]
-        table.add_row(_num(float(y)), *cells)
+        table.add_row(_value(y, float(value)), *cells)
     console.print(table)
 
 
@@ -221,11 +272,16 @@ def _text(values: NDArray[np.float64], key: str) -> list[str]:
 
 
 def rows_json(result: Sweep) -> Iterator[str]:
-    """`{"paths": [...], "overrides": {...}, "notes": [...], "rows": [...]}` exactly as
+    """`{"paths": [...], "axes": [...], "overrides": {...}, "notes": [...], "rows": [...]}` as
     `dumps(result.to_dict())` writes it, made a chunk of rows at a time: the head, each
     chunk's rows, then the tail."""
     run = result.run
-    head = {"paths": result.paths, "overrides": dict(result.case.overrides), "notes": result.notes}
+    head = {
+        "paths": result.paths,
+        "axes": result.axes,
+        "overrides": dict(result.case.overrides),
+        "notes": result.notes,
+    }
     yield "{" + "".join(
         f"\n  {_json(key)}: " + dumps(value).rstrip("\n").replace("\n", "\n  ") + ","
         for key, value in head.items()
@@ -299,7 +355,7 @@ def render(result: Sweep, fmt: str) -> str:
         return summary_csv(run) if result.summarized else "".join(rows_csv(run))
     if fmt == "markdown":
         summarized = result.summarized
-        text = summary_markdown(run, result.currency) if summarized else rows_markdown(result)
+        text = summary_markdown(result) if summarized else rows_markdown(result)
         line = scenario_line(result.scenario)
         return f"{markdown_text(line)}\n\n{text}" if line else text
     raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
@@ -310,15 +366,18 @@ def draw(result: Sweep, console: Console) -> None:
     if result.case.overrides:  # first: every figure below is this scenario's
         console.print(Text(scenario_line(result.scenario), style="bold"))
     if result.summarized:
-        summary_table(result.run, result.currency, console)
+        summary_table(result, console)
     else:
         rows_table(result, console)
     if len(result.paths) == 2 and result.shard is None:
-        thin, matrices = result.heat_map()
+        names = names_of(result)
+        # as many columns as fit beside the row headings, seven at most
+        columns = max(2, min(FLIP_COLUMNS, (console.width - 14) // FLIP_CELL))
+        thin, matrices = result.heat_map(columns=columns)
+        x, y = thin.axes[1], thin.axes[0]
         for name, matrix in zip(result.run.vendor_names, matrices, strict=True):
             flip_grid(
-                thin.axes[1].text, thin.axes[1].values,
-                thin.axes[0].text, thin.axes[0].values,
+                names[x.text], x.values, names[y.text], y.values,
                 matrix, result.currency, name, console,
             )  # fmt: skip
 

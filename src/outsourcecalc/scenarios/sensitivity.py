@@ -23,7 +23,7 @@ from ..engine.results import cents, fine
 from ..engine.roots import first_crossing
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
-from ..inputs.overrides import Override, recorded
+from ..inputs.overrides import Override, describe, recorded
 from ..inputs.paths import (
     InputPath,
     numeric_inputs,
@@ -71,8 +71,17 @@ class Sensitivity:
     delta: float  # each input moved down and up by this share
     currency: str
     vendors: list[VendorSensitivity]
-    scenario: tuple[Override, ...] = ()  # the inputs the command line changed
-    notes: list[str] = field(default_factory=list)  # notes on the inputs (case.notes)
+    case: Case | None = None  # the inputs' case: what the views name each input after
+
+    @property
+    def scenario(self) -> tuple[Override, ...]:
+        """The inputs the command line changed (`--set`, `--horizon`), described."""
+        return () if self.case is None else describe(self.case)
+
+    @property
+    def notes(self) -> list[str]:
+        """Notes on the inputs: an item after the horizon, an inverted exchange rate."""
+        return [] if self.case is None else list(self.case.notes)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `sensitivity --format json`: money in cents, values without float noise."""

@@ -23,7 +23,14 @@ from ..engine.results import cents, fine, rounded
 from ..errors import InputError, UsageError
 from ..inputs.case import Case
 from ..inputs.overrides import Override, describe
-from ..inputs.paths import InputPath, parse_path, path_bounds, resolve_values, split_assignment
+from ..inputs.paths import (
+    InputPath,
+    named_input,
+    parse_path,
+    path_bounds,
+    resolve_values,
+    split_assignment,
+)
 from ..rules import never_as_infinity, parse_rate, wins
 from .gates import Gate, GateCount
 from .memory import check_memory, counted, sweep_memory
@@ -39,6 +46,21 @@ class Axis:
     text: str
     path: InputPath
     values: NDArray[np.float64]
+    step: float | None = None  # a START:STOP:STEP range's step; None for a list
+
+    def to_dict(self, case: Case) -> dict[str, Any]:
+        """The axis in JSON: its path, what it is, and its values (a range by its ends)."""
+        out: dict[str, Any] = {"path": self.text, "label": named_input(case, self.text).label}
+        if self.step is None:
+            out["values"] = [float(x) for x in self.values.tolist()]
+        else:
+            out |= {
+                "start": float(self.values[0]),
+                "stop": float(self.values[-1]),
+                "step": self.step,
+            }
+        out["count"] = len(self.values)
+        return out
 
 
 MAX_RANGE_VALUES = 100_000_000  # values on one axis; far beyond any --max-points
@@ -195,7 +217,12 @@ def build_axes(
             "vary fewer values, split it with --shard K/N",
         )
     return [
-        Axis(path_text, path, _validated(case, path, raw, f"{option} {text}"))
+        Axis(
+            path_text,
+            path,
+            _validated(case, path, raw, f"{option} {text}"),
+            raw.step if isinstance(raw, Steps) else None,
+        )
         for text, path_text, path, raw in parsed
     ]
 
@@ -517,6 +544,12 @@ class Sweep:
         return list(self.case.notes)
 
     @property
+    def axes(self) -> list[dict[str, Any]]:
+        """The grid, one dict per varied input: `path`, `label`, then `values` (a list) or
+        `start`, `stop` and `step` (a range, `stop` its last value), and `count`."""
+        return [a.to_dict(self.case) for a in self.run.grid.axes]
+
+    @property
     def points(self) -> int:
         """Points evaluated (all of the grid, or the shard's slice)."""
         return self.run.stop - self.run.start
@@ -568,11 +601,12 @@ class Sweep:
         """The JSON of `sweep --format json` (with summary: `sweep --summary --format json`)."""
         said = {"overrides": dict(self.case.overrides), "notes": self.notes}
         if not self.summarized:
-            return {"paths": self.paths, **said, "rows": self.rows()}
+            return {"paths": self.paths, "axes": self.axes, **said, "rows": self.rows()}
         return {
             "points": self.points,
             "grid_points": self.run.grid.size,
             "paths": self.paths,
+            "axes": self.axes,
             **said,
             "vendors": [
                 {

@@ -311,7 +311,7 @@ def _environment() -> Any:
     from markupsafe import Markup
 
     from ... import __version__
-    from ..charts import BLACK, BLUE, DARK_GREY, GREEN, LIGHT_GREY, ORANGE, VERMILLION
+    from ..format import BLACK, BLUE, DARK_GREY, GREEN, LIGHT_GREY, ORANGE, VERMILLION
 
     def template(name: str) -> str:
         return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
