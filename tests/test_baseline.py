@@ -210,12 +210,17 @@ def test_csv(cli: Invoke, previous: Path) -> None:
         "--baseline", previous,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    # the --set run says so in a last column, on every row
+    scenario = (
+        f'"per FTE per month of {OFFSHORE}, Dedicated agents (incl. team leads and QA at the '
+        'site) = ₱99,000 (file: ₱95,000)"'
+    )
     lines = result.stdout.splitlines()
-    assert lines[0] == "key,option,old,new,delta,status"
+    assert lines[0] == "key,option,old,new,delta,status,scenario"
     assert len(lines) == 1 + 2 + 2 * len(RESULT_KEYS)
-    assert lines[1] == "tco,in-house,15142571.93,15142571.93,0.0,unchanged"
-    assert f"tco,{OFFSHORE},8649992.91,8832182.19,182189.28,changed" in lines
-    assert f"payback_months,{ONSHORE},,,,unchanged" in lines
+    assert lines[1] == f"tco,in-house,15142571.93,15142571.93,0.0,unchanged,{scenario}"
+    assert f"tco,{OFFSHORE},8649992.91,8832182.19,182189.28,changed,{scenario}" in lines
+    assert f"payback_months,{ONSHORE},,,,unchanged,{scenario}" in lines
 
 
 def test_markdown_and_table(cli: Invoke, previous: Path) -> None:

@@ -31,6 +31,7 @@ from .errors import InputError, Problem, UsageError
 from .inputs.case import Case
 from .inputs.loader import Document, load_file
 from .inputs.models import FileKind
+from .inputs.overrides import describe
 from .inputs.paths import apply_sets, every_vendor_hint, overrides_of
 from .inputs.validate import build_case
 from .render.output import check_target, write_atomically
@@ -264,7 +265,11 @@ def simulate(
         metrics={g.metric for g in gates},
         max_memory=memory_budget(max_memory),
     )
-    return replace(sim, gates=scenario.gate_counts(sim, gates))
+    # the notes on the inputs first, then the draws' own
+    notes = [*case.notes, *sim.notes]
+    return replace(
+        sim, gates=scenario.gate_counts(sim, gates), notes=notes, scenario=describe(case)
+    )
 
 
 def simulate_shard(
@@ -286,7 +291,7 @@ def simulate_shard(
     from .scenarios import simulate as scenario
 
     specs = uncertain_specs(case, uncertain, uncertainty_file)
-    return shards.simulate_shard(
+    run = shards.simulate_shard(
         case,
         specs,
         shard,
@@ -295,6 +300,7 @@ def simulate_shard(
         gates_of(fail_if),
         max_memory=memory_budget(max_memory),
     )
+    return replace(run, scenario=describe(case))
 
 
 def merge(shard_files: Sequence[str | Path], *, max_memory: int | str | None = None) -> Simulation:

@@ -13,7 +13,7 @@ import enum
 import gc
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -124,6 +124,14 @@ DiscountOpt = Annotated[
 ]
 StartOpt = Annotated[
     int | None, typer.Option("--start-month", help="Calendar month of month 1, 1..12.")
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit 1 when the run gives any note (an exchange rate that looks inverted, an "
+        "item after the horizon), after writing the output: for CI.",
+    ),
 ]
 ChartOpt = Annotated[
     Path | None,
@@ -299,11 +307,15 @@ def emit(
         renderer.chart(result, chart, **({} if vendor is None else {"vendor": vendor}))
 
 
-def exit_if_broken(lines: list[str]) -> None:
-    """Every gate that held, on stderr, then exit code 1 (after the report was written)."""
+def exit_if_broken(lines: list[str], notes: Sequence[str] = (), strict: bool = False) -> None:
+    """Every gate that held, on stderr, then exit code 1 (after the report was written);
+    with --strict, any note fails the run the same way, so CI can refuse a suspicious file."""
     for line in lines:
         typer.echo(line, err=True)
-    if lines:
+    if strict and notes:
+        count = f"{len(notes)} note" + ("" if len(notes) == 1 else "s")
+        typer.echo(f"--strict: the run gave {count}; --strict turns notes into a failure", err=True)
+    if lines or (strict and notes):
         raise typer.Exit(1)
 
 
@@ -326,6 +338,7 @@ def compare(
         ),
     ] = False,
     fail_if: FailIfOpt = None,
+    strict: StrictOpt = False,
     chart: ChartOpt = None,
     baseline: BaselineOpt = None,
 ) -> None:
@@ -345,7 +358,7 @@ def compare(
     if fmt in (Format.json, Format.csv):  # the other formats show them under the tables
         print_notes(result.notes)
     emit(result, fmt, output, chart, monthly=monthly)
-    exit_if_broken(renderer_for(result).gate_lines(result, gates))
+    exit_if_broken(renderer_for(result).gate_lines(result, gates), result.notes, strict)
 
 
 @app.command()
@@ -353,12 +366,16 @@ def validate(
     files: Annotated[
         list[Path], typer.Argument(help="In-house or vendor files.", show_default=False)
     ],
+    strict: StrictOpt = False,
 ) -> None:
-    """Check files on their own (in-house or vendor, told by `kind` or by content)."""
+    """Check files on their own (in-house or vendor, told by `kind` or by content); an
+    in-house file with its vendor files also gets the notes `compare` would give."""
     result = validate_files(files)
     emit(result, Format.table, None)
     if result.problems:
         raise InputError(result.problems)
+    print_notes(result.notes)
+    exit_if_broken([], result.notes, strict)
 
 
 class SchemaKind(enum.StrEnum):
@@ -455,6 +472,7 @@ def sweep(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
+    strict: StrictOpt = False,
     chart: ChartOpt = None,
     vendor: VendorOpt = None,
 ) -> None:
@@ -488,7 +506,7 @@ def sweep(
         # the rows are computed as they are written; the gates are counted on the way
         emit(result, fmt, output, chart, vendor)
         broken = renderer_for(result).gate_lines(result)
-    exit_if_broken(broken)
+    exit_if_broken(broken, case.notes, strict)
 
 
 @app.command()
@@ -503,6 +521,7 @@ def export(
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
     set_: SetOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Write the model as a live workbook: Inputs, Monthly and Summary, all formulas."""
     api.xlsx_renderer()  # without XlsxWriter, or where the file cannot be written,
@@ -511,6 +530,7 @@ def export(
     print_notes(case.notes)
     api.export_xlsx(case, xlsx)
     typer.echo(f"wrote {xlsx}", err=True)
+    exit_if_broken([], case.notes, strict)
 
 
 @app.command()
@@ -532,6 +552,7 @@ def sensitivity(
     max_memory: MaxMemoryOpt = "2GB",
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    strict: StrictOpt = False,
     chart: ChartOpt = None,
     vendor: VendorOpt = None,
 ) -> None:
@@ -548,6 +569,7 @@ def sensitivity(
     print_notes(case.notes)
     result = api.sensitivity(case, share, only or [], max_memory=budget)
     emit(result, fmt, output, chart, vendor)
+    exit_if_broken([], result.notes, strict)
 
 
 @app.command("simulate")
@@ -574,6 +596,7 @@ def simulate_command(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
+    strict: StrictOpt = False,
     chart: ChartOpt = None,
     vendor: VendorOpt = None,
 ) -> None:
@@ -588,7 +611,6 @@ def simulate_command(
     check_outputs([in_house, *vendors, uncertainty], output=output, chart=chart)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     check_chart_vendor(case, chart, vendor)
-    print_notes(case.notes)
     options: dict[str, Any] = {
         "uncertainty_file": uncertainty,
         "trials": trials,
@@ -598,10 +620,14 @@ def simulate_command(
     }
     if shard is None:
         result: Any = api.simulate(case, uncertain or [], **options)
-    else:
+        notes = result.notes
+    else:  # a shard's draws are noted by the merge, over every trial
         result = api.simulate_shard(case, uncertain or [], shard=shard, **options)
+        notes = list(case.notes)
+    if fmt in (Format.json, Format.csv):  # the other formats show them under the tables
+        print_notes(notes)
     emit(result, fmt, output, chart, vendor)
-    exit_if_broken(renderer_for(result).gate_lines(result))
+    exit_if_broken(renderer_for(result).gate_lines(result), notes, strict)
 
 
 def check_shard_output(shard: str, fmt: Format, chart: Path | None) -> None:
@@ -634,6 +660,7 @@ def merge(
     max_memory: MaxMemoryOpt = "2GB",
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    strict: StrictOpt = False,
     chart: ChartOpt = None,
 ) -> None:
     """Join Monte Carlo shards into exactly the unsharded result (gates included)."""
@@ -643,8 +670,10 @@ def merge(
     budget = parse_size(max_memory)
     check_outputs(list(shard_files), output=output, chart=chart)
     result = api.merge(shard_files, max_memory=budget)
+    if fmt in (Format.json, Format.csv):  # the other formats show them under the tables
+        print_notes(result.notes)
     emit(result, fmt, output, chart)
-    exit_if_broken(renderer_for(result).gate_lines(result))
+    exit_if_broken(renderer_for(result).gate_lines(result), result.notes, strict)
 
 
 @app.command()
@@ -680,6 +709,7 @@ def report(
         ),
     ] = None,
     max_memory: MaxMemoryOpt = "2GB",
+    strict: StrictOpt = False,
 ) -> None:
     """Write the CFO pack: one self-contained HTML memo (decision, table, charts,
     sensitivity, Monte Carlo with --uncertain, assumptions, method); needs the report extra."""
@@ -718,6 +748,8 @@ def report(
     for written in (output, pdf):
         if written is not None and str(written) != "-":
             typer.echo(f"wrote {written}", err=True)
+    print_notes(case.notes)  # the memo lists them too
+    exit_if_broken([], case.notes, strict)
 
 
 def _version(value: bool) -> None:

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from ..inputs.overrides import Override, describe
 from ..rules import MONEY_KEYS
-from .model import ELIGIBLE_SLACK, GATE_KEYS, Evaluation, Timeline
+from .model import ELIGIBLE_SLACK, GATE_KEYS, Evaluation, Timeline, evaluate_batch
 
 SCHEMA_VERSION = 2
 READABLE_SCHEMA_VERSIONS = (1, 2)  # what --baseline reads: v1 results have no score
@@ -169,6 +170,8 @@ class Comparison:
     # every --set of the run (and --horizon, --discount-rate, --start-month): path -> value
     overrides: dict[str, Any] = field(default_factory=dict)
     scorecard: ScorecardSummary | None = None  # the criteria, weights and scores, when given
+    # the same overrides described for the views (render/words.py scenario_line)
+    scenario: tuple[Override, ...] = ()
     # c(m) of months 0..H (0 = January) when the run states its start month (the file's
     # analysis.start_month, --start-month or --set); None when left to the default
     calendar: list[int] | None = None
@@ -212,13 +215,14 @@ class Comparison:
             in_house=in_house,
             vendors=vendors,
             recommendation=ev.recommendation(i),
-            notes=[*case.notes, *_exchange_rate_notes(case, in_house, vendors)],
+            notes=list(case.notes),
             unit=case.in_house.workload.unit if case.in_house.workload else "",
             volume_today=(
                 float(case.in_house.workload.monthly_volume) if case.in_house.workload else None
             ),
             overrides=dict(case.overrides),
             scorecard=ScorecardSummary.of(case, i),
+            scenario=describe(case),
             calendar=_calendar(case, i),
         )
 
@@ -271,15 +275,21 @@ def _calendar(case: Any, i: int) -> list[int] | None:
     return [int(c) for c in np.reshape(timeline.calendar, -1)]
 
 
-def _exchange_rate_notes(
-    case: Any, in_house: InHouseSummary, vendors: list[VendorSummary]
-) -> list[str]:
+def exchange_rate_notes(case: Any) -> list[str]:
     """A quote converted to over 20 times the whole in-house cost is almost always an
-    exchange rate written the wrong way round (83.5 INR per USD instead of 0.012)."""
+    exchange rate written the wrong way round (83.5 INR per USD instead of 0.012).
+
+    Asked once of a validated case (inputs/validate.build_case puts these notes in
+    `case.notes`), so every command that loads the case says it, not only `compare`.
+    A case too large for any operation gives no note here: evaluating it says why."""
+    if all(vendor.fx_rate is None for vendor in case.vendors):
+        return []
+    ev = evaluate_batch(case, frozenset({"breakdown"}), hypothetical=True)
+    in_house_tco = float(ev.in_house.tco[0])
     notes = []
-    for vendor, summary in zip(case.vendors, vendors, strict=True):
-        fees = summary.breakdown.get("fees", 0.0)
-        if vendor.fx_rate is not None and in_house.tco > 0 and fees > 20 * in_house.tco:
+    for vendor, result in zip(case.vendors, ev.vendors, strict=True):
+        fees = float(result.breakdown["fees"][0]) if result.breakdown else 0.0
+        if vendor.fx_rate is not None and in_house_tco > 0 and fees > 20 * in_house_tco:
             notes.append(
                 f"{vendor.name}: the fees come to over 20 times the whole in-house cost; "
                 f"check fx_rate ({vendor.fx_rate:g}): it is {case.currency} per 1 "

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from .loader import Document
 
 
 @dataclass
@@ -32,6 +35,9 @@ class Validation:
 
     files: list[FileCheck]
     problems: list[Problem] = field(default_factory=list)
+    # notes on the files together (an in-house file and its vendors): an inverted exchange
+    # rate, an item after the horizon; the same notes `compare` gives
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -41,6 +47,7 @@ class Validation:
         return {
             "files": [f.to_dict() for f in self.files],
             "problems": [str(p) for p in self.problems],
+            "notes": list(self.notes),
         }
 
 
@@ -54,6 +61,7 @@ def validate_files(paths: Sequence[str | Path]) -> Validation:
     default_currency = InHouse.model_fields["currency"].default
     files: list[FileCheck] = []
     problems: list[Problem] = []
+    docs: dict[str, list[Document]] = {"in_house": [], "vendor": []}
     for path in paths:
         try:
             doc = load_file(path)
@@ -76,4 +84,18 @@ def validate_files(paths: Sequence[str | Path]) -> Validation:
             problems += exc.problems
             continue
         files.append(FileCheck(str(path), kind, what))
-    return Validation(files, problems)
+        docs[kind].append(doc)
+    return Validation(files, problems, _notes(docs) if not problems else [])
+
+
+def _notes(docs: dict[str, list[Document]]) -> list[str]:
+    """The notes on one in-house file with its vendor files, as `compare` would give them;
+    none for files that are not such a set, or that do not fit together (compare says why)."""
+    from .validate import build_case
+
+    if len(docs["in_house"]) != 1 or not docs["vendor"]:
+        return []
+    try:
+        return list(build_case(docs["in_house"][0], docs["vendor"]).notes)
+    except InputError:
+        return []

@@ -51,6 +51,9 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     # values changed on the command line: loc -> the option that set it ("--set X=1")
     overrides: dict[Loc, str] = field(default_factory=dict)
+    # the file's own value at each loc the command line changed, as written (a loc the
+    # file leaves out is not here): what the views show beside the changed value
+    originals: dict[Loc, Any] = field(default_factory=dict)
 
     def place(self, loc: Loc) -> tuple[int | None, int | None]:
         """Line and column of `loc`, or of its nearest ancestor that exists."""

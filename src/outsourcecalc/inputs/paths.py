@@ -228,7 +228,11 @@ def apply_sets(
             source = label or f"{option} {text}"
             value = parse_scalar(raw_value, source)
             for index in path.files(len(docs) - 1):
-                write(docs[index], path.loc, value, source, path.target)
+                doc, loc = docs[index], tuple(path.loc)
+                first = loc not in doc.overrides
+                old = write(doc, loc, value, source, path.target)
+                if first and old is not _ABSENT:
+                    doc.originals[loc] = old
         except InputError as exc:
             problems += exc.problems
     if problems:

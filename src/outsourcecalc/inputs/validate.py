@@ -426,5 +426,9 @@ def build_case(ih_doc: Document, vendor_docs: list[Document]) -> Case:
         raise InputError(list(dict.fromkeys(problems)))
     case = Case(in_house, tuple(vendors), ih_doc, tuple(vendor_docs))
     check_case(case)
-    notes = tuple(outside_horizon(case))
+    # the engine prices the case once to see an inverted exchange rate (imported here:
+    # the engine itself reads the inputs' models)
+    from ..engine.results import exchange_rate_notes
+
+    notes = (*outside_horizon(case), *exchange_rate_notes(case))
     return Case(in_house, tuple(vendors), ih_doc, tuple(vendor_docs), notes=notes)

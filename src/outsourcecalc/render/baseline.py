@@ -29,6 +29,7 @@ from .format import (
     number,
     percent,
 )
+from .words import scenario_text
 
 CSV_COLUMNS = ("key", "option", "old", "new", "delta", "status")
 _SETTING_LABELS = {
@@ -194,11 +195,13 @@ def markdown(rows: list[Change], source: str, result: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-def csv(rows: list[Change]) -> str:
-    """One line per result and option: key, option, old, new, delta, status."""
+def csv(rows: list[Change], scenario: str = "") -> str:
+    """One line per result and option: key, option, old, new, delta, status (and the
+    `scenario` the new result shows, when the run changed inputs: see render/compare.py)."""
     out = io.StringIO()
     writer = CsvWriter(out)
-    writer.writerow(CSV_COLUMNS)
+    last = [scenario] if scenario else []
+    writer.writerow([*CSV_COLUMNS, *(["scenario"] if scenario else [])])
     for row in rows:
         writer.writerow(
             [
@@ -208,6 +211,7 @@ def csv(rows: list[Change]) -> str:
                 _cell(row.new),
                 _cell(row.delta),
                 row.status,
+                *last,
             ]
         )
     return out.getvalue()
@@ -228,7 +232,7 @@ def render(result: BaselineDiff, fmt: str, monthly: bool = False) -> str:
     if fmt == "json":
         return dumps(result.to_dict())
     if fmt == "csv":
-        return csv(result.changes)
+        return csv(result.changes, scenario_text(result.comparison.scenario))
     if fmt == "markdown":
         report = compare.render_markdown(result.comparison, monthly)
         return report + "\n" + markdown(result.changes, result.source, result.comparison)

@@ -47,6 +47,7 @@ from .format import (
     score,
 )
 from .output import check_target, write_atomically
+from .words import scenario_line
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -240,7 +241,11 @@ def comparison_chart(result: Comparison, path: str | Path) -> None:
     title = comparison_headline(result)
     with _style():
         fig = _figure()
-        fig.suptitle(_wrap(title, TITLE_WIDTH), x=0.01, ha="left")
+        fig.suptitle(
+            _wrap(title, TITLE_WIDTH) + _scenario(scenario_line(result.scenario)),
+            x=0.01,
+            ha="left",
+        )
         card = result.scorecard is not None
         grid = fig.add_gridspec(
             1, 3 if card else 2, width_ratios=[1.05, 0.95, 1] if card else [1.1, 1]
@@ -757,7 +762,7 @@ def tornado_chart(result: Sensitivity, path: str | Path, *, vendor: str | None =
             marks, far = _tornado_panel(ax, v, labels, rows, cur)
             if far:
                 lines.append(far)
-            _subtitle(ax, "\n".join(lines))
+            _subtitle(ax, "\n".join(lines), scenario_line(result.scenario) if k == 0 else "")
             if k == 0:
                 _bottom_legend(fig, ax)
             _label_vlines(fig, ax, marks)
@@ -882,7 +887,7 @@ def histogram_chart(result: Simulation, path: str | Path, *, vendor: str | None 
             marks, note = _histogram_panel(ax, v, cur)
             if k == 0 and left_out:
                 note += "\n" + left_out
-            _subtitle(ax, note)
+            _subtitle(ax, note, scenario_line(result.scenario) if k == 0 else "")
             _label_vlines(fig, ax, marks)
         # both sides in the legend, whichever the first panel's trials fall on
         from matplotlib.patches import Patch
@@ -1016,7 +1021,8 @@ def heatmap_chart(result: Sweep, path: str | Path, *, vendor: str | None = None)
             )
             if k == 0 and left_out:
                 note += "\n" + left_out
-            _subtitle(ax, note if columns == 1 else _wrap(note, 60))
+            scenario = scenario_line(result.scenario) if k == 0 else ""
+            _subtitle(ax, note if columns == 1 else _wrap(note, 60), scenario)
             x_name = _named(result.case, x_axis.text, index)
             y_name = _named(result.case, y_axis.text, index)
             ax.set_xlabel(_wrap(x_name.label, 60 // columns))
@@ -1131,8 +1137,16 @@ def _money3(x: float, currency: str) -> str:
     return money_short(x, currency, figures=3)
 
 
-def _subtitle(ax: Axes, text: str) -> None:
+def _subtitle(ax: Axes, text: str, scenario: str = "") -> None:
+    """The line under the title; a run that changed inputs says so first (render/words.py
+    scenario_line), so a chart never shows a changed case as the base case."""
+    text = _wrap(scenario, 100) + "\n" + text if scenario else text
     ax.set_title(text, loc="left", fontweight="normal", fontsize=13)
+
+
+def _scenario(line: str) -> str:
+    """The scenario line as a second line of a title, or nothing for the base case."""
+    return "\n" + _wrap(line, TITLE_WIDTH) if line else ""
 
 
 def _bottom_legend(fig: Figure, ax: Axes) -> None:

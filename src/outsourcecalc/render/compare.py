@@ -40,7 +40,7 @@ from .format import (
     number,
     score,
 )
-from .words import result_cell, verdict
+from .words import result_cell, scenario_line, scenario_text, verdict
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -240,6 +240,9 @@ def render_csv(result: Comparison, monthly: bool = False) -> str:
     header = ["option", "name", *keys, *parts, *extra]
     if monthly:
         header += [f"month_{m}" for m in range(result.horizon_months + 1)]
+    # a run that changed inputs says so on every row, in a last column (docs/methodology.md)
+    scenario = [scenario_text(result.scenario)] if result.scenario else []
+    header += ["scenario"] if scenario else []
     out = io.StringIO()
     writer = CsvWriter(out)
     writer.writerow(header)
@@ -252,16 +255,17 @@ def render_csv(result: Comparison, monthly: bool = False) -> str:
     row += [""] * len(extra)
     if monthly:
         row += [cents(x) for x in ih.monthly]
-    writer.writerow(row)
+    writer.writerow([*row, *scenario])
     for v in result.vendors:
         row = ["vendor", v.name, *(_cell(rounded(k, v[k])) for k in keys)]
         row += [_cell(cents(v.breakdown[p])) if p in v.breakdown else "" for p in vendor_parts]
         row += [_cell(cents(v.breakdown.get(SWITCH_BENEFITS))) for _ in extra]
         if monthly:
             row += [cents(x) for x in v.monthly]
-        writer.writerow(row)
+        writer.writerow([*row, *scenario])
     if monthly:
-        writer.writerows(_csv_monthly_rows(result, len(header) - 2 - (result.horizon_months + 1)))
+        blank = len(header) - len(scenario) - 2 - (result.horizon_months + 1)
+        writer.writerows([*r, *scenario] for r in _csv_monthly_rows(result, blank))
     return out.getvalue()
 
 
@@ -313,6 +317,7 @@ def render_markdown(result: Comparison, monthly: bool = False) -> str:
         "",
         f"{result.horizon_months} months, {cur}, discount rate {result.discount_rate * 100:g}%.",
         "",
+        *([markdown_text(scenario_line(result.scenario)), ""] if result.scenario else []),
         f"**{markdown_text(verdict(result))}**",
         "",
     ]
@@ -528,6 +533,8 @@ def draw(result: Comparison, console: Console, monthly: bool = False) -> None:
         shown += len(group)
         titles.append(part)
     parts: list[Table | Text] = []
+    if result.scenario:  # before the tables: the figures below are this scenario's
+        parts.append(Text(scenario_line(result.scenario), style="bold"))
     for group, part in zip(groups, titles, strict=True):
         parts += [summary_table(result, group, part), breakdown_table(result, group, part)]
     if result.in_house.follows_workload:

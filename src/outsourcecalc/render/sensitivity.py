@@ -16,6 +16,7 @@ from ..rules import wins
 from ..scenarios.sensitivity import InputSwing, Sensitivity
 from .format import LOSES, WINS, CsvWriter, dumps, input_value, markdown_row, markdown_text, money
 from .layout import fitted
+from .words import scenario_line, scenario_text
 
 BAR = 20  # characters on each side of today's value
 SHOWN = 15  # inputs drawn in the terminal; JSON and CSV list them all
@@ -25,16 +26,18 @@ LABEL_WIDTH = 34  # the tornado's input labels, wrapping at words beyond it
 def render_csv(result: Sensitivity) -> str:
     out = io.StringIO()
     writer = CsvWriter(out)
+    # a run that changed inputs says so on every row, in a last column (as compare does)
+    scenario = [scenario_text(result.scenario)] if result.scenario else []
     writer.writerow(
         ["vendor", "path", "base", "low", "high", "npv_savings_low", "npv_savings_high",
-         "swing", "flip_value"]
+         "swing", "flip_value"] + (["scenario"] if scenario else [])
     )  # fmt: skip
     for v in result.vendors:
         for r in v.inputs:
             writer.writerow(
                 [v.name, r.path, r.base, fine(r.low), fine(r.high), cents(r.npv_savings_low),
                  cents(r.npv_savings_high), cents(r.swing),
-                 "" if r.flip_value is None else fine(r.flip_value)]
+                 "" if r.flip_value is None else fine(r.flip_value), *scenario]
             )  # fmt: skip
     return out.getvalue()
 
@@ -89,6 +92,8 @@ def _tornado(r: InputSwing, base: float, scale: float, bar: int = BAR) -> Text:
 def draw(result: Sensitivity, console: Console) -> None:
     """The terminal view: per vendor, the inputs ranked, a tornado and where the decision flips."""
     delta, currency = result.delta, result.currency
+    if result.scenario:  # first: every figure below is this scenario's
+        console.print(Text(scenario_line(result.scenario), style="bold"))
     names = names_of(result)
     headers = ["Input", "Low → high", "NPV savings at low / high", "Flips at"]
     # each side of a tornado bar: BAR characters, fewer where the terminal is narrow
@@ -147,7 +152,7 @@ def draw(result: Sensitivity, console: Console) -> None:
 def render_markdown(result: Sensitivity) -> str:
     delta, currency = result.delta, result.currency
     names = names_of(result)
-    lines = []
+    lines = [markdown_text(scenario_line(result.scenario)), ""] if result.scenario else []
     for v in result.vendors:
         lines += [
             f"### {markdown_text(v.name)}: sensitivity (±{delta * 100:g}%)",

@@ -27,6 +27,7 @@ from .format import (
     months,
     percent,
 )
+from .words import scenario_line, scenario_text
 
 BAR = 40  # characters of the longest histogram bar
 
@@ -54,11 +55,13 @@ def render_csv(sim: Simulation | SimulationShard) -> Iterator[str]:
         first, stop, header_too = 0, sim.trials, True
         inputs = sim.inputs
         vendors = [(v.name, v.npv_savings, v.payback_months) for v in sim.vendors]
+    # a run that changed inputs says so on every row, in a last column (as compare does)
+    scenario = [scenario_text(sim.scenario)] if sim.scenario else []
     if header_too:
         header = ["trial", *(d.path for d in inputs)]
         for name, _, _ in vendors:
             header += [f"{name}:npv_savings", f"{name}:payback_months"]
-        yield _csv_text([header])
+        yield _csv_text([[*header, *(["scenario"] if scenario else [])]])
     for lo in range(0, stop - first, CSV_TRIALS):
         hi = min(stop - first, lo + CSV_TRIALS)
         columns: list[list[str]] = [[str(i) for i in range(first + lo + 1, first + hi + 1)]]
@@ -71,7 +74,7 @@ def render_csv(sim: Simulation | SimulationShard) -> Iterator[str]:
             columns.append([f"{x:.2f}" for x in npv[lo:hi].tolist()])
             columns.append(["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in
                             payback[lo:hi].tolist()])  # fmt: skip
-        yield _csv_text(zip(*columns, strict=True))
+        yield _csv_text([*row, *scenario] for row in zip(*columns, strict=True))
 
 
 def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
@@ -88,6 +91,7 @@ def render_markdown(sim: Simulation) -> str:
     lines = [
         f"### Monte Carlo: {_trials(sim.trials)} (seed {sim.seed})",
         "",
+        *([markdown_text(scenario_line(sim.scenario)), ""] if sim.scenario else []),
         "| Vendor | P(outsourcing wins) | Mean NPV savings | P5 | P50 | P95 "
         "| P(pays back) | Payback P50 | Payback P95 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -261,6 +265,8 @@ def render(sim: Simulation | SimulationShard, fmt: str) -> str:
 
 def draw(sim: Simulation, console: Console) -> None:
     """The terminal view: the summary, the uncertain inputs, a histogram per vendor."""
+    if sim.scenario:  # first: every figure below is this scenario's
+        console.print(Text(scenario_line(sim.scenario), style="bold"))
     console.print(summary_table(sim))
     console.print(inputs_table(sim))
     for v in sim.vendors:

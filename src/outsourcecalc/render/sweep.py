@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.results import cents, fine, rounded
+from ..inputs.overrides import describe
 from ..inputs.paths import NamedInput, named_input
 from ..rules import MONEY_KEYS, wins
 from ..scenarios.sweep import Sweep, SweepRun, SweepVendorSummary
@@ -36,6 +37,7 @@ from .format import (
     percent,
 )
 from .layout import fitted
+from .words import scenario_line, scenario_text
 
 TABLE_ROWS = 40  # rows shown by the table/markdown views; csv and json hold them all
 GRID_LIST = 8  # values of a listed axis its grid line shows, the last one included
@@ -46,13 +48,14 @@ def summary_csv(run: SweepRun) -> str:
     out = io.StringIO()
     writer = CsvWriter(out)
     paths = [a.text for a in run.grid.axes]
+    scenario = [scenario_text(describe(run.case))] if run.case.overrides else []
     writer.writerow(
         [
             "vendor", "points", "share_winning",
             "npv_savings_min", "npv_savings_median", "npv_savings_max",
             "payback_months_min", "payback_months_median", "payback_months_max",
             *(f"worst:{p}" for p in paths), *(f"best:{p}" for p in paths),
-        ]
+        ] + (["scenario"] if scenario else [])
     )  # fmt: skip
     for v in run.summary:
         n, p = v.npv_savings, v.payback_months
@@ -62,7 +65,7 @@ def summary_csv(run: SweepRun) -> str:
             fine(p.min), fine(p.median), fine(p.max),
             *(v.worst[x] for x in paths), *(v.best[x] for x in paths),
         ]  # fmt: skip
-        writer.writerow(["" if c is None else c for c in cells])
+        writer.writerow(["" if c is None else c for c in [*cells, *scenario]])
     return out.getvalue()
 
 
@@ -237,8 +240,11 @@ def rows_csv(run: SweepRun) -> Iterator[str]:
     shard without points writes nothing else: the shards' outputs concatenate into
     the unsharded one, however many shards there are.
     """
+    # a run that changed inputs says so on every row, in a last column (as compare does)
+    scenario = [scenario_text(describe(run.case))] if run.case.overrides else []
     if run.first_shard:
-        yield _csv_text([[*(a.text for a in run.grid.axes), "vendor", *run.keys]])
+        header = [*(a.text for a in run.grid.axes), "vendor", *run.keys]
+        yield _csv_text([[*header, *(["scenario"] if scenario else [])]])
     for chunk in run.chunks():
         index = np.arange(chunk.start, chunk.stop)
         coords = np.unravel_index(index, run.grid.shape)
@@ -246,7 +252,7 @@ def rows_csv(run: SweepRun) -> Iterator[str]:
         results = [[_text(res[k], k) for k in run.keys] for res in chunk.vendors]
         # point by point, each point's vendors together: any contiguous shards rejoin exactly
         yield _csv_text(
-            [*(col[i] for col in columns), name, *(c[i] for c in cells)]
+            [*(col[i] for col in columns), name, *(c[i] for c in cells), *scenario]
             for i in range(len(index))
             for name, cells in zip(run.vendor_names, results, strict=True)
         )
@@ -266,11 +272,20 @@ def _text(values: NDArray[np.float64], key: str) -> list[str]:
 
 
 def rows_json(result: Sweep) -> Iterator[str]:
-    """`{"paths": [...], "rows": [...]}` exactly as `dumps(result.to_dict())` writes it,
-    made a chunk of rows at a time: the head, each chunk's rows, then the tail."""
+    """`{"paths": [...], "axes": [...], "overrides": {...}, "notes": [...], "rows": [...]}` as
+    `dumps(result.to_dict())` writes it, made a chunk of rows at a time: the head, each
+    chunk's rows, then the tail."""
     run = result.run
-    yield '{\n  "paths": ' + dumps(result.paths).rstrip("\n").replace("\n", "\n  ") + ","
-    yield '\n  "axes": ' + dumps(result.axes).rstrip("\n").replace("\n", "\n  ") + ","
+    head = {
+        "paths": result.paths,
+        "axes": result.axes,
+        "overrides": dict(result.case.overrides),
+        "notes": result.notes,
+    }
+    yield "{" + "".join(
+        f"\n  {_json(key)}: " + dumps(value).rstrip("\n").replace("\n", "\n  ") + ","
+        for key, value in head.items()
+    )
     yield '\n  "rows": ['
     # one row as json.dumps(indent=2) writes it inside the list: keys and names quoted
     # once, each value %s-formatted from its column
@@ -338,15 +353,18 @@ def render(result: Sweep, fmt: str) -> str:
         return "".join(rows_json(result))
     if fmt == "csv":
         return summary_csv(run) if result.summarized else "".join(rows_csv(run))
-    if fmt == "markdown" and result.summarized:
-        return summary_markdown(result)
     if fmt == "markdown":
-        return rows_markdown(result)
+        summarized = result.summarized
+        text = summary_markdown(result) if summarized else rows_markdown(result)
+        line = scenario_line(result.scenario)
+        return f"{markdown_text(line)}\n\n{text}" if line else text
     raise ValueError(f"no text renderer for {fmt!r}; the table view is draw()")
 
 
 def draw(result: Sweep, console: Console) -> None:
     """The terminal view: the first rows or the summary; over two whole inputs, the flip grid."""
+    if result.case.overrides:  # first: every figure below is this scenario's
+        console.print(Text(scenario_line(result.scenario), style="bold"))
     if result.summarized:
         summary_table(result, console)
     else:

@@ -1,8 +1,13 @@
-"""The closing sentence: the decision in plain words, from results already computed."""
+"""Sentences in plain words: the decision, from results already computed, and the
+scenario line that says which inputs the command line changed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from ..engine.results import Comparison, VendorSummary
+from ..inputs.overrides import Override
 from ..rules import IN_HOUSE, is_zero, wins
 from .format import metric, money, number, percent, score
 
@@ -123,3 +128,49 @@ def result_cell(result: Comparison, v: VendorSummary, key: str) -> str:
     if key == "break_even_volume":
         return break_even_volume(result, v)
     return metric(key, v[key], result.currency, result.unit)
+
+
+SCENARIO = "scenario: "  # how the line starts in every view
+
+
+def scenario_line(overrides: Sequence[Override]) -> str:
+    """'scenario: annual salary of Agent = $45,000; horizon = 48 months (file: 36 months)':
+    every input the command line changed, with the file's own value where it had one;
+    "" for a run that changed nothing (its views stay as they were)."""
+    text = scenario_text(overrides)
+    return SCENARIO + text if text else ""
+
+
+def scenario_text(overrides: Sequence[Override]) -> str:
+    """The scenario line without its "scenario: " (a CSV cell under a `scenario` header)."""
+    parts = []
+    for o in overrides:
+        text = f"{o.label} = {input_value(o, o.value)}"
+        if o.file_value is not None:
+            text += f" (file: {input_value(o, o.file_value)})"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def input_value(o: Override, x: Any) -> str:
+    """An input's value as people read it: money as money, a rate as a percent."""
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if not isinstance(x, int | float):
+        return str(x)
+    if o.unit == "money":
+        whole = float(x) == round(float(x))
+        return money(float(x), o.currency, cents=not whole) if o.currency else _plain(x)
+    if o.unit == "rate":
+        return _plain(float(x) * 100) + "%"
+    if o.unit in ("months", "days", "hours"):
+        return f"{_plain(x)} {o.unit}"
+    if o.unit == "fte":
+        return f"{_plain(x)} FTE"
+    return _plain(x)
+
+
+def _plain(x: float) -> str:
+    """45000 -> '45,000', 84.5 -> '84.5', 0.07 * 100 -> '7': no float noise, no exponent."""
+    x = round(float(x), 8)
+    return f"{int(x):,}" if x == int(x) else f"{x:,}"

@@ -23,6 +23,7 @@ from ..engine.results import cents, fine
 from ..engine.roots import first_crossing
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
+from ..inputs.overrides import Override, describe, recorded
 from ..inputs.paths import (
     InputPath,
     numeric_inputs,
@@ -73,10 +74,22 @@ class Sensitivity:
     # the inputs moved: the charts name an input by its role or item ("Agent: annual salary")
     case: Case | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def scenario(self) -> tuple[Override, ...]:
+        """The inputs the command line changed (`--set`, `--horizon`), described."""
+        return () if self.case is None else describe(self.case)
+
+    @property
+    def notes(self) -> list[str]:
+        """Notes on the inputs: an item after the horizon, an inverted exchange rate."""
+        return [] if self.case is None else list(self.case.notes)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `sensitivity --format json`: money in cents, values without float noise."""
         return {
             "delta": fine(self.delta),
+            "overrides": recorded(self.scenario),
+            "notes": list(self.notes),
             "vendors": [
                 {
                     "name": v.name,

@@ -33,6 +33,7 @@ import numpy as np
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
 from ..inputs.loader import read_bytes_file
+from ..inputs.overrides import Override
 from ..inputs.paths import parse_path, path_bounds
 from .gates import Gate, GateCount, parse_gate
 from .memory import check_memory, merge_memory, show_size
@@ -64,6 +65,8 @@ class SimulationShard:
     run: Trials
     fingerprint: dict[str, Any]
     gates: list[GateCount] = field(default_factory=list)  # counted over this slice
+    # the inputs the command line changed: its CSV rows say so, as the whole run's do
+    scenario: tuple[Override, ...] = ()
 
     @property
     def index(self) -> int:

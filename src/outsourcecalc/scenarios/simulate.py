@@ -37,6 +37,7 @@ from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
 from ..inputs.loader import load_file
 from ..inputs.models import Bound
+from ..inputs.overrides import Override, recorded
 from ..inputs.paths import (
     InputPath,
     check_path,
@@ -374,6 +375,7 @@ class Simulation:
     vendors: list[VendorOutcome]
     notes: list[str] = field(default_factory=list)
     gates: list[GateCount] = field(default_factory=list)  # per --fail-if and vendor
+    scenario: tuple[Override, ...] = ()  # the inputs the command line changed
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `simulate --format json`: money in cents, shares as fractions."""
@@ -383,6 +385,7 @@ class Simulation:
             "currency": self.currency,
             "horizon_months": self.horizon_months,
             "discount_rate": fine(self.discount_rate),
+            "overrides": recorded(self.scenario),
             "uncertain": [_input_dict(d) for d in self.inputs],
             "vendors": [_vendor_dict(v) for v in self.vendors],
             "notes": list(self.notes),

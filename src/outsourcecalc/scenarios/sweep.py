@@ -22,6 +22,7 @@ from ..engine.model import RESULT_KEYS
 from ..engine.results import cents, fine, rounded
 from ..errors import InputError, UsageError
 from ..inputs.case import Case
+from ..inputs.overrides import Override, describe
 from ..inputs.paths import (
     InputPath,
     named_input,
@@ -533,6 +534,16 @@ class Sweep:
         return [a.text for a in self.run.grid.axes]
 
     @property
+    def scenario(self) -> tuple[Override, ...]:
+        """The inputs the command line changed (`--set`, `--horizon`), described."""
+        return describe(self.case)
+
+    @property
+    def notes(self) -> list[str]:
+        """Notes on the inputs: an item after the horizon, an inverted exchange rate."""
+        return list(self.case.notes)
+
+    @property
     def axes(self) -> list[dict[str, Any]]:
         """The grid, one dict per varied input: `path`, `label`, then `values` (a list) or
         `start`, `stop` and `step` (a range, `stop` its last value), and `count`."""
@@ -588,13 +599,15 @@ class Sweep:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `sweep --format json` (with summary: `sweep --summary --format json`)."""
+        said = {"overrides": dict(self.case.overrides), "notes": self.notes}
         if not self.summarized:
-            return {"paths": self.paths, "axes": self.axes, "rows": self.rows()}
+            return {"paths": self.paths, "axes": self.axes, **said, "rows": self.rows()}
         return {
             "points": self.points,
             "grid_points": self.run.grid.size,
             "paths": self.paths,
             "axes": self.axes,
+            **said,
             "vendors": [
                 {
                     "name": v.name,

@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 from ...engine.model import sign_changes
 from ...rules import IN_HOUSE, IN_HOUSE_PARTS, VENDOR_PARTS
 from ..format import LABELS
+from ..words import scenario_line
 from .book import COLOURS, HALF, NA, Book, months_below
 from .monthly import MonthlyGrid, StaffFormulas
 
@@ -89,6 +90,11 @@ class SummarySheet:
             "over the Inputs and Monthly sheets: change an input (blue cell) and it follows.",
             book.fmt("text", "note"),
         )
+        scenario = scenario_line(book.result.scenario)
+        if scenario:  # the row above the table: the figures are this scenario's
+            ws.write_string(
+                2, 0, scenario + " (orange cells on Inputs)", book.fmt("text", "override")
+            )
         header, fmt = self.header_row, book.fmt("text", "header")
         ws.write_string(header, 0, "Result", fmt)
         ws.write_string(header, 1, "Key (as in --format json)", fmt)
