@@ -426,14 +426,16 @@ def simulate(
     seed: int = 0,
     metrics: Iterable[str] = (),
     max_memory: int | None = None,
+    jobs: int = 1,
 ) -> Simulation:
     """Draw each uncertain input `trials` times (in the order given) and evaluate every trial.
 
     `uncertain` maps input paths to distributions (`"pert(30%, 40%, 60%)"`); `metrics`
     names further result keys to keep per trial (npv_savings and payback_months always);
     `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
-    checked before any draw. Raises InputError (a UsageError) on any bad spec, all
-    problems reported together.
+    checked before any draw. `jobs` chunks of trials are evaluated at once, on threads
+    (the same numbers whatever the count). Raises InputError (a UsageError) on any bad
+    spec, all problems reported together.
     """
     if not 1 <= trials <= MAX_TRIALS:
         raise UsageError.option(f"--trials {trials}", f"must be from 1 to {MAX_TRIALS:,}")
@@ -474,7 +476,7 @@ def simulate(
         raise UsageError(problems)
 
     keys = ("npv_savings", "payback_months", *extra)
-    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, trials, keys)
+    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, trials, keys, jobs)
     vendors = [
         _outcome(v.name, per_key, extra) for v, per_key in zip(case.vendors, results, strict=True)
     ]
@@ -631,8 +633,10 @@ def _evaluate(
     inputs: Sequence[InputDraws],
     trials: int,
     keys: Sequence[str],
+    jobs: int = 1,
 ) -> list[dict[str, Array]]:
-    """Every trial through the batch engine, a bounded chunk of trials at a time."""
+    """Every trial through the batch engine, a bounded chunk of trials at a time, `jobs`
+    chunks at once."""
 
     def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[Any]]:
         # whole-number fields go in as integers: the engine indexes months and calendars
@@ -643,7 +647,7 @@ def _evaluate(
 
     out = [{k: np.empty(trials) for k in keys} for _ in case.vendors]
     metrics = frozenset(keys) & _EXTRA_METRICS
-    for chunk in evaluate_in_chunks(case, 0, trials, values_at, keys, metrics):
+    for chunk in evaluate_in_chunks(case, 0, trials, values_at, keys, metrics, jobs=jobs):
         for part, target in zip(chunk.vendors, out, strict=True):
             for k in keys:
                 target[k][chunk.start : chunk.stop] = part[k]
