@@ -172,3 +172,30 @@ def test_in_order_raises_an_error_at_its_turn_and_drops_the_rest() -> None:
             got.append(x)
     assert got == [0, 1, 2, 3, 4]
     assert max(calls) < 5 + 2 * batch.IN_FLIGHT_PER_JOB + 2  # the rest never started
+
+
+def test_the_memory_estimate_counts_a_chunk_per_thread(cli: Invoke) -> None:
+    """Each thread holds a chunk (a sensitivity batch) of its own: 1 vendor, 1 MB axis."""
+    import outsourcecalc
+    from outsourcecalc.scenarios import memory
+
+    case = outsourcecalc.load(*CC[:1], CC[1:])
+    chunk = memory.CHUNK_PER_VENDOR
+    assert memory.sweep_memory(case, [9], 9, False, 3) - memory.sweep_memory(
+        case, [9], 9, False
+    ) == (2 * chunk)
+    assert memory.simulation_memory(case, 2, 9, 2, 4) - memory.simulation_memory(case, 2, 9, 2) == (
+        3 * chunk
+    )
+    one = memory.sensitivity_memory(case, 5, 100, 1_000)
+    assert memory.sensitivity_memory(case, 5, 100, 1_000, 2) - one == 8 * 100 + 100 * 1_000
+    # 100 MB for the process and 30 MB per chunk: 130 MB fit in 150 MB, 220 MB do not
+    args = [*SWEEP[:3], *SWEEP[4:], "--max-memory", "150MB", "-f", "csv"]
+    assert cli(*args, "--jobs", "1").exit_code == 0
+    refused = cli(*args, "--jobs", "4")
+    assert refused.exit_code == 2
+    assert refused.output.startswith("--max-memory 150 MB: this sweep of 4,000 points")
+    assert refused.output.endswith(
+        "would need about 220 MB of memory, more than this budget; vary fewer values, "
+        "split it with --shard K/N, use fewer --jobs or raise --max-memory\n"
+    )

@@ -196,6 +196,7 @@ def sweep(
         max_memory=memory_budget(max_memory),
         summary=summary,
         shard=shard,
+        jobs=threads,
     )
     run = scenario.run_sweep(
         case,

@@ -125,10 +125,11 @@ def sensitivity(
     if max_memory is not None:
         count = sum(len(c) for c in per_vendor)
         check_memory(
-            sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS),
+            sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS, jobs),
             max_memory,
             f"this sensitivity run of {counted(count, 'input')}",
             "choose fewer inputs with --only",
+            jobs,
         )
     out = []
     for index, (vendor, candidates) in enumerate(zip(case.vendors, per_vendor, strict=True)):

@@ -453,12 +453,13 @@ def simulate(
     prepared = _prepare(case, specs)
     if max_memory is not None:
         check_memory(
-            simulation_memory(case, len(prepared), trials, 2 + len(extra)),
+            simulation_memory(case, len(prepared), trials, 2 + len(extra), jobs),
             max_memory,
             f"this simulation of {counted(trials, 'trial')} "
             f"({counted(len(prepared), 'uncertain input')}, "
             f"{counted(len(case.vendors), 'vendor')})",
             "run fewer --trials",
+            jobs,
         )
     rng = np.random.default_rng(seed)
     inputs: list[InputDraws] = []

@@ -162,11 +162,12 @@ def build_axes(
     max_memory: int | None = None,
     summary: bool = False,
     shard: str | None = None,
+    jobs: int = 1,
 ) -> list[Axis]:
     """Every axis, its values validated as the field's. The grid's size, and the memory
-    the sweep (its `shard`, rows or `summary`) would need against `max_memory`, are
-    checked first, so that an axis of a hundred million values is refused before any
-    is validated."""
+    the sweep (its `shard`, rows or `summary`, on `jobs` threads) would need against
+    `max_memory`, are checked first, so that an axis of a hundred million values is
+    refused before any is validated."""
     parsed = []
     seen: set[str] = set()
     for text in varies:
@@ -187,11 +188,12 @@ def build_axes(
         sizes = [len(raw) for *_, raw in parsed]
         kind = "sweep --summary" if summary else "sweep"
         check_memory(
-            sweep_memory(case, sizes, stop - start, summary),
+            sweep_memory(case, sizes, stop - start, summary, jobs),
             max_memory,
             f"this {kind} of {counted(stop - start, 'point')} and "
             f"{counted(len(case.vendors), 'vendor')}",
             "vary fewer values, split it with --shard K/N",
+            jobs,
         )
     return [
         Axis(path_text, path, _validated(case, path, raw, f"{option} {text}"))
