@@ -149,9 +149,13 @@ def measure(args: list[str], out: Path) -> tuple[int, float, float]:
 
 
 def estimate(args: list[str]) -> float:
-    """The estimate --max-memory is checked against, in MB (as the command computes it)."""
+    """The estimate --max-memory is checked against, in MB (as the command computes it,
+    on the default --jobs: every available core)."""
     import outsourcecalc
+    from outsourcecalc.engine.batch import available_cores
     from outsourcecalc.scenarios import memory
+
+    jobs = available_cores()
 
     files = [a for a in args[1:] if a.endswith(".yaml")]
     case = outsourcecalc.load(files[0], files[1:])
@@ -162,12 +166,13 @@ def estimate(args: list[str]) -> float:
         points = 1
         for size in sizes:
             points *= size
-        peak = memory.sweep_memory(case, sizes, points, "--summary" in args)
+        peak = memory.sweep_memory(case, sizes, points, "--summary" in args, jobs)
     elif args[0] == "simulate":
         trials = int(args[args.index("--trials") + 1])
         inputs = args.count("--uncertain")
         gates = {a.split("<")[0].split(">")[0] for a in args if "<" in a or ">" in a}
-        peak = memory.simulation_memory(case, inputs, trials, 2 + len(gates - {"payback_months"}))
+        kept = 2 + len(gates - {"payback_months"})
+        peak = memory.simulation_memory(case, inputs, trials, kept, jobs)
     else:
         from outsourcecalc.inputs.paths import numeric_inputs
         from outsourcecalc.scenarios.sensitivity import BATCH_CELLS, ENGINE_CELLS
@@ -175,7 +180,7 @@ def estimate(args: list[str]) -> float:
         count = sum(
             len([1 for _, v in numeric_inputs(case, i) if v != 0]) for i in range(len(files) - 1)
         )
-        peak = memory.sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS)
+        peak = memory.sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS, jobs)
     return peak / 1e6
 
 

@@ -1,51 +1,50 @@
-"""Sweep speed: a 1,000,000-point sweep with --summary against a bare numpy kernel.
+"""Sweep speed: 1,000,000-point sweeps against a bare numpy kernel, each target a ratio.
 
-    python benchmarks/sweep.py
+    python benchmarks/sweep.py [--runs 5] [--timeout 600]
 
-Prints, for the contact-center example (offshore vendor, 36 months = 37 periods):
-- the wall time and peak memory of `outsourcecalc sweep ... --summary` (a cold
-  process, measured with resource.getrusage on the child);
-- the time of a bare numpy kernel that only computes two cost streams, their NPV
-  and the payback month over the same 1M x 37 months;
-- their ratio (the target is <= 4), and the time of evaluating a sample of the
-  same points one at a time through the public Python API, extrapolated to 1M
-  (the target is >= 100 times the batch).
+On the contact-center example (offshore vendor, 36 months = 37 periods), each command a
+cold process (wall time and peak memory from wait4 on the child), the best of `--runs`
+runs, the commands' runs interleaved. Prints a table of the issue-12 targets:
+
+- (a) a ONE-axis sweep of 1,000,000 prices with --summary, against the bare numpy
+  kernel of the same size (1M x 37 months): at most 4 times;
+- (b) a TWO-axis sweep of 1,000 x 1,000 points written as full CSV rows to a file, every
+  result key included (IRR, both paybacks, break-even price change and volume): at
+  most 8 times the kernel. A run past `--timeout` seconds is stopped and fails;
+- (c) the two-axis 1M-point --summary sweep with --jobs 2 against --jobs 1: at most
+  0.65 times (0.5 is the limit on two cores);
+- (d) the peak memory of every run: under 1 GB.
+
+(a) and (b) run with the default --jobs (every available core). The table also shows
+the kernel's time, each run's wall time, how much a second thread could gain at all
+while the benchmark ran (a pure numpy loop on two threads against one: about 0.5 on
+an idle two-core machine, about 1.0 when another process keeps the other core busy),
+and one point at a time through the public API, extrapolated to 1M points (at least
+100 times the batch).
 """
 
 from __future__ import annotations
 
-import os
-import statistics
+import argparse
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from measure import EX, GB_MB, Figure, best_of, best_time, print_table, ratio, thread_headroom
 
-ROOT = Path(__file__).resolve().parent.parent
-EX = ROOT / "examples" / "contact_center"
-VARY = [
-    "--vary",
-    "vendor.pricing[0].per_fte_month=80000:129950:50",
-    "--vary",
-    "in_house.staff[0].annual_salary=30000:79950:50",
-]
-CMD = [
-    sys.executable,
-    "-m",
-    "outsourcecalc",
-    "sweep",
-    str(EX / "in_house.yaml"),
-    str(EX / "vendor_offshore.yaml"),
-    *VARY,
-    "--summary",
-    "--format",
-    "json",
-]
+FILES = [str(EX / "in_house.yaml"), str(EX / "vendor_offshore.yaml")]
+PRICE = "vendor.pricing[0].per_fte_month"
+SALARY = "in_house.staff[0].annual_salary"
+ONE_AXIS = ["--vary", f"{PRICE}=80000:129999.95:0.05"]  # 1,000,000 prices
+TWO_AXES = ["--vary", f"{PRICE}=80000:129950:50", "--vary", f"{SALARY}=30000:79950:50"]
+POINTS = 1_000_000
+MONTHS = 37
 
 
-def bare_kernel(points: int = 1_000_000, months: int = 37) -> float:
+def bare_kernel(points: int = POINTS, months: int = MONTHS) -> float:
     """Two cost streams, their NPV and the payback month: the least any engine must do."""
     start = time.perf_counter()
     a = np.linspace(30_000, 80_000, points).reshape(-1, 1)  # one varied input per stream
@@ -71,20 +70,19 @@ def bare_kernel(points: int = 1_000_000, months: int = 37) -> float:
     return time.perf_counter() - start
 
 
-def cli_run() -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one cold `outsourcecalc sweep` process.
+def every_key_options() -> list[str]:
+    """The options that make a sweep's rows carry every result key: none, since rows
+    carry every key by default (break_even_volume included); checked on a 2-point sweep."""
+    from outsourcecalc.engine.model import RESULT_KEYS
 
-    Run these before this process allocates anything large: a child's peak RSS
-    counts the pages it shares with its parent at fork time.
-    """
-    start = time.perf_counter()
-    child = subprocess.Popen(CMD, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"sweep failed with exit code {child.returncode}")
-    return wall, usage.ru_maxrss / 1024
+    tiny = ["sweep", *FILES, "--vary", f"{PRICE}=80000,90000", "-f", "csv"]
+    done = subprocess.run(
+        [sys.executable, "-m", "outsourcecalc", *tiny], capture_output=True, text=True
+    )
+    header = done.stdout.splitlines()[0].split(",") if done.returncode == 0 else []
+    if not set(RESULT_KEYS) <= set(header):
+        raise SystemExit("the sweep's rows do not carry every result key")
+    return []
 
 
 def one_at_a_time(sample: int = 200) -> float:
@@ -101,39 +99,67 @@ def one_at_a_time(sample: int = 200) -> float:
         case = outsourcecalc.load(
             EX / "in_house.yaml",
             [EX / "vendor_offshore.yaml"],
-            [
-                f"vendor.pricing[0].per_fte_month={price}",
-                f"in_house.staff[0].annual_salary={salary}",
-            ],
+            [f"{PRICE}={price}", f"{SALARY}={salary}"],
         )
         outsourcecalc.evaluate(case)
     return (time.perf_counter() - start) / sample
 
 
 def main() -> None:
-    runs = 5
-    walls, peaks = [], []
-    for _ in range(runs):
-        wall, peak = cli_run()
-        walls.append(wall)
-        peaks.append(peak)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs of each command (best kept)")
+    parser.add_argument(
+        "--timeout", type=float, default=600, help="seconds before a run is stopped (failed)"
+    )
+    options = parser.parse_args()
+    every_key = every_key_options()
+    with tempfile.TemporaryDirectory() as folder:
+        rows_csv = str(Path(folder) / "rows.csv")
+        summary = ["sweep", *FILES, "--summary", "-f", "json"]
+        commands = {
+            "one_axis": [*summary, *ONE_AXIS],
+            "rows": ["sweep", *FILES, *TWO_AXES, *every_key, "-f", "csv", "-o", rows_csv],
+            "jobs1": [*summary, *TWO_AXES, "--jobs", "1"],
+            "jobs2": [*summary, *TWO_AXES, "--jobs", "2"],
+        }
+        # every process first: a child counts the pages it shares with a big parent
+        best = best_of(commands, options.runs, options.timeout)
+    headroom = thread_headroom()
     cold_kernel = bare_kernel()  # the first run pays for faulting in ~1 GB of fresh pages
-    kernel = statistics.median(bare_kernel() for _ in range(runs))
-    wall = statistics.median(walls)
+    kernel = best_time(bare_kernel, options.runs)
     per_point = one_at_a_time()
-    print(
-        f"sweep 1,000,000 points --summary (cold CLI): median {wall:.2f} s wall "
-        f"(target <= 3 s), peak RSS {max(peaks):.0f} MB (target <= 1024 MB)"
-    )
-    print(
-        f"bare numpy kernel, 1M x 37 months:        median {kernel:.2f} s warm "
-        f"(first run {cold_kernel:.2f} s)"
-    )
-    print(f"ratio sweep (cold process) / warm kernel: {wall / kernel:.2f} (target <= 4)")
-    print(
-        f"one point at a time via the Python API:   {per_point * 1e3:.2f} ms/point, "
-        f"{per_point * 1e6:.0f} s extrapolated to 1M points "
-        f"= {per_point * 1e6 / wall:.0f} x the batch (target >= 100)"
+    one, rows, jobs1, jobs2 = (best[k] for k in commands)
+    rows_note = " ".join(every_key) or "(the default)"
+    print(f"every result key per row: {rows_note}; best of {options.runs} runs each")
+    print_table(
+        [
+            Figure(
+                f"bare numpy kernel, 1M x {MONTHS} months (first run {cold_kernel:.2f} s)",
+                kernel,
+                None,
+                "s",
+            ),
+            Figure("(a) one axis, 1M values, --summary: time", one.wall, None, "s"),
+            Figure("(a) one axis, 1M values, --summary / kernel", ratio(one.wall, kernel), 4),
+            Figure("(b) two axes, 1M points, CSV rows, every key: time", rows.wall, None, "s"),
+            Figure("(b) two axes, 1M CSV rows, every key / kernel", ratio(rows.wall, kernel), 8),
+            Figure("(c) two axes, 1M points, --summary --jobs 1: time", jobs1.wall, None, "s"),
+            Figure("(c) two axes, 1M points, --summary --jobs 2: time", jobs2.wall, None, "s"),
+            Figure("(c) --jobs 2 / --jobs 1", ratio(jobs2.wall, jobs1.wall), 0.65),
+            Figure("    numpy loop, 2 threads / 1 (0.5 idle, 1.0 busy)", headroom, None),
+            *(
+                Figure(f"(d) peak memory, {name}{b.note}", b.peak_mb, GB_MB, "MB")
+                for name, b in zip(
+                    ("(a)", "(b)", "(c) --jobs 1", "(c) --jobs 2"), best.values(), strict=True
+                )
+            ),
+            Figure(
+                f"one point at a time via the API ({per_point * 1e3:.2f} ms), 1M points / (a)",
+                ratio(per_point * POINTS, one.wall),
+                100,
+                at_least=True,
+            ),
+        ]
     )
 
 

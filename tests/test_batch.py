@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import outsourcecalc
-from outsourcecalc.engine.batch import CELLS_PER_CHUNK, MIN_CHUNK, evaluate_in_chunks
+from outsourcecalc.engine.batch import CELLS_PER_CHUNK, MIN_CHUNK, Chunk, evaluate_in_chunks
 from outsourcecalc.engine.model import evaluate_batch
 from outsourcecalc.inputs.paths import InputPath, parse_path, with_values
 
@@ -60,3 +60,27 @@ def test_a_varying_horizon_is_evaluated_one_horizon_at_a_time() -> None:
         )
         for v in range(2):
             assert chunk.vendors[v]["tco"][i] == pytest.approx(single.vendors[v]["tco"], abs=0.005)
+
+
+def test_chunks_on_threads_are_the_same_bits_in_the_same_order() -> None:
+    """--jobs 3: the same chunks, in order, every result bit for bit, horizons varying."""
+    case = load()
+    salary = parse_path("in_house.staff[0].annual_salary")
+    horizon = parse_path("analysis.horizon_months")
+    salaries = np.linspace(30_000, 80_000, 20_000)
+    months = np.resize([12.0, 36.0, 60.0], 20_000)
+
+    def values_at(lo: int, hi: int) -> dict[InputPath, np.ndarray]:
+        return {salary: salaries[lo:hi], horizon: months[lo:hi]}
+
+    def run(jobs: int) -> list[Chunk]:
+        metrics = frozenset({"irr"})
+        return list(evaluate_in_chunks(case, 5, 20_000, values_at, KEYS, metrics, 60, jobs))
+
+    serial, threaded = run(1), run(3)
+    assert len(serial) > 6
+    assert [(c.start, c.stop) for c in threaded] == [(c.start, c.stop) for c in serial]
+    for a, b in zip(serial, threaded, strict=True):
+        for va, vb in zip(a.vendors, b.vendors, strict=True):
+            for key in KEYS:
+                assert va[key].tobytes() == vb[key].tobytes()

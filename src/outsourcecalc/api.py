@@ -171,6 +171,7 @@ def sweep(
     max_memory: int | str | None = None,
     fail_if: Sequence[str | Gate] = (),
     progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
 ) -> Sweep:
     """Evaluate every combination of the varied inputs: `outsourcecalc sweep`.
 
@@ -178,10 +179,15 @@ def sweep(
     `summary`: keep per-vendor statistics instead of the rows (a row carries every
     result key); `shard`: "K/N", only the K-th of N slices; `max_memory`: the budget
     ("2GB", or bytes; 2 GB by default) the sweep's estimated peak must fit; `fail_if`:
-    gates whose points are counted; `progress(done, total)`. The rows are evaluated as they are read
-    (`Sweep.iter_rows()`, or the renderer writing them), a bounded chunk at a time.
+    gates whose points are counted; `progress(done, total)`; `jobs`: chunks evaluated
+    at once, on threads (every available core by default; the rows are the same bytes
+    whatever the count). The rows are evaluated as they are read (`Sweep.iter_rows()`,
+    or the renderer writing them), a bounded chunk at a time.
     """
+    from .engine.batch import check_jobs
     from .scenarios import sweep as scenario
+
+    threads = check_jobs(jobs)
 
     most = scenario.DEFAULT_MAX_POINTS if max_points is None else max_points
     axes = scenario.build_axes(
@@ -191,6 +197,7 @@ def sweep(
         max_memory=memory_budget(max_memory),
         summary=summary,
         shard=shard,
+        jobs=threads,
     )
     run = scenario.run_sweep(
         case,
@@ -200,6 +207,7 @@ def sweep(
         gates=gates_of(fail_if),
         max_points=most,
         progress=progress,
+        jobs=threads,
     )
     return scenario.Sweep(case, run, summarized=summary, shard=shard)
 
@@ -219,18 +227,23 @@ def sensitivity(
     only: Sequence[str] = (),
     *,
     max_memory: int | str | None = None,
+    jobs: int | None = None,
 ) -> Sensitivity:
     """Move each numeric input (or those in `only`) down and up by `delta` (0.1 or "10%"),
     rank the inputs by the swing in npv_savings, with the value where each flips the
     decision: `outsourcecalc sensitivity`. `max_memory`: the budget ("2GB", or bytes;
-    2 GB by default) the run's estimated peak must fit, checked before any work."""
+    2 GB by default) the run's estimated peak must fit, checked before any work. `jobs`:
+    batches evaluated at once, on threads (every available core by default)."""
+    from .engine.batch import check_jobs
     from .scenarios.sensitivity import Sensitivity
     from .scenarios.sensitivity import sensitivity as run_sensitivity
     from .scenarios.sweep import parse_share
 
     share = parse_share(delta, "--delta") if isinstance(delta, str) else float(delta)
     budget = memory_budget(max_memory)
-    return Sensitivity(share, case.currency, run_sensitivity(case, share, only, budget), case)
+    threads = check_jobs(jobs)
+    result = run_sensitivity(case, share, only, budget, threads)
+    return Sensitivity(share, case.currency, result, case)
 
 
 def simulate(
@@ -242,6 +255,7 @@ def simulate(
     seed: int = 0,
     fail_if: Sequence[str | Gate] = (),
     max_memory: int | str | None = None,
+    jobs: int | None = None,
 ) -> Simulation:
     """Monte Carlo: draw the uncertain inputs `trials` times, evaluate every trial, report
     the odds that outsourcing wins: `outsourcecalc simulate`.
@@ -251,10 +265,14 @@ def simulate(
     the same mapping, read first. The same seed gives the same numbers. An input
     both uncertain and fixed by an option that built the case (`--set`, `--horizon`)
     is refused. `max_memory`: the budget ("2GB", or bytes; 2 GB by default) the run's
-    estimated peak must fit, checked before any draw.
+    estimated peak must fit, checked before any draw. `jobs`: chunks of trials evaluated
+    at once, on threads (every available core by default; the same numbers whatever
+    the count).
     """
+    from .engine.batch import check_jobs
     from .scenarios import simulate as scenario
 
+    threads = check_jobs(jobs)
     specs = uncertain_specs(case, uncertain, uncertainty_file)
     gates = gates_of(fail_if)
     sim = scenario.simulate(
@@ -264,6 +282,7 @@ def simulate(
         seed,
         metrics={g.metric for g in gates},
         max_memory=memory_budget(max_memory),
+        jobs=threads,
     )
     # the notes on the inputs first, then the draws' own
     notes = [*case.notes, *sim.notes]
@@ -282,11 +301,13 @@ def simulate_shard(
     seed: int = 0,
     fail_if: Sequence[str | Gate] = (),
     max_memory: int | str | None = None,
+    jobs: int | None = None,
 ) -> SimulationShard:
     """`simulate` for the K-th of N contiguous slices of the trials (`shard` "K/N"):
     `outsourcecalc simulate --shard K/N`. The slice's trials get exactly the draws and
     results of the unsharded run; `merge` joins the N shards into that run's result.
-    Gates are counted over the slice and applied by the merge."""
+    Gates are counted over the slice and applied by the merge. `jobs` as for simulate."""
+    from .engine.batch import check_jobs
     from .scenarios import shards
     from .scenarios import simulate as scenario
 
@@ -299,6 +320,7 @@ def simulate_shard(
         seed,
         gates_of(fail_if),
         max_memory=memory_budget(max_memory),
+        jobs=check_jobs(jobs),
     )
     return replace(run, scenario=describe(case))
 

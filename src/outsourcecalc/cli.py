@@ -79,6 +79,16 @@ MaxMemoryOpt = Annotated[
         help="Refuse a run whose estimated peak memory exceeds SIZE (2GB, 512MB, bytes).",
     ),
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        metavar="N",
+        help="Evaluate N chunks at once, on threads [default: every available core]; "
+        "the output is the same whatever N.",
+        show_default=False,
+    ),
+]
 FormatOpt = Annotated[
     Format | None,
     typer.Option(
@@ -469,6 +479,7 @@ def sweep(
         typer.Option("--shard", metavar="K/N", help="Evaluate only the K-th of N slices."),
     ] = None,
     max_memory: MaxMemoryOpt = "2GB",
+    jobs: JobsOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
@@ -478,12 +489,14 @@ def sweep(
 ) -> None:
     """Evaluate every combination of --vary values: rows per point, or a --summary."""
     fmt = output_format(fmt, output)
+    from .engine.batch import check_jobs
     from .scenarios.memory import parse_size
     from .scenarios.sweep import shard_range
 
     gates = api.gates_of(fail_if or [])
     shard_range(1, shard)  # a malformed --shard fails before any work
     budget = parse_size(max_memory)
+    threads = check_jobs(jobs)
     check_outputs([in_house, *vendors], output=output, chart=chart)
     if chart is not None and len(vary) != 2:
         raise UsageError.option(
@@ -502,6 +515,7 @@ def sweep(
             max_memory=budget,
             fail_if=gates,
             progress=progress,
+            jobs=threads,
         )
         # the rows are computed as they are written; the gates are counted on the way
         emit(result, fmt, output, chart, vendor)
@@ -550,6 +564,7 @@ def sensitivity(
     discount_rate: DiscountOpt = None,
     start_month: StartOpt = None,
     max_memory: MaxMemoryOpt = "2GB",
+    jobs: JobsOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     strict: StrictOpt = False,
@@ -558,16 +573,18 @@ def sensitivity(
 ) -> None:
     """Rank the inputs by how much they swing npv_savings, with the value where each flips it."""
     fmt = output_format(fmt, output)
+    from .engine.batch import check_jobs
     from .scenarios.memory import parse_size
     from .scenarios.sweep import parse_share
 
     check_outputs([in_house, *vendors], output=output, chart=chart)
     share = parse_share(delta, "--delta")
     budget = parse_size(max_memory)
+    threads = check_jobs(jobs)
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     check_chart_vendor(case, chart, vendor)
     print_notes(case.notes)
-    result = api.sensitivity(case, share, only or [], max_memory=budget)
+    result = api.sensitivity(case, share, only or [], max_memory=budget, jobs=threads)
     emit(result, fmt, output, chart, vendor)
     exit_if_broken([], result.notes, strict)
 
@@ -593,6 +610,7 @@ def simulate_command(
         ),
     ] = None,
     max_memory: MaxMemoryOpt = "2GB",
+    jobs: JobsOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     fail_if: FailIfOpt = None,
@@ -602,10 +620,12 @@ def simulate_command(
 ) -> None:
     """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
     fmt = output_format(fmt, output)
+    from .engine.batch import check_jobs
     from .scenarios.memory import parse_size
 
     gates = api.gates_of(fail_if or [])
     budget = parse_size(max_memory)
+    threads = check_jobs(jobs)
     if shard is not None:
         check_shard_output(shard, fmt, chart)
     check_outputs([in_house, *vendors, uncertainty], output=output, chart=chart)
@@ -617,6 +637,7 @@ def simulate_command(
         "seed": seed,
         "fail_if": gates,
         "max_memory": budget,
+        "jobs": threads,
     }
     if shard is None:
         result: Any = api.simulate(case, uncertain or [], **options)

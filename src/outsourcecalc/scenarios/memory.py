@@ -5,7 +5,8 @@ its estimate exceeds the budget, `--max-memory` (2 GB by default). The estimates
 count what each run holds, measured on the examples (benchmarks/memory.py):
 
 - every run: the interpreter with numpy, pydantic and the inputs loaded (`PROCESS`);
-- the batch engine: one chunk of scenarios in flight per vendor (`CHUNK_PER_VENDOR`);
+- the batch engine: one chunk of scenarios in flight per vendor and thread
+  (`CHUNK_PER_VENDOR`; `--jobs` chunks are evaluated at once);
 - a sweep: each axis's values while they are validated, and with `--summary` two
   float64 results per point and vendor plus the copies the median takes; rows are
   written as they are computed and never held;
@@ -15,8 +16,8 @@ count what each run holds, measured on the examples (benchmarks/memory.py):
 - a merge of simulation shards: every per-trial array of the whole run (about three
   quarters of the shard files' size, their text being base64), the copies the
   statistics take, and the largest shard file twice while it is parsed;
-- a sensitivity run: one batch of bounded size at a time, so it grows linearly
-  with the number of inputs.
+- a sensitivity run: one batch of bounded size at a time per thread, so it grows
+  linearly with the number of inputs.
 
 The figures are upper bounds rounded up (an estimate that is too low is the one
 that hurts: the run would then exceed the budget it was given).
@@ -84,10 +85,13 @@ def counted(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def check_memory(estimate: int, budget: int, what: str, advice: str) -> None:
+def check_memory(estimate: int, budget: int, what: str, advice: str, jobs: int = 1) -> None:
     """Refuse a run whose estimated peak exceeds the budget, before any work:
     '--max-memory 50 MB: this simulation of ... would need about 770 MB of memory,
-    more than this budget; run fewer trials or raise --max-memory'."""
+    more than this budget; run fewer trials or raise --max-memory'. A run on more
+    than one thread is also advised to use fewer."""
+    if jobs > 1:
+        advice += ", use fewer --jobs"
     if estimate > budget:
         raise UsageError.option(
             f"--max-memory {show_size(budget)}",
@@ -96,28 +100,35 @@ def check_memory(estimate: int, budget: int, what: str, advice: str) -> None:
         )
 
 
-def sweep_memory(case: Case, axis_sizes: Sequence[int], points: int, summary: bool) -> int:
-    """The peak of a sweep of `points` (its slice of the grid) over axes of these sizes."""
+def sweep_memory(
+    case: Case, axis_sizes: Sequence[int], points: int, summary: bool, jobs: int = 1
+) -> int:
+    """The peak of a sweep of `points` (its slice of the grid) over axes of these sizes,
+    on `jobs` threads."""
     vendors = len(case.vendors)
     held = PER_AXIS_VALUE * sum(axis_sizes)
     if summary:
         held += PER_SUMMARY_POINT * points * vendors
-    return PROCESS + CHUNK_PER_VENDOR * vendors + held
+    return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + held
 
 
-def simulation_memory(case: Case, inputs: int, trials: int, keys: int) -> int:
+def simulation_memory(case: Case, inputs: int, trials: int, keys: int, jobs: int = 1) -> int:
     """The peak of `trials` trials of `inputs` uncertain inputs, keeping `keys` result keys
-    per trial and vendor."""
+    per trial and vendor, on `jobs` threads."""
     vendors = len(case.vendors)
     per_trial = PER_TRIAL_INPUT * inputs + PER_TRIAL_RESULT * keys * vendors + PER_TRIAL
-    return PROCESS + CHUNK_PER_VENDOR * vendors + per_trial * trials
+    return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + per_trial * trials
 
 
-def sensitivity_memory(case: Case, inputs: int, batch_cells: int, engine_cells: int) -> int:
+def sensitivity_memory(
+    case: Case, inputs: int, batch_cells: int, engine_cells: int, jobs: int = 1
+) -> int:
     """The peak of a sensitivity run that moves `inputs` inputs (all vendors together) in
-    batches of at most `batch_cells` input values and `engine_cells` scenario-months."""
+    batches of at most `batch_cells` input values and `engine_cells` scenario-months,
+    `jobs` batches at once."""
     batch = 8 * batch_cells + PER_ENGINE_CELL * engine_cells
-    return PROCESS + CHUNK_PER_VENDOR * len(case.vendors) + batch + PER_INPUT * inputs
+    vendors = len(case.vendors)
+    return PROCESS + CHUNK_PER_VENDOR * vendors + batch * jobs + PER_INPUT * inputs
 
 
 def merge_memory(file_sizes: Sequence[int]) -> int:

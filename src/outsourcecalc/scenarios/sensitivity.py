@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..engine.batch import in_order
 from ..engine.breakeven import volume_kinks
 from ..engine.model import evaluate_batch
 from ..engine.results import cents, fine
@@ -115,13 +116,18 @@ class Sensitivity:
 
 
 def sensitivity(
-    case: Case, delta: float = 0.10, only: Sequence[str] = (), max_memory: int | None = None
+    case: Case,
+    delta: float = 0.10,
+    only: Sequence[str] = (),
+    max_memory: int | None = None,
+    jobs: int = 1,
 ) -> list[VendorSensitivity]:
     """Move each numeric input (or those in `only`) by -delta and +delta, for every vendor.
 
     An `only` path that names no input of the files with a value to move is refused;
     `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
-    checked before any work.
+    checked before any work. `jobs` batches are evaluated at once, on threads (the same
+    numbers whatever the count).
     """
     if not 0 < delta < 1:
         raise UsageError.option(f"--delta {delta:g}", "must be a share between 0 and 1, e.g. 10%")
@@ -134,10 +140,11 @@ def sensitivity(
     if max_memory is not None:
         count = sum(len(c) for c in per_vendor)
         check_memory(
-            sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS),
+            sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS, jobs),
             max_memory,
             f"this sensitivity run of {counted(count, 'input')}",
             "choose fewer inputs with --only",
+            jobs,
         )
     out = []
     for index, (vendor, candidates) in enumerate(zip(case.vendors, per_vendor, strict=True)):
@@ -151,9 +158,9 @@ def sensitivity(
                 skipped.append(f"{path.text}: {exc.problems[0].message}")
                 continue
             inputs.append((path, base, float(lo), float(hi)))
-        npv = _moves(case, index, inputs)
+        npv = _moves(case, index, inputs, jobs)
         base_npv = float(evaluate_batch(case, frozenset()).vendors[index].npv_savings[0])
-        flips = _flip_values(case, index, [(p, b) for p, b, _, _ in inputs])
+        flips = _flip_values(case, index, [(p, b) for p, b, _, _ in inputs], jobs)
         rows = [
             InputSwing(p.text, b, lo, hi, float(npv[2 * j]), float(npv[2 * j + 1]), flips[j])
             for j, (p, b, lo, hi) in enumerate(inputs)
@@ -221,12 +228,12 @@ def _clip(path: InputPath, low: float, high: float) -> tuple[float, float]:
 
 
 def _moves(
-    case: Case, vendor: int, inputs: list[tuple[InputPath, float, float, float]]
+    case: Case, vendor: int, inputs: list[tuple[InputPath, float, float, float]], jobs: int = 1
 ) -> NDArray[np.float64]:
     """npv_savings with input j at its low (scenario 2j) and high (2j+1)."""
     bases = {path: base for path, base, _, _ in inputs}
     moves = [(path, np.array([end])) for path, _, low, high in inputs for end in (low, high)]
-    return _npv_savings(case, vendor, bases, moves).reshape(-1)
+    return _npv_savings(case, vendor, bases, moves, jobs).reshape(-1)
 
 
 def _npv_savings(
@@ -234,6 +241,7 @@ def _npv_savings(
     vendor: int,
     bases: dict[InputPath, float],
     moves: Sequence[tuple[InputPath, NDArray[np.float64]]],
+    jobs: int = 1,
 ) -> NDArray[np.float64]:
     """npv_savings along each move (a path and the k points it takes, the other inputs
     of `bases` at today's values): a (len(moves), k) array.
@@ -241,7 +249,8 @@ def _npv_savings(
     Every input of `bases` is a column in every batch, as if all moves were one batch,
     so each scenario's arithmetic is the same however the moves are cut. The moves
     are cut into batches of at most BATCH_CELLS column values and ENGINE_CELLS
-    scenario-months, so memory grows with the number of inputs, not with its square.
+    scenario-months, so memory grows with the number of inputs, not with its square;
+    `jobs` batches are evaluated at once, on threads.
     """
     k = len(moves[0][1]) if moves else 0
     out = np.empty((len(moves), k))
@@ -250,20 +259,25 @@ def _npv_savings(
     months = case.horizon_months + 1
     engine = ENGINE_CELLS // len(case.vendors)  # every vendor's streams are evaluated
     step = max(1, min(BATCH_CELLS // (len(bases) * k), engine // (k * months)))
-    for lo in range(0, len(moves), step):
+
+    def batch(lo: int) -> NDArray[np.float64]:
         part = moves[lo : lo + step]
         size = len(part) * k
         values = {path: np.full(size, base) for path, base in bases.items()}
         for i, (path, points) in enumerate(part):
             values[path][i * k : (i + 1) * k] = points
-        batch = with_values(case, values, size)
-        npv = evaluate_batch(batch, frozenset(), hypothetical=True).vendors[vendor].npv_savings
-        out[lo : lo + len(part)] = npv.reshape(len(part), k)
+        scenarios = with_values(case, values, size)
+        npv = evaluate_batch(scenarios, frozenset(), hypothetical=True).vendors[vendor]
+        return npv.npv_savings.reshape(len(part), k)
+
+    starts = range(0, len(moves), step)
+    for lo, npv in zip(starts, in_order(batch, starts, jobs), strict=True):
+        out[lo : lo + len(npv)] = npv
     return out
 
 
 def _flip_values(
-    case: Case, vendor: int, inputs: list[tuple[InputPath, float]]
+    case: Case, vendor: int, inputs: list[tuple[InputPath, float]], jobs: int = 1
 ) -> list[float | None]:
     """For each input, the value nearest today's where npv_savings reaches zero, or None.
 
@@ -286,9 +300,8 @@ def _flip_values(
         """Row r moves input r // 2 through points[r], the others at today's values."""
         moved = [inputs[row // 2] for row in rows]
         bases = dict(moved)  # the inputs these rows move are the batch's columns
-        return _npv_savings(
-            case, vendor, bases, [(path, p) for (path, _), p in zip(moved, points, strict=True)]
-        )
+        moves = [(path, p) for (path, _), p in zip(moved, points, strict=True)]
+        return _npv_savings(case, vendor, bases, moves, jobs)
 
     roots = first_crossing(npv_savings, np.array(starts), np.array(stops), kinks)
     out: list[float | None] = []

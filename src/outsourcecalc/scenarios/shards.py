@@ -148,9 +148,11 @@ def simulate_shard(
     seed: int = 0,
     gates: Sequence[Gate] = (),
     max_memory: int | None = None,
+    jobs: int = 1,
 ) -> SimulationShard:
     """The K-th of N slices of the trials of `simulate` ("K/N"), with its gates counted."""
-    run = run_trials(case, specs, trials, seed, {g.metric for g in gates}, max_memory, shard)
+    metrics = {g.metric for g in gates}
+    run = run_trials(case, specs, trials, seed, metrics, max_memory, shard, jobs)
     counts = gate_counts(run, gates)
     for v in run.vendors:  # a gate's own results were needed for its counts only
         v.results = {k: v.results[k] for k in KEPT}

@@ -469,16 +469,18 @@ def simulate(
     seed: int = 0,
     metrics: Iterable[str] = (),
     max_memory: int | None = None,
+    jobs: int = 1,
 ) -> Simulation:
     """Draw each uncertain input `trials` times (in the order given) and evaluate every trial.
 
     `uncertain` maps input paths to distributions (`"pert(30%, 40%, 60%)"`); `metrics`
     names further result keys to keep per trial (npv_savings and payback_months always);
     `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
-    checked before any draw. Raises InputError (a UsageError) on any bad spec, all
-    problems reported together.
+    checked before any draw. `jobs` chunks of trials are evaluated at once, on threads
+    (the same numbers whatever the count). Raises InputError (a UsageError) on any bad
+    spec, all problems reported together.
     """
-    return summarize(run_trials(case, uncertain, trials, seed, metrics, max_memory))
+    return summarize(run_trials(case, uncertain, trials, seed, metrics, max_memory, jobs=jobs))
 
 
 def run_trials(
@@ -489,6 +491,7 @@ def run_trials(
     metrics: Iterable[str] = (),
     max_memory: int | None = None,
     shard: str | None = None,
+    jobs: int = 1,
 ) -> Trials:
     """The per-trial draws and results of `simulate`, of every trial or, with `shard`
     ("K/N"), of the K-th of N contiguous slices of them: the same numbers either way."""
@@ -514,11 +517,12 @@ def run_trials(
         if shard is not None:
             what = f"this shard ({shard}) of {counted(stop - start, 'trial')}"
         check_memory(
-            simulation_memory(case, len(prepared), stop - start, 2 + len(extra)),
+            simulation_memory(case, len(prepared), stop - start, 2 + len(extra), jobs),
             max_memory,
             f"{what} ({counted(len(prepared), 'uncertain input')}, "
             f"{counted(len(case.vendors), 'vendor')})",
             "run fewer --trials" if shard is None else "split the trials over more shards",
+            jobs,
         )
     # the whole blocks of trials that hold the slice: they are drawn and evaluated whole
     lo = start // BLOCK * BLOCK
@@ -538,7 +542,7 @@ def run_trials(
         raise UsageError(problems)
 
     keys = ("npv_savings", "payback_months", *extra)
-    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, keys)
+    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, keys, jobs)
     for d in inputs:
         d.values = d.values[start - lo : stop - lo]
     results = [{k: r[start - lo : stop - lo] for k, r in per_key.items()} for per_key in results]
@@ -769,12 +773,13 @@ def _evaluate(
     paths: Sequence[InputPath],
     inputs: Sequence[InputDraws],
     keys: Sequence[str],
+    jobs: int = 1,
 ) -> list[dict[str, Array]]:
     """Every drawn trial through the batch engine, a block of trials at a time (in bounded
     chunks). Each block is evaluated on its own because a matrix product (the NPV's)
     may round a trial's result differently with other trials around it, by a last bit:
     so every trial's results, like its draws, depend on its block alone, never on the
-    slice of the trials being run."""
+    slice of the trials being run. `jobs` chunks of a block are evaluated at once."""
 
     def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[Any]]:
         # whole-number fields go in as integers: the engine indexes months and calendars
@@ -788,7 +793,7 @@ def _evaluate(
     metrics = frozenset(keys) & _EXTRA_METRICS
     for block in range(0, size, BLOCK):
         end = min(size, block + BLOCK)
-        for chunk in evaluate_in_chunks(case, block, end, values_at, keys, metrics):
+        for chunk in evaluate_in_chunks(case, block, end, values_at, keys, metrics, jobs=jobs):
             for part, target in zip(chunk.vendors, out, strict=True):
                 for k in keys:
                     target[k][chunk.start : chunk.stop] = part[k]

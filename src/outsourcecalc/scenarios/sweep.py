@@ -185,11 +185,12 @@ def build_axes(
     max_memory: int | None = None,
     summary: bool = False,
     shard: str | None = None,
+    jobs: int = 1,
 ) -> list[Axis]:
     """Every axis, its values validated as the field's. The grid's size, and the memory
-    the sweep (its `shard`, rows or `summary`) would need against `max_memory`, are
-    checked first, so that an axis of a hundred million values is refused before any
-    is validated."""
+    the sweep (its `shard`, rows or `summary`, on `jobs` threads) would need against
+    `max_memory`, are checked first, so that an axis of a hundred million values is
+    refused before any is validated."""
     parsed = []
     seen: set[str] = set()
     for text in varies:
@@ -210,11 +211,12 @@ def build_axes(
         sizes = [len(raw) for *_, raw in parsed]
         kind = "sweep --summary" if summary else "sweep"
         check_memory(
-            sweep_memory(case, sizes, stop - start, summary),
+            sweep_memory(case, sizes, stop - start, summary, jobs),
             max_memory,
             f"this {kind} of {counted(stop - start, 'point')} and "
             f"{counted(len(case.vendors), 'vendor')}",
             "vary fewer values, split it with --shard K/N",
+            jobs,
         )
     return [
         Axis(
@@ -304,8 +306,9 @@ def evaluate_grid(
     stop: int,
     metrics: frozenset[str],
     keys: Sequence[str],
+    jobs: int = 1,
 ) -> Iterator[Chunk]:
-    """Evaluate points start..stop-1, a bounded chunk at a time."""
+    """Evaluate points start..stop-1, a bounded chunk at a time, `jobs` chunks at once."""
     horizon_axis = next(
         (a for a in grid.axes if a.path.loc == ("analysis", "horizon_months")), None
     )
@@ -314,7 +317,7 @@ def evaluate_grid(
     def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[np.float64]]:
         return grid.values_at(np.arange(lo, hi))
 
-    return evaluate_in_chunks(case, start, stop, values_at, keys, metrics, longest)
+    return evaluate_in_chunks(case, start, stop, values_at, keys, metrics, longest, jobs)
 
 
 # ----------------------------------------------------------------- summary
@@ -394,6 +397,7 @@ class SweepRun:
     gates: list[GateCount] = field(default_factory=list)
     progress: Callable[[int, int], None] | None = None
     counted: bool = False  # a whole pass counted the gates
+    jobs: int = 1  # chunks evaluated at once, on threads: the rows are the same bytes
 
     def chunks(self, keys: Sequence[str] | None = None) -> Iterator[Chunk]:
         """Evaluate the points of the slice, in order, a bounded chunk at a time, keeping
@@ -403,7 +407,9 @@ class SweepRun:
         metrics = self.metrics & set(wanted)
         held = [0] * len(self.gates)
         vendor = {name: i for i, name in enumerate(self.vendor_names)}
-        for chunk in evaluate_grid(self.case, self.grid, self.start, self.stop, metrics, wanted):
+        for chunk in evaluate_grid(
+            self.case, self.grid, self.start, self.stop, metrics, wanted, self.jobs
+        ):
             for j, count in enumerate(self.gates):
                 values = chunk.vendors[vendor[count.vendor]][count.gate.metric]
                 held[j] += int(np.count_nonzero(count.gate.holds_many(values)))
@@ -440,6 +446,7 @@ def run_sweep(
     gates: Sequence[Gate] = (),
     max_points: int = DEFAULT_MAX_POINTS,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> SweepRun:
     """A grid (or one shard of it), checked against the limits: with `summary`, evaluated
     now and summarized; otherwise evaluated as its rows are read (`SweepRun.chunks`)."""
@@ -465,6 +472,7 @@ def run_sweep(
     )
     run.gates = [GateCount(g, n) for g in gates for n in names]
     run.progress = progress
+    run.jobs = jobs
     if summary:
         npv = [np.empty(stop - start) for _ in names]
         pay = [np.empty(stop - start) for _ in names]

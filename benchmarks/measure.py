@@ -1,0 +1,180 @@
+"""What the speed benchmarks share: a cold `outsourcecalc` process timed with its peak
+memory, the best of several runs, and the table of figures against their targets.
+
+Timings on a shared machine are noisy: another process on the second core slows a run
+and can hide all of what a second thread gains. So each figure is the best of several
+runs (the least disturbed one), runs of the two sides of a ratio are interleaved, and
+`thread_headroom` says how much a second thread could gain at the time at all.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+EX = ROOT / "examples" / "contact_center"
+GB_MB = 1000.0  # the memory target, 1 GB, in MB (powers of 1000, as --max-memory counts)
+
+
+@dataclass
+class Run:
+    """One cold process: wall seconds and peak resident set (MB); None when it timed out."""
+
+    wall: float | None
+    peak_mb: float
+    code: int
+
+
+def cli_run(args: Sequence[str], timeout: float | None = None) -> Run:
+    """`outsourcecalc ARGS` in a cold process, stdout discarded; a run that exits other
+    than 0 (or 1: a --fail-if gate held) stops the benchmark, one past `timeout` seconds
+    is killed and reported as such.
+
+    Run these before this process allocates anything large: a child's peak RSS counts
+    the pages it shares with its parent at fork time.
+    """
+    command = [sys.executable, "-m", "outsourcecalc", *args]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    stop = threading.Timer(timeout, child.kill) if timeout else None
+    if stop is not None:
+        stop.start()
+    _, status, usage = os.wait4(child.pid, 0)  # wait4: the child's own peak memory
+    wall = time.perf_counter() - start
+    if stop is not None:
+        stop.cancel()
+    code = child.returncode = os.waitstatus_to_exitcode(status)
+    if code < 0:  # killed: past the timeout
+        return Run(None, usage.ru_maxrss / 1024, code)
+    if code not in (0, 1):
+        raise SystemExit(f"exit code {code}: {' '.join(command)}")
+    return Run(wall, usage.ru_maxrss / 1024, code)
+
+
+@dataclass
+class Best:
+    """The runs of one command: the best wall time and the largest peak memory."""
+
+    label: str
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def wall(self) -> float | None:
+        walls = [r.wall for r in self.runs if r.wall is not None]
+        return min(walls) if walls else None
+
+    @property
+    def note(self) -> str:
+        return " (until stopped)" if any(r.wall is None for r in self.runs) else ""
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_mb for r in self.runs)
+
+
+def best_of(
+    commands: dict[str, Sequence[str]],
+    runs: int,
+    timeout: float | None = None,
+    budget: float = 60.0,
+) -> dict[str, Best]:
+    """Each command `runs` times, interleaved (a, b, a, b, ...) so that drifting load hits
+    them alike; a command whose runs took more than `budget` seconds in all, or timed
+    out, is not run again."""
+    out = {label: Best(label) for label in commands}
+    spent = dict.fromkeys(commands, 0.0)
+    for _ in range(runs):
+        for label, args in commands.items():
+            if spent[label] > budget or any(r.wall is None for r in out[label].runs):
+                continue
+            run = cli_run(args, timeout)
+            out[label].runs.append(run)
+            spent[label] += timeout if run.wall is None else run.wall
+    return out
+
+
+def best_time(work: Callable[[], object], runs: int) -> float:
+    """The best wall time of `work()` in this process over `runs` runs."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def thread_headroom(runs: int = 3) -> float:
+    """Time of a pure numpy loop on two threads against one thread, same total work:
+    about 0.5 on an idle two-core machine, about 1.0 when the other core is busy."""
+    x = np.random.default_rng(0).random(120_000)
+
+    def work(_: int) -> float:
+        y = x
+        for _ in range(40):
+            y = np.exp(np.sin(x)) * x + 1.0
+        return float(y.sum())
+
+    serial = best_time(lambda: [work(i) for i in range(8)], runs)
+    with ThreadPoolExecutor(2) as pool:
+        threaded = best_time(lambda: list(pool.map(work, range(8))), runs)
+    return threaded / serial
+
+
+@dataclass
+class Figure:
+    """A row of the table: what was measured, its value, the target and whether it holds."""
+
+    name: str
+    value: float | None  # None: not measured (a run timed out)
+    target: float | None  # None: shown for information
+    unit: str = "x"
+    at_least: bool = False  # the target is a floor, not a ceiling
+
+    def row(self) -> tuple[str, str, str, str]:
+        if self.value is None:
+            measured = "timed out"
+        elif self.unit == "MB":
+            measured = f"{self.value:,.0f} MB"
+        elif self.unit == "s":
+            measured = f"{self.value:.2f} s"
+        else:
+            measured = f"{self.value:,.2f}x"
+        if self.target is None:
+            return self.name, measured, "-", ""
+        goal = f"{'>=' if self.at_least else '<='} {self.target:g}"
+        if self.unit == "MB":
+            goal = f"< {self.target:,.0f} MB"
+        if self.unit == "s":
+            goal += " s"
+        elif self.unit == "x":
+            goal += "x"
+        if self.value is None:
+            holds = False
+        elif self.at_least:
+            holds = self.value >= self.target
+        else:
+            holds = self.value < self.target if self.unit == "MB" else self.value <= self.target
+        return self.name, measured, goal, "pass" if holds else "FAIL"
+
+
+def print_table(figures: Sequence[Figure]) -> None:
+    rows = [("figure", "measured", "target", ""), *(f.row() for f in figures)]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for i, r in enumerate(rows):
+        print(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}".rstrip())
+        if i == 0:
+            print("-" * (sum(widths) + 6))
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a / b

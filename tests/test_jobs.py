@@ -1,0 +1,202 @@
+"""`--jobs N`: chunks evaluated on N threads, yielded in order, so every output is the same
+bytes whatever N; an error in a worker is the same exit 2, with no partial file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import Invoke
+
+from outsourcecalc.engine import batch
+from outsourcecalc.engine.batch import check_jobs, in_order
+from outsourcecalc.errors import UsageError
+
+CC = ["examples/contact_center/in_house.yaml", "examples/contact_center/vendor_offshore.yaml"]
+ONSHORE = "examples/contact_center/vendor_onshore.yaml"
+# 4 x 1,000 = 4,000 points over both vendors; with chunks of 37 cells (one scenario of 37
+# months) and MIN_CHUNK 50, that is 80 chunks of 50 points, many per thread
+SWEEP = [
+    "sweep",
+    *CC,
+    ONSHORE,
+    "--vary",
+    "vendor[0].pricing[0].per_fte_month=80000,95000,110000,125000",
+    "--vary",
+    "in_house.staff[0].annual_salary=30000:79950:50",
+]
+SIMULATE = [
+    "simulate",
+    *CC,
+    "--uncertain",
+    "in_house.staff[0].annual_salary=triangular(39000, 42000, 47000)",
+    "--uncertain",
+    "vendor.fx_rate=lognormal(0.0175, 0.0015)",
+    "--trials",
+    "3000",
+    "--seed",
+    "7",
+    "--fail-if",
+    "irr<0.2",
+]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 50 scenarios and sensitivity batches of one move, so a few thousand
+    points make dozens of chunks, and every thread has several in flight."""
+    monkeypatch.setattr(batch, "CELLS_PER_CHUNK", 37)
+    monkeypatch.setattr(batch, "MIN_CHUNK", 50)
+    monkeypatch.setattr("outsourcecalc.scenarios.sensitivity.ENGINE_CELLS", 1)
+
+
+def outputs(cli: Invoke, tmp_path: Path, args: list[str], fmt: str) -> bytes:
+    """The --output file of `args` with --jobs 1, asserting --jobs 2 and 3 write the same bytes."""
+    written = []
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"jobs{jobs}.{fmt}"
+        result = cli(*args, "--jobs", str(jobs), "-o", out)
+        assert result.exit_code in (0, 1), result.output
+        written.append(out.read_bytes())
+    assert written[1] == written[0]
+    assert written[2] == written[0]
+    return written[0]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_sweep_rows_are_the_same_bytes_whatever_the_jobs(
+    cli: Invoke, tmp_path: Path, small_chunks: None, fmt: str
+) -> None:
+    rows = outputs(cli, tmp_path, [*SWEEP, "--fail-if", "npv_savings<0"], fmt)
+    if fmt == "csv":
+        assert rows.count(b"\n") == 1 + 8_000  # a header, then a row per point and vendor
+
+
+def test_sweep_summary_is_the_same_bytes_whatever_the_jobs(
+    cli: Invoke, tmp_path: Path, small_chunks: None
+) -> None:
+    summary = outputs(cli, tmp_path, [*SWEEP, "--summary"], "json")
+    assert b'"share_winning"' in summary
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_simulate_is_the_same_bytes_whatever_the_jobs(
+    cli: Invoke, tmp_path: Path, small_chunks: None, fmt: str
+) -> None:
+    trials = outputs(cli, tmp_path, SIMULATE, fmt)
+    if fmt == "csv":
+        assert trials.count(b"\n") == 1 + 3_000  # a header, then one line per trial
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_sensitivity_is_the_same_bytes_whatever_the_jobs(
+    cli: Invoke, tmp_path: Path, small_chunks: None, fmt: str
+) -> None:
+    ranked = outputs(cli, tmp_path, ["sensitivity", *CC, ONSHORE], fmt)
+    assert b"annual_salary" in ranked
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_error_in_a_worker_exits_2_with_no_partial_file(
+    cli: Invoke, tmp_path: Path, small_chunks: None, jobs: str
+) -> None:
+    """The absurd occupancy comes last (the first axis varies slowest): 60 chunks of rows
+    are computed before the worker that meets it raises; the file is never written."""
+    out = tmp_path / "rows.csv"
+    args = [
+        "sweep",
+        "examples/contact_center/in_house.yaml",
+        ONSHORE,
+        "--vary",
+        "in_house.staff[0].occupancy=0.6,0.7,0.8,1e-300",
+        "--vary",
+        "in_house.staff[0].annual_salary=30000:79950:50",
+    ]
+    result = cli(*args, "--jobs", jobs, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert result.output.endswith(
+        "in_house.yaml: staff: the team that Agent needs comes to more than 1,000,000,000 "
+        "FTE, beyond any real operation; check handle_minutes, occupancy and monthly_volume\n"
+    )
+    assert "Traceback" not in result.output
+    assert "Warning" not in result.output  # numpy's errstate holds on the worker threads too
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [SWEEP, SIMULATE, ["sensitivity", *CC]])
+@pytest.mark.parametrize("jobs", ["0", "-2"])
+def test_jobs_below_one_is_a_usage_error(cli: Invoke, command: list[str], jobs: str) -> None:
+    result = cli(*command, "--jobs", jobs)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"--jobs {jobs}: must be at least 1 (leave it out to use every available core)\n"
+    )
+
+
+def test_the_default_is_every_available_core() -> None:
+    assert check_jobs(None) == batch.available_cores() >= 1
+    assert check_jobs(3) == 3
+    with pytest.raises(UsageError):
+        check_jobs(0)
+
+
+def test_in_order_yields_in_order_with_a_bounded_window() -> None:
+    """Items finish out of order on 3 threads (every third one is slow) but come back in
+    order; no more than IN_FLIGHT_PER_JOB * 3 are ever submitted ahead of the one read."""
+    started: list[int] = []
+
+    def work(i: int) -> int:
+        started.append(i)
+        time.sleep(0.01 if i % 3 == 0 else 0)
+        return i * i
+
+    seen = []
+    for i, square in enumerate(in_order(work, range(40), jobs=3)):
+        seen.append(square)
+        assert len(started) <= i + 1 + batch.IN_FLIGHT_PER_JOB * 3
+    assert seen == [i * i for i in range(40)]
+
+
+def test_in_order_raises_an_error_at_its_turn_and_drops_the_rest() -> None:
+    calls: list[int] = []
+
+    def work(i: int) -> int:
+        calls.append(i)
+        if i == 5:
+            raise ValueError("five")
+        return i
+
+    got = []
+    with pytest.raises(ValueError, match="five"):
+        for x in in_order(work, range(1_000), jobs=2):
+            got.append(x)
+    assert got == [0, 1, 2, 3, 4]
+    assert max(calls) < 5 + 2 * batch.IN_FLIGHT_PER_JOB + 2  # the rest never started
+
+
+def test_the_memory_estimate_counts_a_chunk_per_thread(cli: Invoke) -> None:
+    """Each thread holds a chunk (a sensitivity batch) of its own: 1 vendor, 1 MB axis."""
+    import outsourcecalc
+    from outsourcecalc.scenarios import memory
+
+    case = outsourcecalc.load(*CC[:1], CC[1:])
+    chunk = memory.CHUNK_PER_VENDOR
+    assert memory.sweep_memory(case, [9], 9, False, 3) - memory.sweep_memory(
+        case, [9], 9, False
+    ) == (2 * chunk)
+    assert memory.simulation_memory(case, 2, 9, 2, 4) - memory.simulation_memory(case, 2, 9, 2) == (
+        3 * chunk
+    )
+    one = memory.sensitivity_memory(case, 5, 100, 1_000)
+    assert memory.sensitivity_memory(case, 5, 100, 1_000, 2) - one == 8 * 100 + 100 * 1_000
+    # 100 MB for the process and 30 MB per chunk: 130 MB fit in 150 MB, 220 MB do not
+    args = [*SWEEP[:3], *SWEEP[4:], "--max-memory", "150MB", "-f", "csv"]
+    assert cli(*args, "--jobs", "1").exit_code == 0
+    refused = cli(*args, "--jobs", "4")
+    assert refused.exit_code == 2
+    assert refused.output.startswith("--max-memory 150 MB: this sweep of 4,000 points")
+    assert refused.output.endswith(
+        "would need about 220 MB of memory, more than this budget; vary fewer values, "
+        "split it with --shard K/N, use fewer --jobs or raise --max-memory\n"
+    )
