@@ -31,7 +31,7 @@ def verdict(result: Comparison) -> str:
         text = (
             f"Outsourcing to {v.name} saves {money(v['npv_savings'], cur)} in today's money "
             f"over {h} months ({money(v['savings'], cur)}, {percent(v['savings_pct'])}, "
-            f"before discounting) and {_payback(v)}"
+            f"before discounting) and {payback(v)}"
         )
         change = v["break_even_price_change"]
         if change is not None:
@@ -97,7 +97,8 @@ def _ruled_out(result: Comparison, v: VendorSummary, would: bool = False) -> str
     )
 
 
-def _payback(v: VendorSummary) -> str:
+def payback(v: VendorSummary) -> str:
+    """'pays back in month 7.1', from the start, or not within the horizon."""
     months = v["payback_months"]
     if months is None:
         return "does not pay back within the horizon"

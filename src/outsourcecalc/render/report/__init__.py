@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...engine.model import RESULT_KEYS
-from ...engine.results import Comparison, VendorSummary, cents
+from ...engine.results import Comparison, cents
 from ...errors import UsageError
 from ...inputs.paths import NamedInput, named_input
 from ...rules import IN_HOUSE, MONEY_KEYS
 from ..format import input_value, money, percent, score
-from ..words import result_cell, verdict
+from ..words import payback, result_cell, verdict
 
 if TYPE_CHECKING:
     from ...inputs.case import Case
@@ -158,7 +158,7 @@ def comparison_figure(result: Comparison) -> Figure:
         f"{money(result.in_house.tco, cur)}"
     ]
     for v in result.vendors:
-        parts.append(f"{v.name} {money(v['tco'], cur)}, {_payback_words(v)}")
+        parts.append(f"{v.name} {money(v['tco'], cur)}, {payback(v)}")
     text = "; ".join(parts) + ". Beside it, each option's cost broken down into its parts."
     if result.scorecard is not None:
         text += " Then the value map: each vendor's NPV savings against its score."
@@ -201,15 +201,6 @@ def histogram_figure(sim: Simulation, index: int) -> Figure:
         histogram_chart(sim, path, vendor=v.name)
 
     return _draw(f"fig-mc{index + 1}", title, sentence(v, sim.currency), draw)
-
-
-def _payback_words(v: VendorSummary) -> str:
-    months = v["payback_months"]
-    if months is None:
-        return "no payback within the horizon"
-    if months == 0:
-        return "pays back from the start"
-    return f"pays back in month {months:.1f}"
 
 
 # ------------------------------------------------------------------ the tables
@@ -388,7 +379,7 @@ def render_html(report: Report) -> str:
         "comparison_rows": comparison_rows(result),
         "breakdown_rows": breakdown_rows(result),
         "scorecard": None if result.scorecard is None else scorecard_rows(result),
-        "paybacks": [(v.name, _payback_words(v)) for v in result.vendors],
+        "paybacks": [(v.name, payback(v)) for v in result.vendors],
         "figures": [Markup(f.svg) for f in figures],
         "captions": [f.title for f in figures],
         "focus": focus,
