@@ -127,6 +127,7 @@ def test_vary_lists_and_ranges_follow_spec_section_6() -> None:
     assert list(parse_vary("x=0:1:0.3")[1]) == [0.0, 0.3, 0.6, 0.3 * 3]
     assert parse_vary("x=48,000;52,000")[1] == ["48,000", "52,000"]
     assert parse_vary("x=48000,52000")[1] == [48000, 52000]
+    assert parse_vary("x=0.5;0")[1] == [0.5, 0]  # a 0 alone, or before a point, is a value
 
 
 @pytest.mark.parametrize(
@@ -134,6 +135,8 @@ def test_vary_lists_and_ranges_follow_spec_section_6() -> None:
     [
         ("48,000,52,000", "'000' looks like the digits after a thousands separator"),
         ("1,052", "'052' looks like the digits after a thousands separator"),
+        ("48,000;052", "'052' starts with 0 followed by a digit"),  # whatever the separator
+        ("052;48,000", "'052' starts with 0 followed by a digit"),
         ("1:inf:1", "not a number: 'inf'"),
         ("1:10:nan", "not a number: 'nan'"),
         ("1:2:1e-320", "the range has more than 100,000,000 values"),

@@ -86,13 +86,20 @@ def parse_vary(text: str, option: str = "--vary") -> tuple[str, Sequence[Any]]:
     if any(not item.strip() for item in items):
         raise UsageError.option(where, "an empty value in the list")
     for item in items:
-        if delimiter == "," and _LEADING_ZERO.match(item.strip()):
+        if not _LEADING_ZERO.match(item.strip()):
+            continue
+        if delimiter == ",":
             raise UsageError.option(
                 where,
                 f"{item.strip()!r} looks like the digits after a thousands separator, "
                 f"read as a list comma; separate the values with ';' "
                 f"(e.g. 48,000;52,000) or write them without separators (48000,52000)",
             )
+        raise UsageError.option(  # SPEC section 6: whatever the separator
+            where,
+            f"{item.strip()!r} starts with 0 followed by a digit: most likely part of "
+            f"a number cut at a separator; write the whole number (52,000 or 52000)",
+        )
     return path, [_scalar(item.strip()) for item in items]
 
 
