@@ -522,3 +522,12 @@ def test_python_api_three_lines() -> None:
     sim = simulate(case, {ATTRITION: "pert(30%, 40%, 60%)"}, trials=1000, seed=0)
     assert sim.vendors[0].p_win == 1.0
     assert sim.vendors[0].npv.p5 < sim.vendors[0].npv.p50 < sim.vendors[0].npv.p95
+
+
+def test_drawn_rates_show_as_percents_in_the_inputs_table() -> None:
+    """Issue 10: every rate as a percent; an amount stays a number."""
+    from outsourcecalc.render.simulate import _drawn
+
+    assert _drawn("in_house.staff[0].attrition_rate", 0.43312) == "43.3%"
+    assert _drawn("vendor.pricing[0].per_fte_month", 95123.4) == "95,123"
+    assert _drawn("vendor.fx_rate", 0.0175) == "0.0175"  # an exchange rate is not a share

@@ -14,6 +14,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import UsageError
+from ..inputs.models import label_of
+from ..inputs.paths import parse_path
 from ..scenarios.shards import SimulationShard, shard_pieces
 from ..scenarios.simulate import Simulation, VendorOutcome
 from .format import (
@@ -118,7 +121,7 @@ def render_markdown(sim: Simulation) -> str:
         mean, low, high = (float(f(d.values)) for f in (np.mean, np.min, np.max))
         lines.append(
             f"| {markdown_code(d.path)} | {markdown_code(d.distribution.text)} | "
-            f"{_value(mean)} | {_value(low)} | {_value(high)} |"
+            f"{_drawn(d.path, mean)} | {_drawn(d.path, low)} | {_drawn(d.path, high)} |"
         )
     lines.append("")
     lines += [f"- {markdown_text(sentence(v, cur))}" for v in sim.vendors]
@@ -142,6 +145,16 @@ def sentence(v: VendorOutcome, currency: str) -> str:
 
 def _trials(n: int) -> str:
     return f"{n:,} trial" if n == 1 else f"{n:,} trials"
+
+
+def _drawn(path: str, x: float) -> str:
+    """A drawn value as the input is written: a rate as 43.31%, else as a number."""
+    try:
+        parsed = parse_path(path)
+        rate = label_of(parsed.target, parsed.loc).unit == "rate"
+    except (UsageError, KeyError):
+        rate = False
+    return percent(x, 1) if rate else _value(x)
 
 
 def _value(x: float) -> str:
@@ -189,9 +202,9 @@ def inputs_table(sim: Simulation) -> Table:
     for d in sim.inputs:
         table.add_row(
             f"{d.path}\n  {d.distribution.text}",
-            _value(float(np.mean(d.values))),
-            _value(float(np.min(d.values))),
-            _value(float(np.max(d.values))),
+            _drawn(d.path, float(np.mean(d.values))),
+            _drawn(d.path, float(np.min(d.values))),
+            _drawn(d.path, float(np.max(d.values))),
             f"{d.redrawn:,}",
         )
     return table
