@@ -251,10 +251,18 @@ def check_outputs(inputs: list[Path | None], **outputs: Path | None) -> None:
     """Before any work: every output can be written, and none is one of the inputs
     (`-o in_house.yaml` would replace the file it reads). Keys are the options' names."""
     given = [path for path in inputs if path is not None]
+    seen: dict[Path, str] = {}
     for name, path in outputs.items():
         if path is None:
             continue
         option = "--" + name.replace("_", "-")
+        if str(path) != "-":  # two outputs onto one file: the second would replace the first
+            target = path.resolve()
+            if target in seen:
+                raise UsageError.option(
+                    f"{option} {path}", f"is also the {seen[target]} file: give each its own"
+                )
+            seen[target] = option
         if name == "chart":
             from .render.charts import check_chart_path
 

@@ -184,3 +184,21 @@ def test_a_workbook_is_written_as_xlsx(files: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == b"--xlsx model.csv: a workbook is written as .xlsx, not .csv\n"
     assert not (files / "model.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-o", "out.svg", "--chart", "out.svg"],
+        ["-o", "out.svg", "--chart", "./sub/../out.svg"],
+    ],
+)
+def test_two_outputs_onto_one_file_are_refused(files: Path, args: list[str]) -> None:
+    """-o and --chart onto the same file: the chart would silently replace the table."""
+    (files / "sub").mkdir()
+    before = digest(files)
+    done = run(["compare", "in_house.yaml", "vendor_onshore.yaml", *args], files)
+    assert done.returncode == 2, done.stderr
+    assert b"is also the --output file: give each its own" in done.stderr
+    assert b"Traceback" not in done.stderr
+    assert digest(files) == before and not (files / "out.svg").exists()
