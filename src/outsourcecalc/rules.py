@@ -76,6 +76,8 @@ IN_HOUSE_BREAKDOWN = (*IN_HOUSE_PARTS[:2], "paid_time_off", *IN_HOUSE_PARTS[2:])
 # (an amount times a headcount times 50 years of growth stays far below 1e308).
 MAX_MONEY = 1e15  # an amount of money, in any currency
 MAX_COUNT = 1e9  # heads, units of work, hours, an exchange rate
+# a total over the horizon: beyond 2**53 cents a float64 cannot hold every cent
+MAX_TOTAL = 2.0**53 / 100
 
 # ----------------------------------------------------------------- numbers as text
 

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from ..errors import InputError, Problem
 from ..inputs.case import Case
 from ..inputs.models import Charge, InHouse, Role, Scorecard, StaffRole, Vendor
-from ..rules import IN_HOUSE, MAX_COUNT, is_zero, loses, wins
+from ..rules import IN_HOUSE, MAX_COUNT, MAX_TOTAL, is_zero, loses, wins
 
 Array = NDArray[np.float64]
 
@@ -530,17 +530,25 @@ def evaluate_batch(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result = _evaluate_batch(case, metrics, hypothetical)
     totals = [result.in_house.tco, *(v.tco for v in result.vendors)]
-    if not hypothetical and not all(np.isfinite(t).all() for t in totals):
-        raise InputError([_beyond_any_operation(case)])
+    # NaN fails the test too; above MAX_TOTAL the totals would not be exact to the cent
+    if not hypothetical and not all((np.abs(t) <= MAX_TOTAL).all() for t in totals):
+        raise InputError([_beyond_any_operation(case, heads=False)])
     return result
 
 
-def _beyond_any_operation(case: Case) -> Problem:
-    """Which inputs to look at when a team sized by the workload (or a cost) is larger
-    than any real operation: more than MAX_COUNT heads, or costs beyond a float."""
+def _beyond_any_operation(case: Case, heads: bool = True) -> Problem:
+    """Which inputs to look at when a team sized by the workload is larger than any real
+    operation (more than MAX_COUNT heads: `heads`), or the totals are beyond MAX_TOTAL."""
     doc = case.in_house_doc
     source = doc.path if doc is not None else "in-house file"
     sized = [r.role for r in case.in_house.staff if r.handle_minutes is not None]
+    if not heads:
+        return Problem(
+            source,
+            f"the costs come to more than {MAX_TOTAL:,.0f} over the horizon, beyond which "
+            "a total cannot be kept to the cent; check the amounts, the growth rates and "
+            "horizon_months",
+        )
     if sized:
         return Problem(
             source,
