@@ -270,7 +270,8 @@ def _csv_lines(columns: list[list[str] | str], count: int) -> list[str]:
 
 
 def _csv_text(lines: Iterable[str]) -> str:
-    return "".join(line + "\n" for line in lines)
+    text = "\n".join(lines)
+    return text + "\n" if text else ""  # a line holds two cells at least: never empty
 
 
 def _text(values: NDArray[np.float64], key: str) -> list[str]:
@@ -291,14 +292,14 @@ def _round10(values: NDArray[np.float64]) -> NDArray[np.float64]:
     """`round(x, 10) + 0.0` of each x: numpy's rint where it is provably the same, else
     Python's round.
 
-    Below 1e5, x * 1e10 is below 2**50 and off by at most 1/16 from the exact product,
-    so a product more than 1/4 from a half rounds to the exact product's nearest
-    integer, and that integer over 1e10 (one IEEE division) is the double nearest the
-    decimal that `round` computes."""
+    x * 1e10 is off the exact product by at most half its spacing; when it lies more
+    than its spacing from a half, the exact product rounds to the same integer N (no
+    tie), N is exact (below 2**52), and N / 1e10, one IEEE division, is the double
+    nearest the decimal that `round` computes."""
     with np.errstate(invalid="ignore", over="ignore"):
         scaled = values * 1e10
         near = np.rint(scaled)
-        sure = (np.abs(values) < 1e5) & (np.abs(np.abs(scaled - near) - 0.5) > 0.25)
+        sure = 0.5 - np.abs(scaled - near) > np.spacing(np.abs(scaled))
     out: NDArray[np.float64] = near / 1e10 + 0.0
     for i in np.flatnonzero(~sure).tolist():
         out[i] = round(float(values[i]), 10) + 0.0
