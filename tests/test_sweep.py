@@ -374,3 +374,88 @@ def test_a_range_is_validated_as_one_array_with_the_fields_messages() -> None:
     )
     with pytest.raises(InputError, match="must be below working_days_per_year"):
         build_axes(case, ["in_house.staff[0].time_off_days=0:300:1"])
+
+
+def _reference_csv(run: Any) -> str:
+    """The rows as the per-cell writer made them before the column path: each value
+    formatted on its own, every cell through CsvWriter (and so csv_cell)."""
+    import io
+
+    from outsourcecalc.inputs.overrides import describe
+    from outsourcecalc.render.format import CsvWriter
+    from outsourcecalc.render.words import scenario_text
+
+    def text(x: float, key: str) -> str:
+        if math.isnan(x):
+            return ""
+        return f"{x:.2f}" if key in MONEY else repr(round(x, 10) + 0.0)
+
+    out = io.StringIO()
+    writer = CsvWriter(out)
+    scenario = [scenario_text(describe(run.case))] if run.case.overrides else []
+    writer.writerow([*(a.text for a in run.grid.axes), "vendor", *run.keys, "scenario"])
+    for chunk in run.chunks():
+        for i, index in enumerate(range(chunk.start, chunk.stop)):
+            point = run.grid.point(index)
+            for name, res in zip(run.vendor_names, chunk.vendors, strict=True):
+                row = [text(x, "") for x in point.values()]
+                row += [name, *(text(float(res[k][i]), k) for k in run.keys), *scenario]
+                writer.writerow(row)
+    return out.getvalue()
+
+
+def test_csv_rows_are_the_per_cell_text(tmp_path: Path) -> None:
+    """The columns formatted a chunk at a time give the bytes that formatting each cell
+    on its own gave: null (never paid back, no IRR) empty, negative and huge figures,
+    a vendor name that looks like a formula and holds a comma and quotes, the scenario."""
+    from outsourcecalc.render.sweep import rows_csv
+
+    odd = tmp_path / "vendor.yaml"
+    text = (EX / "contact_center" / "vendor_onshore.yaml").read_text(encoding="utf-8")
+    odd.write_text(
+        text.replace(
+            "name: Heartland Contact Solutions (onshore)", 'name: "=SUM(1), \\"Heartland\\""'
+        ),
+        encoding="utf-8",
+    )
+    case = outsourcecalc.load(
+        EX / "contact_center" / "in_house.yaml",
+        [EX / "contact_center" / "vendor_offshore.yaml", odd],
+        ["analysis.discount_rate=0.07"],
+    )
+    result = outsourcecalc.sweep(
+        case,
+        [
+            "vendor[0].pricing[0].per_fte_month=0,1,77777.77,1e9,3e14",
+            "in_house.staff[0].annual_salary=0.01,41234.5,9e12",
+        ],
+    )
+    written = "".join(rows_csv(result.run))
+    assert written == _reference_csv(result.run)
+    lines = written.splitlines()
+    assert len(lines) == 1 + 5 * 3 * 2 and lines[0].endswith(",scenario")
+    assert ",,," in written  # nulls
+    assert any(",-" in line for line in lines)  # negatives
+    assert "e+" in written  # figures past 1e16 in float notation
+    assert '\'=SUM(1), ""Heartland""' in written
+
+
+def test_rounding_a_column_is_round_of_each_value() -> None:
+    """The column rounding to 10 decimals is Python's round for every magnitude, near
+    halves and exact ties included, and keeps null and infinity."""
+    from outsourcecalc.render.sweep import _round10
+
+    rng = np.random.default_rng(12)
+    values = np.concatenate(
+        [
+            rng.normal(size=20_000) * 10.0 ** rng.integers(-14, 20, 20_000),
+            (rng.integers(-(10**15), 10**15, 5_000) + 0.5) / 1e10,  # ties, as decimals
+            np.nextafter((np.arange(1, 2_000) + 0.5) / 1e10, np.inf),
+            np.nextafter((np.arange(1, 2_000) + 0.5) / 1e10, -np.inf),
+            [0.0, -0.0, -1e-11, 5e-11, -5e-11, 1.5e-10, 99_999.99999999995, 1e5, np.inf, -np.inf],
+        ]
+    )
+    got = _round10(values)
+    want = [round(x, 10) + 0.0 for x in values.tolist()]
+    assert [repr(x) for x in got.tolist()] == [repr(x) for x in want]
+    assert math.isnan(_round10(np.array([np.nan]))[0])

@@ -221,6 +221,16 @@ def csv_cell(cell: Any) -> Any:
     return cell
 
 
+def csv_field(cell: Any) -> str:
+    """One cell as `CsvWriter` writes it inside a row: through `csv_cell`, then quoted
+    where CSV needs it. Text made once and repeated down a column (a name, a scenario)."""
+    import io
+
+    out = io.StringIO()
+    CsvWriter(out).writerow([cell, ""])  # a second field: a lone "" would read '""'
+    return out.getvalue()[: -len(",\n")]
+
+
 class CsvWriter:
     """csv.writer with "\\n" line ends whose every cell goes through `csv_cell`."""
 

@@ -26,6 +26,7 @@ from .format import (
     LOSES,
     WINS,
     CsvWriter,
+    csv_field,
     dumps,
     input_value,
     markdown_row,
@@ -234,41 +235,75 @@ def flip_grid(
 
 def rows_csv(run: SweepRun) -> Iterator[str]:
     """One row per point and vendor: the varied paths, `vendor`, then every result key;
-    the text of each chunk of points as it is computed.
+    the text of each chunk of points as it is computed, made a whole column at a time.
 
     The header is the first shard's only, even when that shard holds no point, and a
     shard without points writes nothing else: the shards' outputs concatenate into
     the unsharded one, however many shards there are.
     """
     # a run that changed inputs says so on every row, in a last column (as compare does)
-    scenario = [scenario_text(describe(run.case))] if run.case.overrides else []
+    scenario = [csv_field(scenario_text(describe(run.case)))] if run.case.overrides else []
     if run.first_shard:
         header = [*(a.text for a in run.grid.axes), "vendor", *run.keys]
-        yield _csv_text([[*header, *(["scenario"] if scenario else [])]])
+        header += ["scenario"] if scenario else []
+        yield _csv_text(_csv_lines([csv_field(c) for c in header], 1))
+    # an axis has few values: each one's text is made once, then picked per point
+    axis_cells = [np.array(_text(a.values, ""), dtype=object) for a in run.grid.axes]
+    names = [csv_field(name) for name in run.vendor_names]
     for chunk in run.chunks():
-        index = np.arange(chunk.start, chunk.stop)
-        coords = np.unravel_index(index, run.grid.shape)
-        columns = [_text(a.values[c], "") for a, c in zip(run.grid.axes, coords, strict=True)]
-        results = [[_text(res[k], k) for k in run.keys] for res in chunk.vendors]
+        count = chunk.stop - chunk.start
+        coords = np.unravel_index(np.arange(chunk.start, chunk.stop), run.grid.shape)
+        points = [cells[c].tolist() for cells, c in zip(axis_cells, coords, strict=True)]
+        lines = [
+            _csv_lines([*points, name, *(_text(res[k], k) for k in run.keys), *scenario], count)
+            for name, res in zip(names, chunk.vendors, strict=True)
+        ]
         # point by point, each point's vendors together: any contiguous shards rejoin exactly
-        yield _csv_text(
-            [*(col[i] for col in columns), name, *(c[i] for c in cells), *scenario]
-            for i in range(len(index))
-            for name, cells in zip(run.vendor_names, results, strict=True)
-        )
+        yield _csv_text(lines[0] if len(lines) == 1 else itertools.chain(*zip(*lines, strict=True)))
 
 
-def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
-    out = io.StringIO()
-    CsvWriter(out).writerows(rows)
-    return out.getvalue()
+def _csv_lines(columns: list[list[str] | str], count: int) -> list[str]:
+    """`count` CSV lines from columns of cell texts as `csv_field` writes them (a
+    number's text needs no quoting); a column given as one text repeats down the rows."""
+    full = [itertools.repeat(c, count) if isinstance(c, str) else c for c in columns]
+    return list(map(",".join, zip(*full, strict=True)))
+
+
+def _csv_text(lines: Iterable[str]) -> str:
+    text = "\n".join(lines)
+    return text + "\n" if text else ""  # a line holds two cells at least: never empty
 
 
 def _text(values: NDArray[np.float64], key: str) -> list[str]:
-    """Cells of a column: money to the cent, other numbers without float noise, null empty."""
-    if key in MONEY_KEYS:
-        return ["" if math.isnan(x) else f"{x:.2f}" for x in values.tolist()]
-    return ["" if math.isnan(x) else repr(round(x, 10) + 0.0) for x in values.tolist()]
+    """Cells of a column: money to the cent, other numbers without float noise (rounded
+    to 10 decimals as `round` rounds), null empty; a whole column at once."""
+    money = key in MONEY_KEYS
+    floats = values.tolist() if money else _round10(values).tolist()
+    cells = list(map(_CENTS.format if money else repr, floats))
+    for i in np.flatnonzero(np.isnan(values)).tolist():
+        cells[i] = ""
+    return cells
+
+
+_CENTS = "{:.2f}"
+
+
+def _round10(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """`round(x, 10) + 0.0` of each x: numpy's rint where it is provably the same, else
+    Python's round.
+
+    x * 1e10 is off the exact product by at most half its spacing; when it lies more
+    than its spacing from a half, the exact product rounds to the same integer N (no
+    tie), N is exact (below 2**52), and N / 1e10, one IEEE division, is the double
+    nearest the decimal that `round` computes."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * 1e10
+        near = np.rint(scaled)
+        sure = 0.5 - np.abs(scaled - near) > np.spacing(np.abs(scaled))
+    out: NDArray[np.float64] = near / 1e10 + 0.0
+    for i in np.flatnonzero(~sure).tolist():
+        out[i] = round(float(values[i]), 10) + 0.0
+    return out
 
 
 def rows_json(result: Sweep) -> Iterator[str]:
