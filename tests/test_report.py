@@ -157,6 +157,15 @@ def test_the_sections_come_in_the_order_a_cfo_reads(cli: Invoke, tmp_path: Path)
     assert f"{DATE}" in text
 
 
+def test_the_drivers_read_as_the_tornado_writes_them(cli: Invoke, tmp_path: Path) -> None:
+    """Today's values and flip values in each vendor's own units and currency, a computed
+    flip to 4 figures: the onshore hourly rate flips at $28.52, not 28.5168."""
+    text = report(cli, tmp_path, example_args("contact_center"))
+    assert "per hour</span></th><td>$30.50</td>" in text
+    assert "<td>$28.52</td>" in text and "28.5168" not in text
+    assert "<td>18,898</td>" in text and "18,897.83" not in text  # contacts a month
+
+
 def test_a_hostile_name_is_text(cli: Invoke, tmp_path: Path) -> None:
     source = ROOT / "examples" / "contact_center"
     vendor = tmp_path / "vendor.yaml"

@@ -39,8 +39,8 @@ from .format import (
     SKY,
     VERMILLION,
     YELLOW,
+    computed_input,
     currency_symbol,
-    input_value,
     money,
     money_short,
     months,
@@ -625,10 +625,8 @@ def _named(case: Case | None, path: str, vendor: int | None = None) -> NamedInpu
 
 def _shown(name: NamedInput, x: float) -> str:
     """An input's value as a reader writes it on a slide: 8% for a rate, $42,000 for
-    money, and a computed value (where the decision flips) to 4 figures, whole above 1,000:
-    18,898 and 47.43%, not 18,897.83 and 47.433%."""
-    shown = round(x) if abs(x) >= 1000 else float(f"{x:.4g}")
-    return input_value(shown, name.unit, name.currency)
+    money, a computed value to 4 figures."""
+    return computed_input(x, name.unit, name.currency)
 
 
 def check_vendor(names: Sequence[str], vendor: str | None) -> None:

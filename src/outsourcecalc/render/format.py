@@ -131,6 +131,13 @@ def input_value(x: float, unit: str, currency: str = "") -> str:
     return f"{x:,.{_decimals(x, 0, 4 if abs(x) < 100 else 2)}f}"
 
 
+def computed_input(x: float, unit: str, currency: str = "") -> str:
+    """A computed value of an input (where the decision flips) to 4 figures, whole above
+    1,000: 18,898 and 47.43%, not 18,897.83 and 47.433%."""
+    shown = round(x) if abs(x) >= 1000 else float(f"{x:.4g}")
+    return input_value(shown, unit, currency)
+
+
 def _decimals(x: float, least: int, most: int) -> int:
     """The fewest decimals, from `least` to `most`, that show `x` as it is."""
     for d in range(least, most):

@@ -26,7 +26,7 @@ from ...engine.results import Comparison, cents
 from ...errors import UsageError
 from ...inputs.paths import NamedInput, named_input
 from ...rules import IN_HOUSE, MONEY_KEYS
-from ..format import input_value, money, percent, score
+from ..format import computed_input, input_value, money, percent, score
 from ..words import payback, result_cell, verdict
 
 if TYPE_CHECKING:
@@ -387,7 +387,7 @@ def render_html(report: Report) -> str:
         "drivers": [
             (
                 v.name,
-                [(r, named(r.path, i).label) for r in driver_rows(v)],
+                [_driver(named(r.path, i), r) for r in driver_rows(v)],
             )
             for i, v in enumerate(sens.vendors)
         ],
@@ -399,7 +399,7 @@ def render_html(report: Report) -> str:
             for v, f in zip(sim.vendors, histograms, strict=True)
         ],
         "changes": changes,
-        "assumed": [(r, named(r.path, focus_index).label) for r in assumed_inputs(focus)],
+        "assumed": [_driver(named(r.path, focus_index), r) for r in assumed_inputs(focus)],
         "overrides": list(result.overrides.items()),
         "notes": notes,
         "skipped": skipped,
@@ -413,6 +413,13 @@ def render_html(report: Report) -> str:
     }
     text: str = _environment().get_template("memo.html.j2").render(context)
     return text
+
+
+def _driver(name: NamedInput, r: InputSwing) -> tuple[InputSwing, str, str, str]:
+    """An input of the sensitivity tables: the swing, what it is, today's value and
+    where it flips the decision (to 4 figures, as the tornado writes it)."""
+    flip = "—" if r.flip_value is None else computed_input(r.flip_value, name.unit, name.currency)
+    return r, name.label, input_value(r.base, name.unit, name.currency), flip
 
 
 def _input_value(name: NamedInput, x: Any) -> str:
