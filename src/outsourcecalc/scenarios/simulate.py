@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.batch import evaluate_in_chunks
+from ..engine.batch import Chunk, evaluate_in_chunks, in_order
 from ..engine.model import GATE_KEYS
 from ..engine.results import cents, fine
 from ..errors import InputError, Problem, UsageError
@@ -779,7 +779,7 @@ def _evaluate(
     chunks). Each block is evaluated on its own because a matrix product (the NPV's)
     may round a trial's result differently with other trials around it, by a last bit:
     so every trial's results, like its draws, depend on its block alone, never on the
-    slice of the trials being run. `jobs` chunks of a block are evaluated at once."""
+    slice of the trials being run. `jobs` blocks are evaluated at once."""
 
     def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[Any]]:
         # whole-number fields go in as integers: the engine indexes months and calendars
@@ -791,9 +791,15 @@ def _evaluate(
     size = len(inputs[0].values)
     out = [{k: np.empty(size) for k in keys} for _ in case.vendors]
     metrics = frozenset(keys) & _EXTRA_METRICS
-    for block in range(0, size, BLOCK):
+
+    def evaluated(block: int) -> list[Chunk]:
         end = min(size, block + BLOCK)
-        for chunk in evaluate_in_chunks(case, block, end, values_at, keys, metrics, jobs=jobs):
+        return list(evaluate_in_chunks(case, block, end, values_at, keys, metrics))
+
+    # whole blocks on the threads: a block's chunks are few, and a pool per block costs
+    # more than it gains
+    for chunks in in_order(evaluated, range(0, size, BLOCK), jobs):
+        for chunk in chunks:
             for part, target in zip(chunk.vendors, out, strict=True):
                 for k in keys:
                     target[k][chunk.start : chunk.stop] = part[k]
