@@ -426,8 +426,8 @@ def test_csv_rows_are_the_per_cell_text(tmp_path: Path) -> None:
     result = outsourcecalc.sweep(
         case,
         [
-            "vendor[0].pricing[0].per_fte_month=0,1,77777.77,1e9,3e14",
-            "in_house.staff[0].annual_salary=0.01,41234.5,9e12",
+            "vendor[0].pricing[0].per_fte_month=0,1,77777.77,1e9,2e10",
+            "in_house.staff[0].annual_salary=0.01,41234.5,9e10",
         ],
     )
     written = "".join(rows_csv(result.run))
