@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 from strategies import cases
 from typer.testing import CliRunner
 
@@ -440,22 +441,40 @@ def test_csv_rows_are_the_per_cell_text(tmp_path: Path) -> None:
     assert '\'=SUM(1), ""Heartland""' in written
 
 
-def test_rounding_a_column_is_round_of_each_value() -> None:
-    """The column rounding to 10 decimals is Python's round for every magnitude, near
-    halves and exact ties included, and keeps null and infinity."""
-    from outsourcecalc.render.sweep import _round10
+def test_a_column_text_is_pythons_text_of_each_value() -> None:
+    """The column formatter writes what `"{:.2f}".format(x)` (money) and
+    `repr(round(x, 10) + 0.0)` (other numbers) write for each value: every magnitude,
+    exact ties and their neighbours at both scales, negatives down to -0.00, -0.0, the
+    bounds of the positional repr (1e-4, 1e5, 1e16), null empty, infinity."""
+    from outsourcecalc.render.sweep import _column
+
+    def column(values: NDArray[np.float64], key: str) -> list[str]:
+        text, size = _column(values, key)
+        return [bytes(row[:n]).decode("ascii") for row, n in zip(text, size.tolist(), strict=True)]
 
     rng = np.random.default_rng(12)
+    n = 100_000
+    halves = (np.arange(1, 2_000) + 0.5) / 1e10, (np.arange(-2_000, 2_000) + 0.5) / 100
     values = np.concatenate(
         [
-            rng.normal(size=20_000) * 10.0 ** rng.integers(-14, 20, 20_000),
+            rng.normal(size=n) * 10.0 ** rng.integers(-14, 20, n),
+            rng.uniform(-1, 1, n) * 10.0 ** rng.integers(-5, 8, n),
             (rng.integers(-(10**15), 10**15, 5_000) + 0.5) / 1e10,  # ties, as decimals
-            np.nextafter((np.arange(1, 2_000) + 0.5) / 1e10, np.inf),
-            np.nextafter((np.arange(1, 2_000) + 0.5) / 1e10, -np.inf),
-            [0.0, -0.0, -1e-11, 5e-11, -5e-11, 1.5e-10, 99_999.99999999995, 1e5, np.inf, -np.inf],
+            (rng.integers(-(10**15), 10**15, 5_000) + 0.5) / 100,
+            *(np.nextafter(h, to) for h in halves for to in (np.inf, -np.inf)),
+            [0.0, -0.0, -1e-11, 5e-11, -5e-11, 1.5e-10, 99_999.99999999995, 1e5, 1e-4],
+            [-0.001, -0.005, 0.005, 0.015, 1e16, -1e16, 1e-5, 2.0**53, 2.0**52 / 100],
+            [5e-324, 1.7976931348623157e308, np.nan, np.inf, -np.inf],
         ]
     )
-    got = _round10(values)
-    want = [round(x, 10) + 0.0 for x in values.tolist()]
-    assert [repr(x) for x in got.tolist()] == [repr(x) for x in want]
-    assert math.isnan(_round10(np.array([np.nan]))[0])
+
+    def python(x: float, money: bool) -> str:
+        if math.isnan(x):
+            return ""
+        return f"{x:.2f}" if money else repr(round(x, 10) + 0.0)
+
+    for key, money in [("npv_savings", True), ("roi", False)]:
+        got = column(values, key)
+        want = [python(x, money) for x in values.tolist()]
+        wrong = [(x, g, w) for x, g, w in zip(values.tolist(), got, want, strict=True) if g != w]
+        assert wrong == []

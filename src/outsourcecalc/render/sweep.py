@@ -6,7 +6,7 @@ import io
 import itertools
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +235,8 @@ def flip_grid(
 
 def rows_csv(run: SweepRun) -> Iterator[str]:
     """One row per point and vendor: the varied paths, `vendor`, then every result key;
-    the text of each chunk of points as it is computed, made a whole column at a time.
+    the text of each chunk of points as it is computed, made a whole column at a time
+    as bytes in numpy arrays, then cut out of them at once.
 
     The header is the first shard's only, even when that shard holds no point, and a
     shard without points writes nothing else: the shards' outputs concatenate into
@@ -246,64 +247,116 @@ def rows_csv(run: SweepRun) -> Iterator[str]:
     if run.first_shard:
         header = [*(a.text for a in run.grid.axes), "vendor", *run.keys]
         header += ["scenario"] if scenario else []
-        yield _csv_text(_csv_lines([csv_field(c) for c in header], 1))
+        yield ",".join(csv_field(c) for c in header) + "\n"
     # an axis has few values: each one's text is made once, then picked per point
-    axis_cells = [np.array(_text(a.values, ""), dtype=object) for a in run.grid.axes]
+    axis_cells = [_column(a.values, "") for a in run.grid.axes]
     names = [csv_field(name) for name in run.vendor_names]
     for chunk in run.chunks():
-        count = chunk.stop - chunk.start
         coords = np.unravel_index(np.arange(chunk.start, chunk.stop), run.grid.shape)
-        points = [cells[c].tolist() for cells, c in zip(axis_cells, coords, strict=True)]
-        lines = [
-            _csv_lines([*points, name, *(_text(res[k], k) for k in run.keys), *scenario], count)
+        points = [(text[c], size[c]) for (text, size), c in zip(axis_cells, coords, strict=True)]
+        rows = [
+            _csv_rows([*points, name, *(_column(res[k], k) for k in run.keys), *scenario])
             for name, res in zip(names, chunk.vendors, strict=True)
         ]
         # point by point, each point's vendors together: any contiguous shards rejoin exactly
-        yield _csv_text(lines[0] if len(lines) == 1 else itertools.chain(*zip(*lines, strict=True)))
+        wide = max(t.shape[1] for t, _ in rows)
+        text = np.stack([np.pad(t, ((0, 0), (0, wide - t.shape[1]))) for t, _ in rows], axis=1)
+        keep = np.stack([np.pad(k, ((0, 0), (0, wide - k.shape[1]))) for _, k in rows], axis=1)
+        yield text[keep].tobytes().decode("utf-8")
 
 
-def _csv_lines(columns: list[list[str] | str], count: int) -> list[str]:
-    """`count` CSV lines from columns of cell texts as `csv_field` writes them (a
-    number's text needs no quoting); a column given as one text repeats down the rows."""
-    full = [itertools.repeat(c, count) if isinstance(c, str) else c for c in columns]
-    return list(map(",".join, zip(*full, strict=True)))
+Cells = tuple[NDArray[np.uint8], NDArray[np.int64]]  # each cell's UTF-8 bytes, padded; lengths
 
 
-def _csv_text(lines: Iterable[str]) -> str:
-    text = "\n".join(lines)
-    return text + "\n" if text else ""  # a line holds two cells at least: never empty
+def _csv_rows(columns: list[Cells | str]) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
+    """CSV lines from columns of cells as `csv_field` writes them (a number's text needs
+    no quoting), a column given as one text repeating down the rows: the lines' bytes,
+    padded, and which of them are the text."""
+    count = next(len(c[1]) for c in columns if not isinstance(c, str))
+    texts, keeps = [], []
+    for i, column in enumerate(columns):
+        end = "\n" if i == len(columns) - 1 else ","
+        if isinstance(column, str):
+            raw = np.frombuffer((column + end).encode("utf-8"), dtype=np.uint8)
+            texts.append(np.broadcast_to(raw, (count, len(raw))))
+            keeps.append(np.ones((count, len(raw)), dtype=np.bool_))
+        else:
+            text, size = column
+            texts += [text, np.full((count, 1), ord(end), dtype=np.uint8)]
+            keeps += [np.arange(text.shape[1]) < size[:, None], np.ones((count, 1), np.bool_)]
+    return np.concatenate(texts, axis=1), np.concatenate(keeps, axis=1)
 
 
-def _text(values: NDArray[np.float64], key: str) -> list[str]:
-    """Cells of a column: money to the cent, other numbers without float noise (rounded
-    to 10 decimals as `round` rounds), null empty; a whole column at once."""
+def _column(values: NDArray[np.float64], key: str) -> Cells:
+    """Cells of a column: money to the cent as "{:.2f}" writes it, other numbers without
+    float noise (`repr(round(x, 10) + 0.0)`), null empty; a whole column at once.
+
+    x * 10**k (k = 2 or 10) is off the exact product by at most half its spacing; when
+    it lies more than its spacing from a half, the exact product rounds to the same
+    integer N, which is exact (below 2**52): "{:.2f}" writes N's digits with a point
+    before the last two. N / 1e10, one IEEE division, is the double `round(x, 10)`
+    gives; when N has 7 to 15 digits (1e-4 <= |x| < 1e5), repr writes it positionally,
+    and its shortest digits are N's own without trailing zeros, since two decimals of
+    at most 15 significant digits are never the same double. Python formats the rest.
+    """
     money = key in MONEY_KEYS
-    floats = values.tolist() if money else _round10(values).tolist()
-    cells = list(map(_CENTS.format if money else repr, floats))
-    for i in np.flatnonzero(np.isnan(values)).tolist():
-        cells[i] = ""
-    return cells
+    places = 2 if money else 10
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * 10.0**places
+        near = np.rint(scaled)
+        sure = 0.5 - np.abs(scaled - near) > np.spacing(np.abs(scaled))
+    size = np.abs(near)
+    if not money:
+        sure &= (size < 1e15) & ((size >= 1e6) | (size == 0))
+    whole = np.where(sure, size, 0).astype(np.int64)
+    # money keeps its sign down to -0.00; a rounded value is never -0.0
+    negative = np.signbit(values) if money else near < 0
+    text, length = _digits(whole, places, negative & sure, trim=not money)
+    rest = np.flatnonzero(~sure).tolist()
+    if not rest:
+        return text, length
+    cells = [_python_text(float(values[i]), money).encode("ascii") for i in rest]
+    wide = max(text.shape[1], *map(len, cells))
+    if wide > text.shape[1]:
+        text = np.pad(text, ((0, 0), (0, wide - text.shape[1])))
+    for i, cell in zip(rest, cells, strict=True):
+        text[i, : len(cell)] = np.frombuffer(cell, dtype=np.uint8)
+        length[i] = len(cell)
+    return text, length
+
+
+def _python_text(x: float, money: bool) -> str:
+    if math.isnan(x):
+        return ""
+    return _CENTS.format(x) if money else repr(round(x, 10) + 0.0)
 
 
 _CENTS = "{:.2f}"
+_WIDTH = 16  # digits of an integer below 2**53, made four at a time
+_POWERS = 10 ** np.arange(_WIDTH, dtype=np.int64)
+_FOURS = np.array([list(f"{i:04d}".encode()) for i in range(10_000)], dtype=np.uint8)
 
 
-def _round10(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """`round(x, 10) + 0.0` of each x: numpy's rint where it is provably the same, else
-    Python's round.
-
-    x * 1e10 is off the exact product by at most half its spacing; when it lies more
-    than its spacing from a half, the exact product rounds to the same integer N (no
-    tie), N is exact (below 2**52), and N / 1e10, one IEEE division, is the double
-    nearest the decimal that `round` computes."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        scaled = values * 1e10
-        near = np.rint(scaled)
-        sure = 0.5 - np.abs(scaled - near) > np.spacing(np.abs(scaled))
-    out: NDArray[np.float64] = near / 1e10 + 0.0
-    for i in np.flatnonzero(~sure).tolist():
-        out[i] = round(float(values[i]), 10) + 0.0
-    return out
+def _digits(n: NDArray[np.int64], places: int, negative: NDArray[np.bool_], trim: bool) -> Cells:
+    """The text of each n / 10**places (n below 2**53) as ASCII, a row each: an optional
+    "-", the whole part (at least "0"), ".", then `places` decimals, or with `trim` the
+    decimals without trailing zeros (at least one)."""
+    shown = np.maximum(np.searchsorted(_POWERS, n, side="right"), places + 1).astype(np.int16)
+    fours = [n // 10**12, n // 10**8 % 10**4, n // 10**4 % 10**4, n % 10**4]
+    digit = _FOURS[np.stack(fours, axis=1)].reshape(len(n), _WIDTH)
+    if trim:  # up to the last decimal that is not 0
+        nonzero = digit[:, _WIDTH - places :] != ord("0")
+        kept = np.maximum(np.max(nonzero * np.arange(1, places + 1, dtype=np.int16), axis=1), 1)
+    else:
+        kept = np.full(n.shape, places, dtype=np.int16)
+    sign = negative.astype(np.int16)
+    point = (shown - places)[:, None]  # where "." is, counted after the sign
+    q = np.arange(_WIDTH + 2, dtype=np.int16)[None, :] - sign[:, None]
+    source = np.clip(_WIDTH - shown[:, None] + q - (q > point), 0, _WIDTH - 1)
+    text = np.take_along_axis(digit, source, axis=1)
+    text[q == point] = ord(".")
+    text[q < 0] = ord("-")
+    return text, (sign + shown - places + 1 + kept).astype(np.int64)
 
 
 def rows_json(result: Sweep) -> Iterator[str]:
