@@ -449,8 +449,9 @@ def test_a_column_text_is_pythons_text_of_each_value() -> None:
     from outsourcecalc.render.sweep import _column
 
     def column(values: NDArray[np.float64], key: str) -> list[str]:
-        text, size = _column(values, key)
-        return [bytes(row[:n]).decode("ascii") for row, n in zip(text, size.tolist(), strict=True)]
+        text, start, end = _column(values, key)
+        cells = zip(text, start.tolist(), end.tolist(), strict=True)
+        return [bytes(row[a:b]).decode("ascii") for row, a, b in cells]
 
     rng = np.random.default_rng(12)
     n = 100_000

@@ -253,7 +253,7 @@ def rows_csv(run: SweepRun) -> Iterator[str]:
     names = [csv_field(name) for name in run.vendor_names]
     for chunk in run.chunks():
         coords = np.unravel_index(np.arange(chunk.start, chunk.stop), run.grid.shape)
-        points = [(text[c], size[c]) for (text, size), c in zip(axis_cells, coords, strict=True)]
+        points = [(t[c], a[c], b[c]) for (t, a, b), c in zip(axis_cells, coords, strict=True)]
         rows = [
             _csv_rows([*points, name, *(_column(res[k], k) for k in run.keys), *scenario])
             for name, res in zip(names, chunk.vendors, strict=True)
@@ -265,7 +265,8 @@ def rows_csv(run: SweepRun) -> Iterator[str]:
         yield text[keep].tobytes().decode("utf-8")
 
 
-Cells = tuple[NDArray[np.uint8], NDArray[np.int64]]  # each cell's UTF-8 bytes, padded; lengths
+# a column's cells: each row's UTF-8 bytes, and where in it each cell starts and ends
+Cells = tuple[NDArray[np.uint8], NDArray[np.int64], NDArray[np.int64]]
 
 
 def _csv_rows(columns: list[Cells | str]) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
@@ -275,15 +276,16 @@ def _csv_rows(columns: list[Cells | str]) -> tuple[NDArray[np.uint8], NDArray[np
     count = next(len(c[1]) for c in columns if not isinstance(c, str))
     texts, keeps = [], []
     for i, column in enumerate(columns):
-        end = "\n" if i == len(columns) - 1 else ","
+        after = "\n" if i == len(columns) - 1 else ","
         if isinstance(column, str):
-            raw = np.frombuffer((column + end).encode("utf-8"), dtype=np.uint8)
+            raw = np.frombuffer((column + after).encode("utf-8"), dtype=np.uint8)
             texts.append(np.broadcast_to(raw, (count, len(raw))))
             keeps.append(np.ones((count, len(raw)), dtype=np.bool_))
         else:
-            text, size = column
-            texts += [text, np.full((count, 1), ord(end), dtype=np.uint8)]
-            keeps += [np.arange(text.shape[1]) < size[:, None], np.ones((count, 1), np.bool_)]
+            text, start, end = column
+            at = np.arange(text.shape[1])
+            texts += [text, np.full((count, 1), ord(after), dtype=np.uint8)]
+            keeps += [(at >= start[:, None]) & (at < end[:, None]), np.ones((count, 1), np.bool_)]
     return np.concatenate(texts, axis=1), np.concatenate(keeps, axis=1)
 
 
@@ -311,18 +313,18 @@ def _column(values: NDArray[np.float64], key: str) -> Cells:
     whole = np.where(sure, size, 0).astype(np.int64)
     # money keeps its sign down to -0.00; a rounded value is never -0.0
     negative = np.signbit(values) if money else near < 0
-    text, length = _digits(whole, places, negative & sure, trim=not money)
+    text, start, end = _digits(whole, places, negative & sure, trim=not money)
     rest = np.flatnonzero(~sure).tolist()
     if not rest:
-        return text, length
+        return text, start, end
     cells = [_python_text(float(values[i]), money).encode("ascii") for i in rest]
     wide = max(text.shape[1], *map(len, cells))
     if wide > text.shape[1]:
         text = np.pad(text, ((0, 0), (0, wide - text.shape[1])))
     for i, cell in zip(rest, cells, strict=True):
         text[i, : len(cell)] = np.frombuffer(cell, dtype=np.uint8)
-        length[i] = len(cell)
-    return text, length
+        start[i], end[i] = 0, len(cell)
+    return text, start, end
 
 
 def _python_text(x: float, money: bool) -> str:
@@ -338,25 +340,25 @@ _FOURS = np.array([list(f"{i:04d}".encode()) for i in range(10_000)], dtype=np.u
 
 
 def _digits(n: NDArray[np.int64], places: int, negative: NDArray[np.bool_], trim: bool) -> Cells:
-    """The text of each n / 10**places (n below 2**53) as ASCII, a row each: an optional
-    "-", the whole part (at least "0"), ".", then `places` decimals, or with `trim` the
-    decimals without trailing zeros (at least one)."""
-    shown = np.maximum(np.searchsorted(_POWERS, n, side="right"), places + 1).astype(np.int16)
+    """The text of each n / 10**places (n below 2**53) as ASCII, a row each, ending at
+    the same column: an optional "-", the whole part (at least "0"), ".", then `places`
+    decimals, or with `trim` the decimals without trailing zeros (at least one)."""
+    shown = np.maximum(np.searchsorted(_POWERS, n, side="right"), places + 1)
     fours = [n // 10**12, n // 10**8 % 10**4, n // 10**4 % 10**4, n % 10**4]
     digit = _FOURS[np.stack(fours, axis=1)].reshape(len(n), _WIDTH)
+    point = _WIDTH + 1 - places  # the column of ".", after one for a sign
+    text = np.empty((len(n), _WIDTH + 2), dtype=np.uint8)
+    text[:, 0] = ord(" ")  # never kept but where a sign goes
+    text[:, 1:point] = digit[:, : point - 1]
+    text[:, point] = ord(".")
+    text[:, point + 1 :] = digit[:, point - 1 :]
+    start = point - (shown - places) - negative
+    text[negative, start[negative]] = ord("-")
     if trim:  # up to the last decimal that is not 0
         nonzero = digit[:, _WIDTH - places :] != ord("0")
-        kept = np.maximum(np.max(nonzero * np.arange(1, places + 1, dtype=np.int16), axis=1), 1)
-    else:
-        kept = np.full(n.shape, places, dtype=np.int16)
-    sign = negative.astype(np.int16)
-    point = (shown - places)[:, None]  # where "." is, counted after the sign
-    q = np.arange(_WIDTH + 2, dtype=np.int16)[None, :] - sign[:, None]
-    source = np.clip(_WIDTH - shown[:, None] + q - (q > point), 0, _WIDTH - 1)
-    text = np.take_along_axis(digit, source, axis=1)
-    text[q == point] = ord(".")
-    text[q < 0] = ord("-")
-    return text, (sign + shown - places + 1 + kept).astype(np.int64)
+        kept = np.maximum(np.max(nonzero * np.arange(1, places + 1), axis=1), 1)
+        return text, start, point + 1 + kept
+    return text, start, np.full(n.shape, _WIDTH + 2)
 
 
 def rows_json(result: Sweep) -> Iterator[str]:
