@@ -14,7 +14,16 @@ from ..engine.results import cents, fine
 from ..inputs.paths import NamedInput, named_input
 from ..rules import wins
 from ..scenarios.sensitivity import InputSwing, Sensitivity
-from .format import LOSES, WINS, CsvWriter, dumps, input_value, markdown_row, markdown_text, money
+from .format import (
+    LOSES,
+    WINS,
+    CsvWriter,
+    computed_input,
+    dumps,
+    markdown_row,
+    markdown_text,
+    money,
+)
 from .layout import fitted
 from .words import scenario_line, scenario_text
 
@@ -59,11 +68,10 @@ def flip_sentence(
 
 
 def _value(name: NamedInput, x: float) -> str:
-    """An input's value in its unit, to four figures at most: moves and flips are not
-    the inputs' own values, and more digits would claim a precision they lack."""
-    if name.unit in ("rate", "money") or abs(x) < 1000:
-        x = float(f"{x:.4g}") if abs(x) < 1000 or name.unit == "rate" else x
-    return input_value(x, name.unit, name.currency)
+    """An input's value in its unit, as the tornado and the report write a computed one:
+    moves and flips are not the inputs' own values, and more digits would claim a
+    precision they lack."""
+    return computed_input(x, name.unit, name.currency)
 
 
 def names_of(result: Sensitivity) -> dict[str, NamedInput]:
