@@ -1,8 +1,9 @@
-"""`--jobs N`: chunks evaluated on N threads, yielded in order, so every output is the same
-bytes whatever N; an error in a worker is the same exit 2, with no partial file."""
+"""`--jobs N`: chunks evaluated in N worker processes, yielded in order, so every output is
+the same bytes whatever N; an error in a worker is the same exit 2, with no partial file."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from conftest import Invoke
 
 from outsourcecalc.engine import batch
 from outsourcecalc.engine.batch import check_jobs, in_order
-from outsourcecalc.errors import UsageError
+from outsourcecalc.errors import InputError, UsageError
 
 CC = ["examples/contact_center/in_house.yaml", "examples/contact_center/vendor_offshore.yaml"]
 ONSHORE = "examples/contact_center/vendor_onshore.yaml"
@@ -141,28 +142,27 @@ def test_the_default_is_every_available_core() -> None:
         check_jobs(0)
 
 
-def test_in_order_yields_in_order_with_a_bounded_window() -> None:
-    """Items finish out of order on 3 threads (every third one is slow) but come back in
-    order; no more than IN_FLIGHT_PER_JOB * 3 are ever submitted ahead of the one read."""
-    started: list[int] = []
+def test_in_order_yields_in_order_with_a_bounded_window(tmp_path: Path) -> None:
+    """Items finish out of order in 3 workers (every third one is slow) but come back in
+    order; no more than IN_FLIGHT_PER_JOB * 3 are ever submitted ahead of the one read.
+    The workers are processes: each marks the items it starts with a file."""
 
     def work(i: int) -> int:
-        started.append(i)
+        (tmp_path / str(i)).touch()
         time.sleep(0.01 if i % 3 == 0 else 0)
         return i * i
 
     seen = []
     for i, square in enumerate(in_order(work, range(40), jobs=3)):
         seen.append(square)
-        assert len(started) <= i + 1 + batch.IN_FLIGHT_PER_JOB * 3
+        assert len(list(tmp_path.iterdir())) <= i + 1 + batch.IN_FLIGHT_PER_JOB * 3
     assert seen == [i * i for i in range(40)]
+    assert len(list(tmp_path.iterdir())) == 40
 
 
-def test_in_order_raises_an_error_at_its_turn_and_drops_the_rest() -> None:
-    calls: list[int] = []
-
+def test_in_order_raises_an_error_at_its_turn_and_drops_the_rest(tmp_path: Path) -> None:
     def work(i: int) -> int:
-        calls.append(i)
+        (tmp_path / str(i)).touch()
         if i == 5:
             raise ValueError("five")
         return i
@@ -172,31 +172,62 @@ def test_in_order_raises_an_error_at_its_turn_and_drops_the_rest() -> None:
         for x in in_order(work, range(1_000), jobs=2):
             got.append(x)
     assert got == [0, 1, 2, 3, 4]
+    calls = [int(p.name) for p in tmp_path.iterdir()]
+    assert 5 in calls
     assert max(calls) < 5 + 2 * batch.IN_FLIGHT_PER_JOB + 2  # the rest never started
 
 
-def test_the_memory_estimate_counts_a_chunk_per_thread(cli: Invoke) -> None:
-    """Each thread holds a chunk (a sensitivity batch) of its own: 1 vendor, 1 MB axis."""
+def test_an_input_error_in_a_worker_process_keeps_its_problems() -> None:
+    """InputError crosses from a worker process pickled: with its file, line and field."""
+
+    def work(i: int) -> int:
+        if i == 2:
+            raise InputError.single("in_house.yaml", "must be at least 0", "staff[0]", 12)
+        return i
+
+    with pytest.raises(InputError) as raised:
+        list(in_order(work, range(6), jobs=2))
+    assert [str(p) for p in raised.value.problems] == [
+        "in_house.yaml:12: staff[0]: must be at least 0"
+    ]
+
+
+def test_a_worker_that_dies_is_a_clear_error() -> None:
+    def work(i: int) -> int:
+        if i == 3:
+            os._exit(9)  # as the kernel's out-of-memory killer would
+        return i
+
+    with pytest.raises(RuntimeError, match="a worker process stopped without an answer"):
+        list(in_order(work, range(8), jobs=2))
+
+
+def test_the_memory_estimate_counts_a_chunk_and_the_pages_of_each_worker(cli: Invoke) -> None:
+    """Each worker holds a chunk (a sensitivity batch) and pages of its own: 1 vendor,
+    1 MB axis; one job is this process alone."""
     import outsourcecalc
     from outsourcecalc.scenarios import memory
 
     case = outsourcecalc.load(*CC[:1], CC[1:])
-    chunk = memory.CHUNK_PER_VENDOR
+    chunk, worker = memory.CHUNK_PER_VENDOR, memory.WORKER
     assert memory.sweep_memory(case, [9], 9, False, 3) - memory.sweep_memory(
         case, [9], 9, False
-    ) == (2 * chunk)
+    ) == (2 * chunk + 3 * worker)
     assert memory.simulation_memory(case, 2, 9, 2, 4) - memory.simulation_memory(case, 2, 9, 2) == (
-        3 * chunk
+        3 * chunk + 4 * worker
     )
     one = memory.sensitivity_memory(case, 5, 100, 1_000)
-    assert memory.sensitivity_memory(case, 5, 100, 1_000, 2) - one == 8 * 100 + 100 * 1_000
-    # 100 MB for the process and 30 MB per chunk: 130 MB fit in 150 MB, 220 MB do not
+    assert memory.sensitivity_memory(case, 5, 100, 1_000, 2) - one == (
+        8 * 100 + 100 * 1_000 + 2 * worker
+    )
+    # 100 MB for the process and 30 MB per chunk: 130 MB fit in 150 MB; 4 workers of
+    # 50 MB with a chunk each, 420 MB, do not
     args = [*SWEEP[:3], *SWEEP[4:], "--max-memory", "150MB", "-f", "csv"]
     assert cli(*args, "--jobs", "1").exit_code == 0
     refused = cli(*args, "--jobs", "4")
     assert refused.exit_code == 2
     assert refused.output.startswith("--max-memory 150 MB: this sweep of 4,000 points")
     assert refused.output.endswith(
-        "would need about 220 MB of memory, more than this budget; vary fewer values, "
+        "would need about 420 MB of memory, more than this budget; vary fewer values, "
         "split it with --shard K/N, use fewer --jobs or raise --max-memory\n"
     )

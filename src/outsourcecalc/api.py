@@ -180,7 +180,7 @@ def sweep(
     result key); `shard`: "K/N", only the K-th of N slices; `max_memory`: the budget
     ("2GB", or bytes; 2 GB by default) the sweep's estimated peak must fit; `fail_if`:
     gates whose points are counted; `progress(done, total)`; `jobs`: chunks evaluated
-    at once, on threads (every available core by default; the rows are the same bytes
+    at once, in worker processes (every available core by default; the rows are the same bytes
     whatever the count). The rows are evaluated as they are read (`Sweep.iter_rows()`,
     or the renderer writing them), a bounded chunk at a time.
     """
@@ -233,7 +233,7 @@ def sensitivity(
     rank the inputs by the swing in npv_savings, with the value where each flips the
     decision: `outsourcecalc sensitivity`. `max_memory`: the budget ("2GB", or bytes;
     2 GB by default) the run's estimated peak must fit, checked before any work. `jobs`:
-    batches evaluated at once, on threads (every available core by default)."""
+    batches evaluated at once, in worker processes (every available core by default)."""
     from .engine.batch import check_jobs
     from .scenarios.sensitivity import Sensitivity
     from .scenarios.sensitivity import sensitivity as run_sensitivity
@@ -266,7 +266,7 @@ def simulate(
     both uncertain and fixed by an option that built the case (`--set`, `--horizon`)
     is refused. `max_memory`: the budget ("2GB", or bytes; 2 GB by default) the run's
     estimated peak must fit, checked before any draw. `jobs`: chunks of trials evaluated
-    at once, on threads (every available core by default; the same numbers whatever
+    at once, in worker processes (every available core by default; the same numbers whatever
     the count).
     """
     from .engine.batch import check_jobs

@@ -84,7 +84,7 @@ JobsOpt = Annotated[
     typer.Option(
         "--jobs",
         metavar="N",
-        help="Evaluate N chunks at once, on threads [default: every available core]; "
+        help="Evaluate N chunks at once, in worker processes [default: every available core]; "
         "the output is the same whatever N.",
         show_default=False,
     ),

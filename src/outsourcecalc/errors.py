@@ -34,6 +34,10 @@ class InputError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # raised in a worker process, it comes back pickled: with its problems
+        return type(self), (self.problems,)
+
     @classmethod
     def single(
         cls,

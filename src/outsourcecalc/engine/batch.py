@@ -6,22 +6,27 @@ chunks that stay in cache, evaluates each chunk as one batch and yields the
 results the caller asked for, chunk by chunk, so memory stays bounded however
 many scenarios there are.
 
-With `jobs` above 1 the chunks are evaluated on that many threads, a bounded window
-of them at a time, and still yielded in order: the results are the same bytes
-whatever the number of jobs. numpy releases the GIL in its kernels; what holds it
-back is the many small per-scenario operations of a chunk, which hand the GIL to
-and fro, so two threads take about 0.7 of one's time (processes, measured, about
-0.65, for forking a live program and pickling every chunk). A chunk reads the case
-and writes only arrays of its own, so the threads share nothing that changes.
+With `jobs` above 1 the chunks are evaluated in that many worker processes, forked
+from this one once the case is built (so they inherit it, and nothing but a chunk's
+first scenario goes to them and its results come back), a bounded window of them at
+a time, and still yielded in order: the results are the same bytes whatever the
+number of jobs. Threads were measured first: numpy releases the GIL in its kernels,
+but a chunk's many small column operations hand the GIL to and fro, so two threads
+took about 0.78 of one's time on a 1M-point sweep, where two processes take about
+0.6. Several chunks go to a worker at once (`CHUNKS_PER_TASK`), so the trips to and
+from it cost little. Where a process cannot be forked (Windows), threads do the work.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -41,7 +46,8 @@ ValuesAt = Callable[[int, int], Mapping[InputPath, NDArray[Any]]]
 CELLS_PER_CHUNK = 120_000  # scenarios x months per chunk: small enough to stay in cache
 MIN_CHUNK = 256  # scenarios: below this, numpy's per-call overhead dominates
 _HORIZON = ("analysis", "horizon_months")
-IN_FLIGHT_PER_JOB = 2  # chunks submitted ahead per thread: keeps every thread busy, memory bounded
+IN_FLIGHT_PER_JOB = 2  # tasks submitted ahead per worker: keeps every worker busy, memory bounded
+CHUNKS_PER_TASK = 8  # chunks a worker evaluates per trip: a trip costs about a chunk's time
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -54,6 +60,7 @@ class Chunk:
     start: int
     stop: int
     vendors: list[dict[str, Array]]
+    finished: Any = None  # what the caller's `finish` made of the chunk, in the worker
 
 
 @functools.cache
@@ -97,28 +104,57 @@ def check_jobs(jobs: int | None) -> int:
 def in_order(work: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> Iterator[R]:
     """work(item) for each item, yielded in the items' order.
 
-    With one job, each in turn on this thread. With more, on `jobs` threads, at most
-    IN_FLIGHT_PER_JOB * jobs items submitted ahead of the one yielded, so memory
-    stays bounded. An error raised by work(item) is raised here when that item's turn
-    comes, after the results of the items before it, as with one job; the items not
-    yet started are dropped.
+    With one job, each in turn in this process. With more, in `jobs` worker processes
+    (threads where there is no fork), at most IN_FLIGHT_PER_JOB * jobs items submitted
+    ahead of the one yielded, so memory stays bounded. An error raised by work(item) is
+    raised here when that item's turn comes, after the results of the items before it,
+    as with one job; the items not yet started are dropped.
     """
     if jobs == 1:
         yield from map(work, items)
         return
-    pool = ThreadPoolExecutor(jobs, thread_name_prefix="outsourcecalc")
+    pool, call = _workers(work, jobs)
     pending: deque[Future[R]] = deque()
     try:
         for item in items:
-            pending.append(pool.submit(work, item))
+            pending.append(pool.submit(call, item))
             if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BrokenProcessPool:
+        raise RuntimeError(
+            "a worker process stopped without an answer (out of memory?); "
+            "try fewer --jobs or a smaller run"
+        ) from None
     finally:
         # a reader that stops early (an error, a closed pipe) waits only for the
         # chunks already running
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _workers(work: Callable[[T], R], jobs: int) -> tuple[Executor, Callable[[T], R]]:
+    """`jobs` forked processes that each run `work` (they inherit it: nothing is pickled
+    but the items and the results), and what to submit to them; threads without fork."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return ThreadPoolExecutor(jobs, thread_name_prefix="outsourcecalc"), work
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_serve, initargs=(work,)
+    )
+    return pool, _run
+
+
+_WORK: Callable[[Any], Any] | None = None  # in a worker process: what it runs
+
+
+def _serve(work: Callable[[Any], Any]) -> None:
+    global _WORK
+    _WORK = work
+
+
+def _run(item: Any) -> Any:
+    assert _WORK is not None
+    return _WORK(item)
 
 
 def evaluate_in_chunks(
@@ -130,13 +166,16 @@ def evaluate_in_chunks(
     metrics: frozenset[str] = frozenset(),
     longest_horizon: int | None = None,
     jobs: int = 1,
+    finish: Callable[[Chunk], Any] | None = None,
 ) -> Iterator[Chunk]:
     """Evaluate scenarios start..stop-1, a chunk at a time, keeping the result `keys`
     of every vendor; `metrics` are the costly extras `evaluate_batch` is to compute.
 
     A batch shares its months, so a chunk whose horizon varies is evaluated one
     horizon at a time; `longest_horizon` (default: the case's) sizes the chunks.
-    `jobs` chunks are evaluated at once, on threads; they are yielded in order.
+    `jobs` workers evaluate CHUNKS_PER_TASK chunks at a time each; the chunks are
+    yielded in order. `finish(chunk)` (the rows' text, say) runs in the worker too,
+    and its answer comes back as `chunk.finished`.
     """
     keep_freed_memory()
     longest = case.horizon_months if longest_horizon is None else longest_horizon
@@ -150,9 +189,16 @@ def evaluate_in_chunks(
             for result, target in zip(ev.vendors, out, strict=True):
                 for k in keys:
                     target[k][rows] = getattr(result, k)
-        return Chunk(lo, hi, out)
+        done = Chunk(lo, hi, out)
+        if finish is not None:
+            done.finished = finish(done)
+        return done
 
-    return in_order(chunk, range(start, stop, step), jobs)
+    def task(first: int) -> list[Chunk]:
+        return [chunk(lo) for lo in range(first, min(stop, first + step * CHUNKS_PER_TASK), step)]
+
+    tasks = range(start, stop, step * CHUNKS_PER_TASK)
+    return itertools.chain.from_iterable(in_order(task, tasks, jobs))
 
 
 def _by_horizon(

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..engine.batch import Chunk
 from ..engine.results import cents, fine, rounded
 from ..inputs.overrides import describe
 from ..inputs.paths import NamedInput, named_input
@@ -251,7 +252,8 @@ def rows_csv(run: SweepRun) -> Iterator[str]:
     # an axis has few values: each one's text is made once, then picked per point
     axis_cells = [_column(a.values, "") for a in run.grid.axes]
     names = [csv_field(name) for name in run.vendor_names]
-    for chunk in run.chunks():
+
+    def text(chunk: Chunk) -> str:
         coords = np.unravel_index(np.arange(chunk.start, chunk.stop), run.grid.shape)
         points = [(t[c], a[c], b[c]) for (t, a, b), c in zip(axis_cells, coords, strict=True)]
         rows = [
@@ -262,7 +264,11 @@ def rows_csv(run: SweepRun) -> Iterator[str]:
         wide = max(t.shape[1] for t, _ in rows)
         text = np.stack([np.pad(t, ((0, 0), (0, wide - t.shape[1]))) for t, _ in rows], axis=1)
         keep = np.stack([np.pad(k, ((0, 0), (0, wide - k.shape[1]))) for _, k in rows], axis=1)
-        yield text[keep].tobytes().decode("utf-8")
+        return text[keep].tobytes().decode("utf-8")
+
+    # the text is made where the chunk is evaluated: in the worker, with --jobs
+    for chunk in run.chunks(finish=text):
+        yield chunk.finished
 
 
 # a column's cells: each row's UTF-8 bytes, and where in it each cell starts and ends

@@ -5,8 +5,9 @@ its estimate exceeds the budget, `--max-memory` (2 GB by default). The estimates
 count what each run holds, measured on the examples (benchmarks/memory.py):
 
 - every run: the interpreter with numpy, pydantic and the inputs loaded (`PROCESS`);
-- the batch engine: one chunk of scenarios in flight per vendor and thread
-  (`CHUNK_PER_VENDOR`; `--jobs` chunks are evaluated at once);
+- the batch engine: one chunk of scenarios in flight per vendor and worker
+  (`CHUNK_PER_VENDOR`; `--jobs` chunks are evaluated at once), and with more than
+  one job each worker process's own pages (`WORKER`);
 - a sweep: each axis's values while they are validated, and with `--summary` two
   float64 results per point and vendor plus the copies the median takes; rows are
   written as they are computed and never held;
@@ -16,7 +17,7 @@ count what each run holds, measured on the examples (benchmarks/memory.py):
 - a merge of simulation shards: every per-trial array of the whole run (about three
   quarters of the shard files' size, their text being base64), the copies the
   statistics take, and the largest shard file twice while it is parsed;
-- a sensitivity run: one batch of bounded size at a time per thread, so it grows
+- a sensitivity run: one batch of bounded size at a time per worker, so it grows
   linearly with the number of inputs.
 
 The figures are upper bounds rounded up (an estimate that is too low is the one
@@ -38,6 +39,9 @@ MB = 1_000_000
 # Measured on this project's examples with benchmarks/memory.py, then rounded up:
 PROCESS = 100 * MB  # python, numpy, pydantic, rich and the inputs (about 55 MB measured)
 CHUNK_PER_VENDOR = 30 * MB  # one chunk of the batch engine in flight (about 16 MB measured)
+# a forked worker process's own pages: the objects it touches (copied on write) and the
+# heap its chunks grow (private dirty memory: about 40 MB on the 1M-point sweeps)
+WORKER = 50 * MB
 PER_AXIS_VALUE = 160  # bytes per value of a --vary axis while it is validated (about 105)
 PER_SUMMARY_POINT = 48  # bytes per point and vendor for --summary (about 32)
 PER_TRIAL_INPUT = 16  # bytes per trial and uncertain input: its draws and a temporary
@@ -89,7 +93,7 @@ def check_memory(estimate: int, budget: int, what: str, advice: str, jobs: int =
     """Refuse a run whose estimated peak exceeds the budget, before any work:
     '--max-memory 50 MB: this simulation of ... would need about 770 MB of memory,
     more than this budget; run fewer trials or raise --max-memory'. A run on more
-    than one thread is also advised to use fewer."""
+    than one worker is also advised to use fewer."""
     if jobs > 1:
         advice += ", use fewer --jobs"
     if estimate > budget:
@@ -104,20 +108,20 @@ def sweep_memory(
     case: Case, axis_sizes: Sequence[int], points: int, summary: bool, jobs: int = 1
 ) -> int:
     """The peak of a sweep of `points` (its slice of the grid) over axes of these sizes,
-    on `jobs` threads."""
+    on `jobs` workers."""
     vendors = len(case.vendors)
     held = PER_AXIS_VALUE * sum(axis_sizes)
     if summary:
         held += PER_SUMMARY_POINT * points * vendors
-    return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + held
+    return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + workers(jobs) + held
 
 
 def simulation_memory(case: Case, inputs: int, trials: int, keys: int, jobs: int = 1) -> int:
     """The peak of `trials` trials of `inputs` uncertain inputs, keeping `keys` result keys
-    per trial and vendor, on `jobs` threads."""
+    per trial and vendor, on `jobs` workers."""
     vendors = len(case.vendors)
     per_trial = PER_TRIAL_INPUT * inputs + PER_TRIAL_RESULT * keys * vendors + PER_TRIAL
-    return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + per_trial * trials
+    return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + workers(jobs) + per_trial * trials
 
 
 def sensitivity_memory(
@@ -128,7 +132,12 @@ def sensitivity_memory(
     `jobs` batches at once."""
     batch = 8 * batch_cells + PER_ENGINE_CELL * engine_cells
     vendors = len(case.vendors)
-    return PROCESS + CHUNK_PER_VENDOR * vendors + batch * jobs + PER_INPUT * inputs
+    return PROCESS + CHUNK_PER_VENDOR * vendors + batch * jobs + workers(jobs) + PER_INPUT * inputs
+
+
+def workers(jobs: int) -> int:
+    """The worker processes' own pages: none with one job (this process does the work)."""
+    return 0 if jobs == 1 else WORKER * jobs
 
 
 def merge_memory(file_sizes: Sequence[int]) -> int:

@@ -126,7 +126,7 @@ def sensitivity(
 
     An `only` path that names no input of the files with a value to move is refused;
     `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
-    checked before any work. `jobs` batches are evaluated at once, on threads (the same
+    checked before any work. `jobs` batches are evaluated at once, in worker processes (the same
     numbers whatever the count).
     """
     if not 0 < delta < 1:
@@ -250,7 +250,7 @@ def _npv_savings(
     so each scenario's arithmetic is the same however the moves are cut. The moves
     are cut into batches of at most BATCH_CELLS column values and ENGINE_CELLS
     scenario-months, so memory grows with the number of inputs, not with its square;
-    `jobs` batches are evaluated at once, on threads.
+    `jobs` batches are evaluated at once, in worker processes.
     """
     k = len(moves[0][1]) if moves else 0
     out = np.empty((len(moves), k))

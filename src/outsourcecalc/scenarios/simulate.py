@@ -476,7 +476,7 @@ def simulate(
     `uncertain` maps input paths to distributions (`"pert(30%, 40%, 60%)"`); `metrics`
     names further result keys to keep per trial (npv_savings and payback_months always);
     `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
-    checked before any draw. `jobs` chunks of trials are evaluated at once, on threads
+    checked before any draw. `jobs` chunks of trials are evaluated at once, in worker processes
     (the same numbers whatever the count). Raises InputError (a UsageError) on any bad
     spec, all problems reported together.
     """
@@ -796,7 +796,7 @@ def _evaluate(
         end = min(size, block + BLOCK)
         return list(evaluate_in_chunks(case, block, end, values_at, keys, metrics))
 
-    # whole blocks on the threads: a block's chunks are few, and a pool per block costs
+    # whole blocks to the workers: a block's chunks are few, and a pool per block costs
     # more than it gains
     for chunks in in_order(evaluated, range(0, size, BLOCK), jobs):
         for chunk in chunks:

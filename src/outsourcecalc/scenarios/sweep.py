@@ -195,7 +195,7 @@ def build_axes(
     jobs: int = 1,
 ) -> list[Axis]:
     """Every axis, its values validated as the field's. The grid's size, and the memory
-    the sweep (its `shard`, rows or `summary`, on `jobs` threads) would need against
+    the sweep (its `shard`, rows or `summary`, on `jobs` workers) would need against
     `max_memory`, are checked first, so that an axis of a hundred million values is
     refused before any is validated."""
     parsed = []
@@ -314,8 +314,10 @@ def evaluate_grid(
     metrics: frozenset[str],
     keys: Sequence[str],
     jobs: int = 1,
+    finish: Callable[[Chunk], Any] | None = None,
 ) -> Iterator[Chunk]:
-    """Evaluate points start..stop-1, a bounded chunk at a time, `jobs` chunks at once."""
+    """Evaluate points start..stop-1, a bounded chunk at a time, on `jobs` workers;
+    `finish(chunk)` runs in the worker (see `evaluate_in_chunks`)."""
     horizon_axis = next(
         (a for a in grid.axes if a.path.loc == ("analysis", "horizon_months")), None
     )
@@ -324,7 +326,7 @@ def evaluate_grid(
     def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[np.float64]]:
         return grid.values_at(np.arange(lo, hi))
 
-    return evaluate_in_chunks(case, start, stop, values_at, keys, metrics, longest, jobs)
+    return evaluate_in_chunks(case, start, stop, values_at, keys, metrics, longest, jobs, finish)
 
 
 # ----------------------------------------------------------------- summary
@@ -404,18 +406,21 @@ class SweepRun:
     gates: list[GateCount] = field(default_factory=list)
     progress: Callable[[int, int], None] | None = None
     counted: bool = False  # a whole pass counted the gates
-    jobs: int = 1  # chunks evaluated at once, on threads: the rows are the same bytes
+    jobs: int = 1  # chunks evaluated at once, in worker processes: the rows are the same bytes
 
-    def chunks(self, keys: Sequence[str] | None = None) -> Iterator[Chunk]:
+    def chunks(
+        self, keys: Sequence[str] | None = None, finish: Callable[[Chunk], Any] | None = None
+    ) -> Iterator[Chunk]:
         """Evaluate the points of the slice, in order, a bounded chunk at a time, keeping
-        `keys` (the row's keys by default) and the gates' metrics."""
+        `keys` (the row's keys by default) and the gates' metrics; `finish(chunk)` (the
+        rows' text) is made where the chunk is evaluated, as `chunk.finished`."""
         gate_keys = [c.gate.metric for c in self.gates]
         wanted = tuple(dict.fromkeys([*(self.keys if keys is None else keys), *gate_keys]))
         metrics = self.metrics & set(wanted)
         held = [0] * len(self.gates)
         vendor = {name: i for i, name in enumerate(self.vendor_names)}
         for chunk in evaluate_grid(
-            self.case, self.grid, self.start, self.stop, metrics, wanted, self.jobs
+            self.case, self.grid, self.start, self.stop, metrics, wanted, self.jobs, finish
         ):
             for j, count in enumerate(self.gates):
                 values = chunk.vendors[vendor[count.vendor]][count.gate.metric]
