@@ -28,7 +28,10 @@ GB_MB = 1000.0  # the memory target, 1 GB, in MB (powers of 1000, as --max-memor
 
 @dataclass
 class Run:
-    """One cold process: wall seconds and peak resident set (MB); None when it timed out."""
+    """One cold command: wall seconds (None when it timed out) and the peak memory (MB) of
+    all its processes, bounded as the largest one's peak times their number: with more
+    than one job, the worker processes (which share pages with the main one, counted
+    in each) beside the main process."""
 
     wall: float | None
     peak_mb: float
@@ -49,16 +52,27 @@ def cli_run(args: Sequence[str], timeout: float | None = None) -> Run:
     stop = threading.Timer(timeout, child.kill) if timeout else None
     if stop is not None:
         stop.start()
-    _, status, usage = os.wait4(child.pid, 0)  # wait4: the child's own peak memory
+    # wait4: the largest peak among the child and the workers it waited for
+    _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     if stop is not None:
         stop.cancel()
     code = child.returncode = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss / 1024 * processes(args)
     if code < 0:  # killed: past the timeout
-        return Run(None, usage.ru_maxrss / 1024, code)
+        return Run(None, peak, code)
     if code not in (0, 1):
         raise SystemExit(f"exit code {code}: {' '.join(command)}")
-    return Run(wall, usage.ru_maxrss / 1024, code)
+    return Run(wall, peak, code)
+
+
+def processes(args: Sequence[str]) -> int:
+    """The processes a command runs: itself, and with more than one job (--jobs N, every
+    available core by default) a worker per job."""
+    jobs = int(args[list(args).index("--jobs") + 1]) if "--jobs" in args else None
+    if jobs is None:
+        jobs = len(os.sched_getaffinity(0))
+    return 1 if jobs == 1 else 1 + jobs
 
 
 @dataclass

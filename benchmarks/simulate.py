@@ -3,9 +3,9 @@
     python benchmarks/simulate.py [--runs 5] [--timeout 300]
 
 On the contact-center example (in-house against the offshore vendor, 36 months) with
-four uncertain inputs, each command a cold process (wall time and peak memory from
-wait4 on the child), the best of `--runs` runs, the commands' runs interleaved.
-Prints a table of the targets:
+four uncertain inputs, each command a cold process (wall time, and peak memory from
+wait4: the largest process times their number), the best of `--runs` runs, the
+commands' runs interleaved. Prints a table of the targets:
 
 - 100,000 trials (default --jobs): at most 2 s;
 - the same run gated with `--fail-if irr<0.2 --fail-if payback_months>18`, against the

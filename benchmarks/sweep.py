@@ -3,8 +3,9 @@
     python benchmarks/sweep.py [--runs 5] [--timeout 600]
 
 On the contact-center example (offshore vendor, 36 months = 37 periods), each command a
-cold process (wall time and peak memory from wait4 on the child), the best of `--runs`
-runs, the commands' runs interleaved. Prints a table of the issue-12 targets:
+cold process (wall time, and peak memory from wait4: the largest process times their
+number), the best of `--runs` runs, the commands' runs interleaved. Prints a table of
+the issue-12 targets:
 
 - (a) a ONE-axis sweep of 1,000,000 prices with --summary, against the bare numpy
   kernel of the same size (1M x 37 months): at most 4 times;
@@ -13,12 +14,12 @@ runs, the commands' runs interleaved. Prints a table of the issue-12 targets:
   most 8 times the kernel. A run past `--timeout` seconds is stopped and fails;
 - (c) the two-axis 1M-point --summary sweep with --jobs 2 against --jobs 1: at most
   0.65 times (0.5 is the limit on two cores);
-- (d) the peak memory of every run: under 1 GB.
+- (d) the peak memory of every run, all its processes: under 1 GB.
 
 (a) and (b) run with the default --jobs (every available core). The table also shows
-the kernel's time, each run's wall time, how much a second thread could gain at all
-while the benchmark ran (a pure numpy loop on two threads against one: about 0.5 on
-an idle two-core machine, about 1.0 when another process keeps the other core busy),
+the kernel's time, each run's wall time, how much a second core could give at all
+while the benchmark ran (a numpy loop of large arrays on two threads against one: about
+0.5 on an idle two-core machine, about 1.0 when another process keeps the other core busy),
 and one point at a time through the public API, extrapolated to 1M points (at least
 100 times the batch).
 """
