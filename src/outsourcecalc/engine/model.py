@@ -719,7 +719,7 @@ def payback(savings: Array) -> Array:
     0 if they never do; NaN (null) if they are still below 0 at the horizon; else
     the last month k-1 with C < 0 plus the share of month k that recovers it.
     """
-    cumulative = np.cumsum(savings, axis=1)
+    cumulative = _running_total(savings)
     below = loses(cumulative)
     S, M = savings.shape
     last = M - 1 - np.argmax(below[:, ::-1], axis=1)
@@ -730,6 +730,16 @@ def payback(savings: Array) -> Array:
     value = np.minimum(last + part, M - 1)  # never more than the horizon H
     value = np.where(below[:, -1], np.nan, value)
     return np.where(below.any(axis=1), value, 0.0)
+
+
+def _running_total(savings: Array) -> Array:
+    """`np.cumsum(savings, axis=1)`, the same additions in the same order: a month at a
+    time over every scenario, where numpy's cumsum runs along each scenario's short row
+    (three times as long for 37 months)."""
+    total = np.array(savings, dtype=float)
+    for month in range(1, total.shape[1]):
+        np.add(total[:, month - 1], total[:, month], out=total[:, month])
+    return total
 
 
 def sign_changes(savings: Array) -> NDArray[np.int64]:
