@@ -733,9 +733,9 @@ def payback(savings: Array) -> Array:
 
 
 def _running_total(savings: Array) -> Array:
-    """`np.cumsum(savings, axis=1)`, the same additions in the same order: a month at a
-    time over every scenario, where numpy's cumsum runs along each scenario's short row
-    (three times as long for 37 months)."""
+    """`np.cumsum(savings, axis=1)`, the same additions in the same order, a month at a
+    time over every scenario: numpy's cumsum runs along each scenario's short row, which
+    takes three times as long over 37 months."""
     total = np.array(savings, dtype=float)
     for month in range(1, total.shape[1]):
         np.add(total[:, month - 1], total[:, month], out=total[:, month])
