@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from reference import model as ref
 from typer.testing import CliRunner
 
 import outsourcecalc
@@ -214,3 +215,46 @@ def test_irr_is_exact_to_rounding_and_the_same_in_any_batch() -> None:
     for i in rng.choice(n, 20, replace=False):
         alone = model.irr(savings[i : i + 1])[0]
         assert alone == rates[i] or (np.isnan(alone) and np.isnan(rates[i]))
+
+
+def _stream(months: int, *amounts: tuple[int, float]) -> list[float]:
+    """A month's savings, zero but for the (month, amount) pairs given."""
+    row = [0.0] * months
+    for month, amount in amounts:
+        row[month] = amount
+    return row
+
+
+def test_irr_on_every_shape_agrees_with_the_reference_bisection() -> None:
+    """Halley's root against the reference's bisection on the shapes that take the other
+    branches: a root above 0 (IRR below 0, solved backward from the last saving), returns
+    before a cost, leading and trailing zeros, a plain sum of exactly 0 (IRR exactly 0),
+    the far ends (near -100% and past 1e100% a year) and a 50-year horizon. Each row
+    gets the same bits alone as in the batch, in either order."""
+    level = [-1000.0] + [100.0] * 36
+    shapes = [
+        level,  # 84% a year
+        [-1000.0] + [20.0] * 36,  # a loss: -20% a year
+        [1000.0] + [-20.0] * 36,  # the same, returns before the cost
+        [500.0, 500.0] + [-40.0] * 35,
+        [0.0] * 5 + [-800.0, -200.0] + [60.0] * 25 + [0.0] * 5,  # zeros at both ends
+        [-300.0, 100.0, 0.0, 200.0] + [0.0] * 33,  # sums to exactly 0
+        _stream(37, (0, -40_000.0), (1, 1_000.0)),  # near -100% a year
+        _stream(37, (0, -1.0), (1, 5e9)),  # e**266 a year
+        _stream(37, (3, 1e6), (36, -1e6 - 0.01)),
+        [-5000.0] + [0.004] * 10 + [1.0] * 26,  # half-cent noise is zero
+        [-1e7] + [1e5] * 35 + [2e7],
+    ]
+    savings = np.array(shapes)
+    rates = model.irr(savings)
+    for row, rate in zip(shapes, rates, strict=True):
+        want = ref.irr(row)
+        assert want is not None
+        assert rate == pytest.approx(want, rel=1e-12, abs=1e-14), row  # bisection noise
+    assert rates[5] == 0.0
+    np.testing.assert_array_equal(model.irr(savings[::-1])[::-1], rates)
+    for i in range(len(shapes)):
+        np.testing.assert_array_equal(model.irr(savings[i : i + 1]), rates[i : i + 1])
+    long = np.array([[-50_000.0] + [180.0] * 600, [-50_000.0] + [80.0] * 600])
+    for row, rate in zip(long, model.irr(long), strict=True):
+        assert rate == pytest.approx(ref.irr(list(row)), rel=1e-12)
