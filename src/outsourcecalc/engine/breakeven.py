@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..inputs.case import Case
-from ..inputs.models import InHouse, Vendor
+from ..inputs.models import InHouse, StaffRole, Vendor
 from ..rules import is_zero
 from .model import (
     Timeline,
@@ -37,9 +37,14 @@ VOLUME_RANGE = 100.0  # break-even volumes are looked for between 0 and 100 time
 CELLS_PER_PIECE = 240_000  # scenario-volumes x months evaluated at once: bounded memory
 
 
-def break_even_volumes(case: Case, vendor_index: int) -> Array:
+def break_even_volumes(case: Case, vendor_index: int, npv_savings_today: Array) -> Array:
     """Per scenario: the smallest monthly_volume in [0, 100x today's] where npv_savings is
-    0 or changes sign (NaN when there is none, without a workload, or at a zero volume)."""
+    0 or changes sign (NaN when there is none, without a workload, or at a zero volume).
+
+    `npv_savings_today` is each scenario's npv_savings at today's volume, as evaluated
+    already: a point of the line between the last kink and 100x today's volume, it saves
+    evaluating the model at the top (with no kinks, one evaluation per scenario: at 0).
+    """
     out = np.full(case.size, np.nan)
     w = case.in_house.workload
     if w is None:
@@ -55,8 +60,11 @@ def break_even_volumes(case: Case, vendor_index: int) -> Array:
         return npv_savings_at_volumes(some, vendor_index, at, volumes)
 
     kinks = volume_kinks(some, vendor_index, top)
+    known = (today[rows], per_scenario(npv_savings_today, case.size)[rows])
     # straight lines between the kinks: the kinks alone, and one line solved, are exact
-    out[rows] = first_crossing(values, np.zeros(len(rows)), top, kinks, points=2, refinements=0)
+    out[rows] = first_crossing(
+        values, np.zeros(len(rows)), top, kinks, points=2, refinements=0, known=known
+    )
     return out
 
 
@@ -89,7 +97,12 @@ def _at_volumes(case: Case, rows: Rows, volumes: Array) -> Case:
     picked = case if case.size == 1 else case.rows(rows)
     ih = picked.in_house
     assert ih.workload is not None
-    workload = ih.workload.replace(monthly_volume=volumes.reshape(-1, 1))
+    # one volume for every row (0, where the search starts): the streams it drives are
+    # worked out once, not once per row
+    same = len(volumes) and (volumes == volumes.flat[0]).all()
+    workload = ih.workload.replace(
+        monthly_volume=float(volumes.flat[0]) if same else volumes.reshape(-1, 1)
+    )
     return Case(ih.replace(workload=workload), picked.vendors, size=len(rows))
 
 
@@ -105,14 +118,8 @@ def volume_kinks(case: Case, vendor_index: int, top: Array) -> Array:
     in the volume. Needs a workload with a nonzero volume in every scenario.
     """
     S = case.size
-    w = case.in_house.workload
-    assert w is not None
-    today = per_scenario(w.monthly_volume, S)[:, None]
     vendor = case.vendors[vendor_index]
     timeline = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
-    months = timeline.horizon + 1
-    shape = np.broadcast_to(volume(case.in_house, timeline), (S, months))[:, 1:] / today
-    units_shape = np.where(shape > 0, shape * vendor.scope, np.nan)
     units: list[Any] = []
     for charge in vendor.pricing:
         for tier in charge.tiers or []:
@@ -124,11 +131,15 @@ def volume_kinks(case: Case, vendor_index: int, top: Array) -> Array:
                     # edge's own volume may round to units just past it, so the grid holds
                     # a point on each side too, lest it miss a crossing just below the edge
                     units += [edge * (1 - 1e-12), edge * (1 + 1e-12) + 1e-9]
-    edges = np.concatenate([per_scenario(u, S)[:, None] for u in units], axis=1) if units else None
     points = [np.empty((S, 0))]
-    if edges is not None:
-        points.append((edges[:, :, None] / units_shape[:, None, :]).reshape(S, -1))
-    points.append(_headcount_kinks(case.in_house, timeline, shape))
+    roles = _floored_roles(case.in_house, S)
+    if units or roles:
+        shape = _volume_shape(case, timeline)
+        if units:
+            edges = np.concatenate([per_scenario(u, S)[:, None] for u in units], axis=1)
+            units_shape = np.where(shape > 0, shape * vendor.scope, np.nan)
+            points.append((edges[:, :, None] / units_shape[:, None, :]).reshape(S, -1))
+        points.append(_headcount_kinks(case.in_house, roles, timeline, shape))
     kinks = np.concatenate(points, axis=1)
     with np.errstate(invalid="ignore"):
         inside = (kinks >= 0) & (kinks <= top[:, None])
@@ -141,18 +152,37 @@ def volume_kinks(case: Case, vendor_index: int, top: Array) -> Array:
     return kinks
 
 
-def _headcount_kinks(ih: InHouse, t: Timeline, shape: Array) -> Array:
+def _volume_shape(case: Case, t: Timeline) -> Array:
+    """Each scenario's V(m) per unit of monthly_volume in months 1..H: (S, H)."""
+    w = case.in_house.workload
+    assert w is not None
+    today = per_scenario(w.monthly_volume, case.size)[:, None]
+    months = t.horizon + 1
+    return np.broadcast_to(volume(case.in_house, t), (case.size, months))[:, 1:] / today
+
+
+def _floored_roles(ih: InHouse, size: int) -> list[StaffRole]:
+    """The workload-driven roles with a min_headcount above 0 in some scenario: where
+    their need reaches it, npv_savings bends."""
+    return [
+        role
+        for role in ih.staff
+        if role.handle_minutes is not None
+        and role.occupancy is not None
+        and role.min_headcount is not None
+        and (per_scenario(role.min_headcount, size) > 0).any()
+    ]
+
+
+def _headcount_kinks(ih: InHouse, roles: list[StaffRole], t: Timeline, shape: Array) -> Array:
     """Volumes at which a workload-driven role's need reaches its min_headcount: in each
     month (staffing month) or in each year's busiest month (staffing peak). (S, k), NaN
     where there is none."""
     S = len(shape)
     out: list[Array] = [np.empty((S, 0))]
-    for role in ih.staff:
-        if role.handle_minutes is None or role.occupancy is None or role.min_headcount is None:
-            continue
+    for role in roles:
+        assert role.handle_minutes is not None and role.occupancy is not None
         floor = per_scenario(role.min_headcount, S)[:, None]
-        if not (floor > 0).any():
-            continue
         p = productive_hours_per_head(ih, role)
         per_volume = np.zeros((S, t.horizon + 1))
         per_volume[:, 1:] = shape * role.handle_minutes / 60 / (role.occupancy * p)

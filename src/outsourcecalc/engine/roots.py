@@ -40,6 +40,7 @@ def first_crossing(
     points: int = GRID_POINTS,
     refine_points: int = REFINE_POINTS,
     refinements: int = REFINEMENTS,
+    known: tuple[Array, Array] | None = None,
 ) -> Array:
     """Per row, the first point from start[i] towards stop[i] where the value is zero
     (closer to it than half a cent) or has left the sign it has at start[i]; NaN if none.
@@ -50,6 +51,12 @@ def first_crossing(
     point; else the crossing just past it is solved for. When the kinks are all there
     are (the value is a straight line between them), `points=2, refinements=0` scans
     the kinks alone and solves the line: exact, and the least work.
+
+    `known` is a point on each row and the value there, already at hand (NaN: none).
+    Only for a value that is a straight line between the kinks: where the point lies
+    inside the last piece of a row's grid, the value at stop is read off the line
+    through that piece's first point and it instead of being evaluated. Only the
+    distinct points of the grid are evaluated, each once.
     """
     start = np.asarray(start, dtype=float).reshape(-1)
     stop = np.asarray(stop, dtype=float).reshape(-1)
@@ -59,7 +66,7 @@ def first_crossing(
         return out
     grids, lengths = _grids(start, stop, padded(kinks, n), points)
     rows = np.arange(n)
-    f = values(rows, grids)
+    f = _first_values(values, grids, lengths, known)
     at_start = is_zero(f[:, 0])
     out[at_start] = start[at_start]
     keep = ~at_start
@@ -97,6 +104,37 @@ def first_crossing(
         if len(rows):
             f = values(rows, grids)
     return out
+
+
+def _first_values(
+    values: Values, grids: Array, lengths: NDArray[np.int64], known: tuple[Array, Array] | None
+) -> Array:
+    """The value at each point of the first grid: (n, k), like `grids`.
+
+    Without a known point, every row's grid in one call. With one, each row's distinct
+    points (a shorter row repeats its last), less stop where the known point lies inside
+    the last piece: there the line through that piece's first point and the known point
+    gives the value at stop, as exactly as evaluating it would.
+    """
+    if known is None:
+        return values(np.arange(len(grids)), grids)
+    here = np.arange(len(grids))
+    last = lengths - 1
+    a, b = grids[here, np.maximum(last - 1, 0)], grids[here, last]
+    x, fx = (np.asarray(k, dtype=float).reshape(-1) for k in known)
+    with np.errstate(invalid="ignore"):
+        inside = (last > 0) & ((x - a) * (b - x) > 0)
+    column = np.arange(grids.shape[1])
+    distinct = column <= np.where(inside, last - 1, last)[:, None]
+    f = np.empty(grids.shape)
+    row, col = np.nonzero(distinct)
+    f[row, col] = values(row, grids[row, col][:, None])[:, 0]
+    i = np.flatnonzero(inside)
+    fa = f[i, last[i] - 1]
+    f[i, last[i]] = fa + (fx[i] - fa) * ((b[i] - a[i]) / (x[i] - a[i]))
+    repeat = column > last[:, None]  # a shorter row's padding: its last point again
+    f[repeat] = np.broadcast_to(f[here, last][:, None], f.shape)[repeat]
+    return f
 
 
 def padded(kinks: Array | Sequence[Array | None] | None, n: int) -> Array:
