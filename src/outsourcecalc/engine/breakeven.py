@@ -199,8 +199,14 @@ def _fees_follow_volume(case: Case, vendor: Vendor) -> bool:
     default to the in-house productive hours of a workload-driven team?"""
     if vendor.uses_volume:
         return True
-    by_hours = any(c.per_hour is not None and c.hours_per_month is None for c in vendor.pricing)
-    return by_hours and any(r.handle_minutes is not None for r in case.in_house.staff)
+    return _bills_team_hours(vendor) and any(
+        r.handle_minutes is not None for r in case.in_house.staff
+    )
+
+
+def _bills_team_hours(vendor: Vendor) -> bool:
+    """Does a charge bill the in-house team's productive hours (per_hour without hours)?"""
+    return any(c.per_hour is not None and c.hours_per_month is None for c in vendor.pricing)
 
 
 def _minimum_fee_volumes(case: Case, vendor_index: int, kinks: Array, top: Array) -> Array:
@@ -257,6 +263,10 @@ def _raw_fees_at_volumes(case: Case, vendor_index: int, rows: Rows, volumes: Arr
     """R(m) of scenario rows[i] with volumes[i] as the monthly_volume: (len(rows), H + 1)."""
     batch = _at_volumes(case, rows, volumes)
     t = Timeline.build(batch.horizon_months, batch.discount_rate, batch.start_month)
-    base = in_house_streams(batch.in_house, t)
-    raw = raw_fees(batch.vendors[vendor_index], base.volume, base.productive_hours, t)
+    vendor = batch.vendors[vendor_index]
+    if _bills_team_hours(vendor):  # the team's hours take the whole in-house streams
+        base = in_house_streams(batch.in_house, t)
+        raw = raw_fees(vendor, base.volume, base.productive_hours, t)
+    else:
+        raw = raw_fees(vendor, volume(batch.in_house, t), 0.0, t)
     return np.asarray(np.broadcast_to(raw, (len(rows), t.horizon + 1)), dtype=float)

@@ -127,7 +127,7 @@ def _first_values(
     column = np.arange(grids.shape[1])
     distinct = column <= np.where(inside, last - 1, last)[:, None]
     f = np.empty(grids.shape)
-    row, col = np.nonzero(distinct)
+    col, row = np.nonzero(distinct.T)  # a column at a time: every row's start together
     f[row, col] = values(row, grids[row, col][:, None])[:, 0]
     i = np.flatnonzero(inside)
     fa = f[i, last[i] - 1]
