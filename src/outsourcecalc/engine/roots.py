@@ -29,6 +29,8 @@ Values = Callable[[Rows, Array], Array]
 GRID_POINTS = 201  # the first scan, besides the kinks
 REFINE_POINTS = 65  # each refinement of the interval that holds the crossing
 REFINEMENTS = 2
+ROUND_POINTS = 65_536  # with a known point: points evaluated per round, at least
+MIN_COLUMNS = 8  # and grid points per row
 
 
 def first_crossing(
@@ -111,10 +113,12 @@ def _first_values(
 ) -> Array:
     """The value at each point of the first grid: (n, k), like `grids`.
 
-    Without a known point, every row's grid in one call. With one, each row's distinct
-    points (a shorter row repeats its last), less stop where the known point lies inside
-    the last piece: there the line through that piece's first point and the known point
-    gives the value at stop, as exactly as evaluating it would.
+    Without a known point, every row's whole grid in one call. With one, only what the
+    answer needs: from start, a few grid points per row at a time, each row only up to
+    its first crossing (or its first zero and the point after it), and never stop when
+    the known point lies inside the last piece: the line through that piece's first
+    point and the known point gives the value there, as exactly as evaluating it would.
+    Points not needed are NaN; a shorter row's padding repeats its last value.
     """
     if known is None:
         return values(np.arange(len(grids)), grids)
@@ -124,15 +128,26 @@ def _first_values(
     x, fx = (np.asarray(k, dtype=float).reshape(-1) for k in known)
     with np.errstate(invalid="ignore"):
         inside = (last > 0) & ((x - a) * (b - x) > 0)
-    column = np.arange(grids.shape[1])
-    distinct = column <= np.where(inside, last - 1, last)[:, None]
-    f = np.empty(grids.shape)
-    col, row = np.nonzero(distinct.T)  # a column at a time: every row's start together
-    f[row, col] = values(row, grids[row, col][:, None])[:, 0]
+    ends = np.where(inside, last - 1, last)  # each row's last point to evaluate
+    f = np.full(grids.shape, np.nan)
+    todo, done = here, 0  # the rows still looking; every point before `done` is evaluated
+    while len(todo):
+        # rounds of at least ROUND_POINTS points: a small batch is one round
+        width = max(MIN_COLUMNS, -(-ROUND_POINTS // len(todo)))
+        cols = np.arange(done, min(done + width, grids.shape[1]))
+        c, r = np.nonzero(cols[:, None] <= ends[todo][None, :])  # column by column: the
+        row, col = todo[r], cols[c]  # rows' shared start (volume 0) goes in together
+        f[row, col] = values(row, grids[row, col][:, None])[:, 0]
+        seen = f[todo, max(done - 1, 0) : cols[-1] + 1]
+        crossed = np.sign(seen) != np.sign(f[todo, :1])
+        zero = is_zero(seen[:, :-1]).any(axis=1) | is_zero(f[todo, 0])
+        done = int(cols[-1]) + 1
+        todo = todo[~(crossed.any(axis=1) | zero) & (ends[todo] >= done)]
     i = np.flatnonzero(inside)
     fa = f[i, last[i] - 1]
     f[i, last[i]] = fa + (fx[i] - fa) * ((b[i] - a[i]) / (x[i] - a[i]))
-    repeat = column > last[:, None]  # a shorter row's padding: its last point again
+    column = np.arange(grids.shape[1])
+    repeat = column > last[:, None]
     f[repeat] = np.broadcast_to(f[here, last][:, None], f.shape)[repeat]
     return f
 
