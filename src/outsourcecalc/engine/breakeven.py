@@ -5,8 +5,10 @@ some month's units reach a tier edge, where a workload-driven headcount reaches 
 min_headcount, or where the raw fees reach the minimum fee.
 Those points are known in advance (`volume_kinks`), for every scenario of a batch at
 once, so the first-crossing search of `roots.py` need only look at them: npv_savings
-is evaluated at each scenario's kinks in one batch, and the straight line through the
-first pair that brackets zero gives the answer exactly.
+is evaluated at each scenario's kinks from 0 up to its first crossing, in a few
+batches, and the straight line through the first pair that brackets zero gives the
+answer exactly. npv_savings at today's volume, already evaluated, is a point of the
+last line: the value at 100x today's volume is read off it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ interval twice, and solves the straight line through its ends. Between known kin
 npv_savings is a straight line in a volume or a price, so the answer is exact; the
 refinements pin down a smooth curve (a discount rate) or a kink nobody foresaw. Where
 every kink is known (the break-even volume), the kinks alone make the grid and no
-refinement is needed.
+refinement is needed; there, a point whose value is already known spares evaluating
+`stop`, and each line is evaluated only up to its first crossing.
 """
 
 from __future__ import annotations
