@@ -74,10 +74,7 @@ class Timeline:
     def discounted(self, stream: Any) -> Any:
         """Sum of stream(m) * DF(m) over the months: NPV of a stream."""
         if np.ndim(self.discount) == 1:
-            # no (S, M) temporary; unlike BLAS's matmul, a row's sum does not depend on where
-            # the row lies in its batch, so a scenario's NPV is the same to the last bit in
-            # any chunk or shard (break_even_volume solves a line through it)
-            return np.einsum("...m,m->...", stream, self.discount)
+            return np.asarray(stream) @ self.discount  # BLAS, no (S, M) temporary
         return _sum(stream * self.discount)
 
 
