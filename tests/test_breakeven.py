@@ -137,8 +137,9 @@ def _scalar_kinks(case: Case, vendor_index: int, top: float) -> Array:
 
 
 def batch_volumes(case: Case, vendor_index: int) -> Array:
-    """The batch's answers, given npv_savings at today's volume as the engine has it."""
-    today = evaluate_batch(case, frozenset()).vendors[vendor_index].npv_savings
+    """The batch's answers, given the savings at today's volume as the engine has them."""
+    today = evaluate_batch(case, frozenset({"monthly"})).vendors[vendor_index].monthly_savings
+    assert today is not None
     return break_even_volumes(case, vendor_index, today)
 
 

@@ -117,7 +117,8 @@ def test_without_kinks_one_evaluation_per_scenario(monkeypatch: pytest.MonkeyPat
     ]
     grid = Grid(build_axes(case, varies))
     batch = with_values(case, grid.values_at(np.arange(grid.size)), grid.size)
-    today = evaluate_batch(batch, frozenset()).vendors[0].npv_savings
+    today = evaluate_batch(batch, frozenset({"monthly"})).vendors[0].monthly_savings
+    assert today is not None
     evaluated: list[Any] = []
     at_volumes = breakeven.npv_savings_at_volumes
 
@@ -137,3 +138,31 @@ def test_without_kinks_one_evaluation_per_scenario(monkeypatch: pytest.MonkeyPat
     line[np.sign(both[:, 1]) == np.sign(both[:, 0])] = np.nan
     np.testing.assert_allclose(found, line, rtol=1e-12)
     assert np.isfinite(found).sum() >= 3
+
+
+def test_a_scenarios_answer_is_the_same_in_any_slice_of_the_batch() -> None:
+    """A sweep's shards and chunks cut the batch anywhere: each scenario's break-even volume
+    is the same to the last bit wherever it lies (BLAS's matmul would round today's NPV, the
+    line's known point, by the row's place in the batch). Not checked: a batch of one
+    scenario, which the engine evaluates with numbers instead of arrays, summing its costs
+    in another order (its savings differ in the last bits; so did break-even volumes before)."""
+    case = outsourcecalc.load(
+        EX / "contact_center" / "in_house.yaml",
+        [
+            EX / "contact_center" / "vendor_onshore.yaml",
+            EX / "contact_center" / "vendor_offshore.yaml",
+        ],
+    )
+    varies = [
+        "vendor[1].pricing[0].per_fte_month=60000:140000:1000",
+        "in_house.staff[0].annual_salary=36000:48000:100",
+    ]
+    grid = Grid(build_axes(case, varies))
+    batch = with_values(case, grid.values_at(np.arange(grid.size)), grid.size)
+    metric = frozenset({"break_even_volume"})
+    whole = [v.break_even_volume for v in evaluate_batch(batch, metric).vendors]
+    assert np.isfinite(whole[0]).sum() > 1000
+    for lo, hi in [(1, 2450), (2450, 4900), (4900, 7350), (7350, 9801), (5017, 5023), (13, 15)]:
+        part = evaluate_batch(batch.rows(np.arange(lo, hi)), metric).vendors
+        for v, found in enumerate(part):
+            np.testing.assert_array_equal(found.break_even_volume, whole[v][lo:hi])

@@ -39,13 +39,14 @@ VOLUME_RANGE = 100.0  # break-even volumes are looked for between 0 and 100 time
 CELLS_PER_PIECE = 240_000  # scenario-volumes x months evaluated at once: bounded memory
 
 
-def break_even_volumes(case: Case, vendor_index: int, npv_savings_today: Array) -> Array:
+def break_even_volumes(case: Case, vendor_index: int, savings_today: Array) -> Array:
     """Per scenario: the smallest monthly_volume in [0, 100x today's] where npv_savings is
     0 or changes sign (NaN when there is none, without a workload, or at a zero volume).
 
-    `npv_savings_today` is each scenario's npv_savings at today's volume, as evaluated
-    already: a point of the line between the last kink and 100x today's volume, it saves
-    evaluating the model at the top (with no kinks, one evaluation per scenario: at 0).
+    `savings_today` is each scenario's monthly savings at today's volume, as evaluated
+    already ((S, H + 1)): its NPV is a point of the line between the last kink and 100x
+    today's volume, which saves evaluating the model at the top (with no kinks, one
+    evaluation per scenario: at 0).
     """
     out = np.full(case.size, np.nan)
     w = case.in_house.workload
@@ -62,7 +63,8 @@ def break_even_volumes(case: Case, vendor_index: int, npv_savings_today: Array) 
         return npv_savings_at_volumes(some, vendor_index, at, volumes)
 
     kinks = volume_kinks(some, vendor_index, top)
-    known = (today[rows], per_scenario(npv_savings_today, case.size)[rows])
+    t = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
+    known = (today[rows], per_scenario(_npv(t, savings_today), case.size)[rows])
     # straight lines between the kinks: the kinks alone, and one line solved, are exact
     out[rows] = first_crossing(
         values, np.zeros(len(rows)), top, kinks, points=2, refinements=0, known=known
@@ -90,8 +92,15 @@ def npv_savings_at_volumes(case: Case, vendor_index: int, rows: Rows, volumes: A
         vs = vendor_streams(vendor, batch.in_house, base, t, batch)
         shape = (batch.size, t.horizon + 1)
         savings = np.broadcast_to(base.total, shape) - np.broadcast_to(vs.total, shape)
-        out[lo:hi] = np.reshape(t.discounted(savings), (hi - lo, k))
+        out[lo:hi] = np.reshape(_npv(t, savings), (hi - lo, k))
     return out
+
+
+def _npv(t: Timeline, stream: Any) -> Array:
+    """Each row's NPV, row by row (einsum, not BLAS, as for the IRR): BLAS's matmul rounds
+    a row by where it lies in its batch, and the answer, a line solved through these NPVs,
+    must be the same in any chunk or shard."""
+    return np.asarray(np.einsum("...m,...m->...", stream, t.discount))
 
 
 def _at_volumes(case: Case, rows: Rows, volumes: Array) -> Case:

@@ -692,7 +692,7 @@ def _vendor_result(
         from .breakeven import break_even_volumes
 
         index = case.vendors.index(vendor)
-        result.break_even_volume = break_even_volumes(case, index, npv_savings)
+        result.break_even_volume = break_even_volumes(case, index, savings_m)
     return result
 
 
