@@ -58,8 +58,8 @@ def first_crossing(
     `known` is a point on each row and the value there, already at hand (NaN: none).
     Only for a value that is a straight line between the kinks: where the point lies
     inside the last piece of a row's grid, the value at stop is read off the line
-    through that piece's first point and it instead of being evaluated. Only the
-    distinct points of the grid are evaluated, each once.
+    through that piece's first point and it instead of being evaluated. Each row is
+    then evaluated from start only up to its first crossing, a few points at a time.
     """
     start = np.asarray(start, dtype=float).reshape(-1)
     stop = np.asarray(stop, dtype=float).reshape(-1)
