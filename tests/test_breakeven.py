@@ -32,6 +32,7 @@ from outsourcecalc.engine.breakeven import (
 )
 from outsourcecalc.engine.model import (
     Timeline,
+    evaluate_batch,
     in_house_streams,
     productive_hours_per_head,
     raw_fees,
@@ -135,6 +136,13 @@ def _scalar_kinks(case: Case, vendor_index: int, top: float) -> Array:
 # ----- batch against scalar ----------------------------------------------------------------
 
 
+def batch_volumes(case: Case, vendor_index: int) -> Array:
+    """The batch's answers, given the savings at today's volume as the engine has them."""
+    today = evaluate_batch(case, frozenset({"monthly"})).vendors[vendor_index].monthly_savings
+    assert today is not None
+    return break_even_volumes(case, vendor_index, today)
+
+
 def agree(batch: float, scalar: float) -> bool:
     """The same exact answer, to rounding (of a root solved from other points)."""
     if math.isnan(batch) or math.isnan(scalar):
@@ -148,7 +156,7 @@ def check_batch(case: Case) -> int:
     found = 0
     for v in range(len(case.vendors)):
         with np.errstate(all="ignore"):
-            batch = break_even_volumes(case, v)
+            batch = batch_volumes(case, v)
         for i in range(case.size):
             with np.errstate(all="ignore"):
                 scalar = scalar_break_even_volume(case.scenario(i), v)
@@ -305,7 +313,7 @@ def test_batch_equals_the_reference(data: Any, pick: Any) -> None:
     except InputError:
         assume(False)
     with np.errstate(all="ignore"):
-        found = [break_even_volumes(batch, v) for v in range(len(batch.vendors))]
+        found = [batch_volumes(batch, v) for v in range(len(batch.vendors))]
     for i in range(batch.size):
         point = {p: float(values[i]) for p, values in grid_values.items()}
         expected = reference_volumes(in_house, vendors, point)
@@ -339,5 +347,5 @@ def test_no_break_even_volume_at_a_zero_volume(volume_today: float) -> None:
     )
     grid = Grid(build_axes(case, [f"in_house.workload.monthly_volume={volume_today!r};7000"]))
     batch = with_values(case, grid.values_at(np.arange(2)), 2)
-    found = break_even_volumes(batch, 0)
+    found = batch_volumes(batch, 0)
     assert math.isnan(found[0]) and not math.isnan(found[1])

@@ -5,8 +5,10 @@ some month's units reach a tier edge, where a workload-driven headcount reaches 
 min_headcount, or where the raw fees reach the minimum fee.
 Those points are known in advance (`volume_kinks`), for every scenario of a batch at
 once, so the first-crossing search of `roots.py` need only look at them: npv_savings
-is evaluated at each scenario's kinks in one batch, and the straight line through the
-first pair that brackets zero gives the answer exactly.
+is evaluated at each scenario's kinks from 0 up to its first crossing, in a few
+batches, and the straight line through the first pair that brackets zero gives the
+answer exactly. npv_savings at today's volume, already evaluated, is a point of the
+last line: the value at 100x today's volume is read off it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..inputs.case import Case
-from ..inputs.models import InHouse, Vendor
+from ..inputs.models import InHouse, StaffRole, Vendor
 from ..rules import is_zero
 from .model import (
     Timeline,
@@ -37,9 +39,15 @@ VOLUME_RANGE = 100.0  # break-even volumes are looked for between 0 and 100 time
 CELLS_PER_PIECE = 240_000  # scenario-volumes x months evaluated at once: bounded memory
 
 
-def break_even_volumes(case: Case, vendor_index: int) -> Array:
+def break_even_volumes(case: Case, vendor_index: int, savings_today: Array) -> Array:
     """Per scenario: the smallest monthly_volume in [0, 100x today's] where npv_savings is
-    0 or changes sign (NaN when there is none, without a workload, or at a zero volume)."""
+    0 or changes sign (NaN when there is none, without a workload, or at a zero volume).
+
+    `savings_today` is each scenario's monthly savings at today's volume, as evaluated
+    already ((S, H + 1)): its NPV is a point of the line between the last kink and 100x
+    today's volume, which saves evaluating the model at the top (with no kinks, one
+    evaluation per scenario: at 0).
+    """
     out = np.full(case.size, np.nan)
     w = case.in_house.workload
     if w is None:
@@ -55,8 +63,12 @@ def break_even_volumes(case: Case, vendor_index: int) -> Array:
         return npv_savings_at_volumes(some, vendor_index, at, volumes)
 
     kinks = volume_kinks(some, vendor_index, top)
+    t = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
+    known = (today[rows], per_scenario(_npv(t, savings_today), case.size)[rows])
     # straight lines between the kinks: the kinks alone, and one line solved, are exact
-    out[rows] = first_crossing(values, np.zeros(len(rows)), top, kinks, points=2, refinements=0)
+    out[rows] = first_crossing(
+        values, np.zeros(len(rows)), top, kinks, points=2, refinements=0, known=known
+    )
     return out
 
 
@@ -80,8 +92,15 @@ def npv_savings_at_volumes(case: Case, vendor_index: int, rows: Rows, volumes: A
         vs = vendor_streams(vendor, batch.in_house, base, t, batch)
         shape = (batch.size, t.horizon + 1)
         savings = np.broadcast_to(base.total, shape) - np.broadcast_to(vs.total, shape)
-        out[lo:hi] = np.reshape(t.discounted(savings), (hi - lo, k))
+        out[lo:hi] = np.reshape(_npv(t, savings), (hi - lo, k))
     return out
+
+
+def _npv(t: Timeline, stream: Any) -> Array:
+    """Each row's NPV, row by row (einsum, not BLAS, as for the IRR): BLAS's matmul rounds
+    a row by where it lies in its batch, and the answer, a line solved through these NPVs,
+    must be the same in any chunk or shard."""
+    return np.asarray(np.einsum("...m,...m->...", stream, t.discount))
 
 
 def _at_volumes(case: Case, rows: Rows, volumes: Array) -> Case:
@@ -89,7 +108,12 @@ def _at_volumes(case: Case, rows: Rows, volumes: Array) -> Case:
     picked = case if case.size == 1 else case.rows(rows)
     ih = picked.in_house
     assert ih.workload is not None
-    workload = ih.workload.replace(monthly_volume=volumes.reshape(-1, 1))
+    # one volume for every row (0, where the search starts): the streams it drives are
+    # worked out once, not once per row
+    same = len(volumes) and (volumes == volumes.flat[0]).all()
+    workload = ih.workload.replace(
+        monthly_volume=float(volumes.flat[0]) if same else volumes.reshape(-1, 1)
+    )
     return Case(ih.replace(workload=workload), picked.vendors, size=len(rows))
 
 
@@ -105,14 +129,8 @@ def volume_kinks(case: Case, vendor_index: int, top: Array) -> Array:
     in the volume. Needs a workload with a nonzero volume in every scenario.
     """
     S = case.size
-    w = case.in_house.workload
-    assert w is not None
-    today = per_scenario(w.monthly_volume, S)[:, None]
     vendor = case.vendors[vendor_index]
     timeline = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
-    months = timeline.horizon + 1
-    shape = np.broadcast_to(volume(case.in_house, timeline), (S, months))[:, 1:] / today
-    units_shape = np.where(shape > 0, shape * vendor.scope, np.nan)
     units: list[Any] = []
     for charge in vendor.pricing:
         for tier in charge.tiers or []:
@@ -124,11 +142,15 @@ def volume_kinks(case: Case, vendor_index: int, top: Array) -> Array:
                     # edge's own volume may round to units just past it, so the grid holds
                     # a point on each side too, lest it miss a crossing just below the edge
                     units += [edge * (1 - 1e-12), edge * (1 + 1e-12) + 1e-9]
-    edges = np.concatenate([per_scenario(u, S)[:, None] for u in units], axis=1) if units else None
     points = [np.empty((S, 0))]
-    if edges is not None:
-        points.append((edges[:, :, None] / units_shape[:, None, :]).reshape(S, -1))
-    points.append(_headcount_kinks(case.in_house, timeline, shape))
+    roles = _floored_roles(case.in_house, S)
+    if units or roles:
+        shape = _volume_shape(case, timeline)
+        if units:
+            edges = np.concatenate([per_scenario(u, S)[:, None] for u in units], axis=1)
+            units_shape = np.where(shape > 0, shape * vendor.scope, np.nan)
+            points.append((edges[:, :, None] / units_shape[:, None, :]).reshape(S, -1))
+        points.append(_headcount_kinks(case.in_house, roles, timeline, shape))
     kinks = np.concatenate(points, axis=1)
     with np.errstate(invalid="ignore"):
         inside = (kinks >= 0) & (kinks <= top[:, None])
@@ -141,18 +163,37 @@ def volume_kinks(case: Case, vendor_index: int, top: Array) -> Array:
     return kinks
 
 
-def _headcount_kinks(ih: InHouse, t: Timeline, shape: Array) -> Array:
+def _volume_shape(case: Case, t: Timeline) -> Array:
+    """Each scenario's V(m) per unit of monthly_volume in months 1..H: (S, H)."""
+    w = case.in_house.workload
+    assert w is not None
+    today = per_scenario(w.monthly_volume, case.size)[:, None]
+    months = t.horizon + 1
+    return np.broadcast_to(volume(case.in_house, t), (case.size, months))[:, 1:] / today
+
+
+def _floored_roles(ih: InHouse, size: int) -> list[StaffRole]:
+    """The workload-driven roles with a min_headcount above 0 in some scenario: where
+    their need reaches it, npv_savings bends."""
+    return [
+        role
+        for role in ih.staff
+        if role.handle_minutes is not None
+        and role.occupancy is not None
+        and role.min_headcount is not None
+        and (per_scenario(role.min_headcount, size) > 0).any()
+    ]
+
+
+def _headcount_kinks(ih: InHouse, roles: list[StaffRole], t: Timeline, shape: Array) -> Array:
     """Volumes at which a workload-driven role's need reaches its min_headcount: in each
     month (staffing month) or in each year's busiest month (staffing peak). (S, k), NaN
     where there is none."""
     S = len(shape)
     out: list[Array] = [np.empty((S, 0))]
-    for role in ih.staff:
-        if role.handle_minutes is None or role.occupancy is None or role.min_headcount is None:
-            continue
+    for role in roles:
+        assert role.handle_minutes is not None and role.occupancy is not None
         floor = per_scenario(role.min_headcount, S)[:, None]
-        if not (floor > 0).any():
-            continue
         p = productive_hours_per_head(ih, role)
         per_volume = np.zeros((S, t.horizon + 1))
         per_volume[:, 1:] = shape * role.handle_minutes / 60 / (role.occupancy * p)
@@ -169,8 +210,14 @@ def _fees_follow_volume(case: Case, vendor: Vendor) -> bool:
     default to the in-house productive hours of a workload-driven team?"""
     if vendor.uses_volume:
         return True
-    by_hours = any(c.per_hour is not None and c.hours_per_month is None for c in vendor.pricing)
-    return by_hours and any(r.handle_minutes is not None for r in case.in_house.staff)
+    return _bills_team_hours(vendor) and any(
+        r.handle_minutes is not None for r in case.in_house.staff
+    )
+
+
+def _bills_team_hours(vendor: Vendor) -> bool:
+    """Does a charge bill the in-house team's productive hours (per_hour without hours)?"""
+    return any(c.per_hour is not None and c.hours_per_month is None for c in vendor.pricing)
 
 
 def _minimum_fee_volumes(case: Case, vendor_index: int, kinks: Array, top: Array) -> Array:
@@ -227,6 +274,10 @@ def _raw_fees_at_volumes(case: Case, vendor_index: int, rows: Rows, volumes: Arr
     """R(m) of scenario rows[i] with volumes[i] as the monthly_volume: (len(rows), H + 1)."""
     batch = _at_volumes(case, rows, volumes)
     t = Timeline.build(batch.horizon_months, batch.discount_rate, batch.start_month)
-    base = in_house_streams(batch.in_house, t)
-    raw = raw_fees(batch.vendors[vendor_index], base.volume, base.productive_hours, t)
+    vendor = batch.vendors[vendor_index]
+    if _bills_team_hours(vendor):  # the team's hours take the whole in-house streams
+        base = in_house_streams(batch.in_house, t)
+        raw = raw_fees(vendor, base.volume, base.productive_hours, t)
+    else:
+        raw = raw_fees(vendor, volume(batch.in_house, t), 0.0, t)
     return np.asarray(np.broadcast_to(raw, (len(rows), t.horizon + 1)), dtype=float)

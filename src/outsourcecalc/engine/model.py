@@ -691,7 +691,8 @@ def _vendor_result(
         # break-even volume re-runs this module's streams at other volumes: imported here
         from .breakeven import break_even_volumes
 
-        result.break_even_volume = break_even_volumes(case, case.vendors.index(vendor))
+        index = case.vendors.index(vendor)
+        result.break_even_volume = break_even_volumes(case, index, savings_m)
     return result
 
 

@@ -7,7 +7,8 @@ interval twice, and solves the straight line through its ends. Between known kin
 npv_savings is a straight line in a volume or a price, so the answer is exact; the
 refinements pin down a smooth curve (a discount rate) or a kink nobody foresaw. Where
 every kink is known (the break-even volume), the kinks alone make the grid and no
-refinement is needed.
+refinement is needed; there, a point whose value is already known spares evaluating
+`stop`, and each line is evaluated only up to its first crossing.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ Values = Callable[[Rows, Array], Array]
 GRID_POINTS = 201  # the first scan, besides the kinks
 REFINE_POINTS = 65  # each refinement of the interval that holds the crossing
 REFINEMENTS = 2
+ROUND_POINTS = 65_536  # with a known point: points evaluated per round, at least
+MIN_COLUMNS = 8  # and grid points per row
 
 
 def first_crossing(
@@ -40,6 +43,7 @@ def first_crossing(
     points: int = GRID_POINTS,
     refine_points: int = REFINE_POINTS,
     refinements: int = REFINEMENTS,
+    known: tuple[Array, Array] | None = None,
 ) -> Array:
     """Per row, the first point from start[i] towards stop[i] where the value is zero
     (closer to it than half a cent) or has left the sign it has at start[i]; NaN if none.
@@ -50,6 +54,12 @@ def first_crossing(
     point; else the crossing just past it is solved for. When the kinks are all there
     are (the value is a straight line between them), `points=2, refinements=0` scans
     the kinks alone and solves the line: exact, and the least work.
+
+    `known` is a point on each row and the value there, already at hand (NaN: none).
+    Only for a value that is a straight line between the kinks: where the point lies
+    inside the last piece of a row's grid, the value at stop is read off the line
+    through that piece's first point and it instead of being evaluated. Each row is
+    then evaluated from start only up to its first crossing, a few points at a time.
     """
     start = np.asarray(start, dtype=float).reshape(-1)
     stop = np.asarray(stop, dtype=float).reshape(-1)
@@ -59,7 +69,7 @@ def first_crossing(
         return out
     grids, lengths = _grids(start, stop, padded(kinks, n), points)
     rows = np.arange(n)
-    f = values(rows, grids)
+    f = _first_values(values, grids, lengths, known)
     at_start = is_zero(f[:, 0])
     out[at_start] = start[at_start]
     keep = ~at_start
@@ -97,6 +107,50 @@ def first_crossing(
         if len(rows):
             f = values(rows, grids)
     return out
+
+
+def _first_values(
+    values: Values, grids: Array, lengths: NDArray[np.int64], known: tuple[Array, Array] | None
+) -> Array:
+    """The value at each point of the first grid: (n, k), like `grids`.
+
+    Without a known point, every row's whole grid in one call. With one, only what the
+    answer needs: from start, a few grid points per row at a time, each row only up to
+    its first crossing (or its first zero and the point after it), and never stop when
+    the known point lies inside the last piece: the line through that piece's first
+    point and the known point gives the value there, as exactly as evaluating it would.
+    Points not needed are NaN; a shorter row's padding repeats its last value.
+    """
+    if known is None:
+        return values(np.arange(len(grids)), grids)
+    here = np.arange(len(grids))
+    last = lengths - 1
+    a, b = grids[here, np.maximum(last - 1, 0)], grids[here, last]
+    x, fx = (np.asarray(k, dtype=float).reshape(-1) for k in known)
+    with np.errstate(invalid="ignore"):
+        inside = (last > 0) & ((x - a) * (b - x) > 0)
+    ends = np.where(inside, last - 1, last)  # each row's last point to evaluate
+    f = np.full(grids.shape, np.nan)
+    todo, done = here, 0  # the rows still looking; every point before `done` is evaluated
+    while len(todo):
+        # rounds of at least ROUND_POINTS points: a small batch is one round
+        width = max(MIN_COLUMNS, -(-ROUND_POINTS // len(todo)))
+        cols = np.arange(done, min(done + width, grids.shape[1]))
+        c, r = np.nonzero(cols[:, None] <= ends[todo][None, :])  # column by column: the
+        row, col = todo[r], cols[c]  # rows' shared start (volume 0) goes in together
+        f[row, col] = values(row, grids[row, col][:, None])[:, 0]
+        seen = f[todo, max(done - 1, 0) : cols[-1] + 1]
+        crossed = np.sign(seen) != np.sign(f[todo, :1])
+        zero = is_zero(seen[:, :-1]).any(axis=1) | is_zero(f[todo, 0])
+        done = int(cols[-1]) + 1
+        todo = todo[~(crossed.any(axis=1) | zero) & (ends[todo] >= done)]
+    i = np.flatnonzero(inside)
+    fa = f[i, last[i] - 1]
+    f[i, last[i]] = fa + (fx[i] - fa) * ((b[i] - a[i]) / (x[i] - a[i]))
+    column = np.arange(grids.shape[1])
+    repeat = column > last[:, None]
+    f[repeat] = np.broadcast_to(f[here, last][:, None], f.shape)[repeat]
+    return f
 
 
 def padded(kinks: Array | Sequence[Array | None] | None, n: int) -> Array:
