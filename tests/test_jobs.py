@@ -4,6 +4,8 @@ the same bytes whatever N; an error in a worker is the same exit 2, with no part
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -231,3 +233,58 @@ def test_the_memory_estimate_counts_a_chunk_and_the_pages_of_each_worker(cli: In
         "would need about 420 MB of memory, more than this budget; vary fewer values, "
         "split it with --shard K/N, use fewer --jobs or raise --max-memory\n"
     )
+
+
+def _start_long_sweep(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """A 2M-point sweep writing CSV rows on 2 workers, once its temporary file exists
+    and its workers run: (the process, the workers' pids)."""
+    args = [*SWEEP[:4], "--vary", "vendor[0].pricing[0].per_fte_month=80000:99990:10"]
+    args += ["--vary", "in_house.staff[0].annual_salary=30000:79950:50"]
+    command = [sys.executable, "-m", "outsourcecalc", *args, "-f", "csv", "--jobs", "2"]
+    run = subprocess.Popen(
+        [*command, "-o", str(tmp_path / "rows.csv")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and run.poll() is None:
+        workers = [int(p) for p in children.read_text().split()] if children.exists() else []
+        if len(workers) == 2 and any(tmp_path.iterdir()):
+            return run, workers
+        time.sleep(0.05)
+    run.kill()
+    raise AssertionError("the sweep did not start its workers")
+
+
+def _gone(pids: list[int], seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{p}").exists() for p in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_a_terminated_sweep_leaves_no_worker_and_no_file(tmp_path: Path) -> None:
+    """`kill` (SIGTERM, a CI timeout) ends the run as Ctrl-C does: the workers end, the
+    temporary file is removed, exit code 143."""
+    run, workers = _start_long_sweep(tmp_path)
+    run.terminate()
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 143
+    assert b"Traceback" not in err
+    assert _gone(workers)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_workers_end_with_a_killed_sweep(tmp_path: Path) -> None:
+    """SIGKILL runs no cleanup in the main process, but its workers still end: none is
+    left waiting for work forever."""
+    run, workers = _start_long_sweep(tmp_path)
+    run.kill()
+    run.communicate(timeout=60)
+    assert _gone(workers)

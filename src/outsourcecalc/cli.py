@@ -12,6 +12,7 @@ exit code 2, no traceback.
 import enum
 import gc
 import json
+import signal
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -801,6 +802,10 @@ def _options(
     """Make-or-buy cost calculator: the in-house operation against vendor quotes."""
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """The console script."""
     for stream in (sys.stdout, sys.stderr):
@@ -808,6 +813,9 @@ def main() -> None:
         # non-UTF-8 byte passed in an argument) shows it escaped instead of failing.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    # `kill` (SIGTERM, as a CI runner's timeout sends) ends the run as Ctrl-C does:
+    # through the cleanups, so no temporary file or worker process is left behind
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     finally:

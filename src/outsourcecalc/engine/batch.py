@@ -23,6 +23,7 @@ import functools
 import itertools
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -139,7 +140,10 @@ def _workers(work: Callable[[T], R], jobs: int) -> tuple[Executor, Callable[[T],
     if "fork" not in multiprocessing.get_all_start_methods():
         return ThreadPoolExecutor(jobs, thread_name_prefix="outsourcecalc"), work
     pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_serve, initargs=(work,)
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_serve,
+        initargs=(work, os.getpid()),
     )
     return pool, _run
 
@@ -147,9 +151,24 @@ def _workers(work: Callable[[T], R], jobs: int) -> tuple[Executor, Callable[[T],
 _WORK: Callable[[Any], Any] | None = None  # in a worker process: what it runs
 
 
-def _serve(work: Callable[[Any], Any]) -> None:
+def _serve(work: Callable[[Any], Any], parent: int) -> None:
     global _WORK
     _WORK = work
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when its parent process ends, however it ends (SIGKILL included):
+    a worker left behind would wait for work forever. Linux only; elsewhere the pool's
+    own shutdown is all there is."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
 
 
 def _run(item: Any) -> Any:
