@@ -11,10 +11,12 @@ from this one once the case is built (so they inherit it, and nothing but a chun
 first scenario goes to them and its results come back), a bounded window of them at
 a time, and still yielded in order: the results are the same bytes whatever the
 number of jobs. Threads were measured first: numpy releases the GIL in its kernels,
-but a chunk's many small column operations hand the GIL to and fro, so two threads
-took about 0.78 of one's time on a 1M-point sweep, where two processes take about
-0.6. Several chunks go to a worker at once (`CHUNKS_PER_TASK`), so the trips to and
-from it cost little. Where a process cannot be forked (Windows), threads do the work.
+but a chunk's many small column operations hand the GIL to and fro, so on the 1M-point
+summary sweep two threads took about 0.8 of one's time for the chunks, where two
+processes take about 0.6 (two cores sharing one cache cannot do much better: two
+independent processes each doing half take 0.57). Several chunks go to a worker at
+once (`CHUNKS_PER_TASK`), so the trips to and from it cost little. Where a process
+cannot be forked (Windows), threads do the work.
 """
 
 from __future__ import annotations
