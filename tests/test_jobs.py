@@ -4,6 +4,7 @@ the same bytes whatever N; an error in a worker is the same exit 2, with no part
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -144,39 +145,49 @@ def test_the_default_is_every_available_core() -> None:
         check_jobs(0)
 
 
+BIG = 200_000  # bytes of a result: more than a pipe holds, so a worker waits to be read
+
+
 def test_in_order_yields_in_order_with_a_bounded_window(tmp_path: Path) -> None:
     """Items finish out of order in 3 workers (every third one is slow) but come back in
-    order; no more than IN_FLIGHT_PER_JOB * 3 are ever submitted ahead of the one read.
-    The workers are processes: each marks the items it starts with a file."""
+    order; a worker runs at most two items ahead of the one read (one waiting in its
+    pipe, one being computed), so memory stays bounded. The workers are processes:
+    each marks the items it starts with a file."""
 
-    def work(i: int) -> int:
+    def work(i: int) -> bytes:
         (tmp_path / str(i)).touch()
         time.sleep(0.01 if i % 3 == 0 else 0)
-        return i * i
+        return bytes([i]) * BIG
 
     seen = []
-    for i, square in enumerate(in_order(work, range(40), jobs=3)):
-        seen.append(square)
-        assert len(list(tmp_path.iterdir())) <= i + 1 + batch.IN_FLIGHT_PER_JOB * 3
-    assert seen == [i * i for i in range(40)]
+    for i, result in enumerate(in_order(work, range(40), jobs=3)):
+        seen.append(result)
+        assert len(list(tmp_path.iterdir())) <= i + 1 + 2 * 3
+    assert seen == [bytes([i]) * BIG for i in range(40)]
     assert len(list(tmp_path.iterdir())) == 40
 
 
 def test_in_order_raises_an_error_at_its_turn_and_drops_the_rest(tmp_path: Path) -> None:
-    def work(i: int) -> int:
+    def work(i: int) -> bytes:
         (tmp_path / str(i)).touch()
         if i == 5:
             raise ValueError("five")
-        return i
+        return bytes(BIG)
 
     got = []
     with pytest.raises(ValueError, match="five"):
         for x in in_order(work, range(1_000), jobs=2):
             got.append(x)
-    assert got == [0, 1, 2, 3, 4]
+    assert got == [bytes(BIG)] * 5
     calls = [int(p.name) for p in tmp_path.iterdir()]
     assert 5 in calls
-    assert max(calls) < 5 + 2 * batch.IN_FLIGHT_PER_JOB + 2  # the rest never started
+    assert max(calls) < 5 + 2 * 2 + 2  # the rest never started
+
+
+def test_in_order_starts_no_more_workers_than_items() -> None:
+    pids = set(in_order(lambda _: os.getpid(), range(2), jobs=16))
+    assert len(pids) == 2 and os.getpid() not in pids
+    assert list(in_order(lambda _: os.getpid(), range(1), jobs=16)) == [os.getpid()]
 
 
 def test_an_input_error_in_a_worker_process_keeps_its_problems() -> None:
@@ -195,13 +206,20 @@ def test_an_input_error_in_a_worker_process_keeps_its_problems() -> None:
 
 
 def test_a_worker_that_dies_is_a_clear_error() -> None:
-    def work(i: int) -> int:
+    """A worker killed mid-run (the out-of-memory killer) is an end of file at its turn:
+    a usage error naming --jobs, never a wait."""
+
+    def work(i: int) -> bytes:
         if i == 3:
             os._exit(9)  # as the kernel's out-of-memory killer would
-        return i
+        return bytes(BIG)
 
-    with pytest.raises(RuntimeError, match="a worker process stopped without an answer"):
+    with pytest.raises(UsageError) as raised:
         list(in_order(work, range(8), jobs=2))
+    assert str(raised.value) == (
+        "--jobs 2: a worker process stopped without an answer (out of memory?); "
+        "use fewer --jobs or a smaller run"
+    )
 
 
 def test_the_memory_estimate_counts_a_chunk_and_the_pages_of_each_worker(cli: Invoke) -> None:
@@ -245,6 +263,7 @@ def _start_long_sweep(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int
         [*command, "-o", str(tmp_path / "rows.csv")],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # a process group of its own, as a terminal's job is
     )
     children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
     deadline = time.monotonic() + 60
@@ -288,3 +307,34 @@ def test_workers_end_with_a_killed_sweep(tmp_path: Path) -> None:
     run.kill()
     run.communicate(timeout=60)
     assert _gone(workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_a_worker_killed_mid_run_is_exit_2_with_a_message(tmp_path: Path, how: int) -> None:
+    """What the out-of-memory killer (SIGKILL) or earlyoom (SIGTERM) does to one worker:
+    the run ends at once with one line naming --jobs, exit 2, no file, no process left."""
+    run, workers = _start_long_sweep(tmp_path)
+    os.kill(workers[0], how)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 2
+    assert err.decode().endswith(
+        "--jobs 2: a worker process stopped without an answer (out of memory?); "
+        "use fewer --jobs or a smaller run\n"
+    )
+    assert _gone(workers)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_on_the_whole_job_ends_it_quietly(tmp_path: Path, how: int) -> None:
+    """Ctrl-C (SIGINT to the terminal's process group, workers included) or a SIGTERM to
+    the group: the parent alone handles it; exit 130 or 143, no worker traceback."""
+    run, workers = _start_long_sweep(tmp_path)
+    os.killpg(run.pid, how)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 128 + how
+    assert b"Traceback" not in err
+    assert _gone(workers)
+    assert list(tmp_path.iterdir()) == []

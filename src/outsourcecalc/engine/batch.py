@@ -7,31 +7,30 @@ results the caller asked for, chunk by chunk, so memory stays bounded however
 many scenarios there are.
 
 With `jobs` above 1 the chunks are evaluated in that many worker processes, forked
-from this one once the case is built (so they inherit it, and nothing but a chunk's
-first scenario goes to them and its results come back), a bounded window of them at
-a time, and still yielded in order: the results are the same bytes whatever the
-number of jobs. Threads were measured first: numpy releases the GIL in its kernels,
-but a chunk's many small column operations hand the GIL to and fro, so on the 1M-point
-summary sweep two threads took about 0.8 of one's time for the chunks, where two
-processes take about 0.6 (two cores sharing one cache cannot do much better: two
-independent processes each doing half take 0.57). Several chunks go to a worker at
-once (`CHUNKS_PER_TASK`), so the trips to and from it cost little. Where a process
-cannot be forked (Windows), threads do the work.
+from this one once the case is built (so they inherit it, and only results travel,
+each worker on a pipe of its own), and still yielded in order: the results are the
+same bytes whatever the number of jobs. Threads were measured first: numpy releases
+the GIL in its kernels, but a chunk's many small column operations hand the GIL to
+and fro, so on the 1M-point summary sweep two threads took about 0.8 of one's time
+for the chunks, where two processes take about 0.6 (two cores sharing one cache
+cannot do much better: two independent processes each doing half take 0.57).
+Several chunks make one item of work (`CHUNKS_PER_TASK`), so the trips cost little.
+Where a process cannot fork (Windows), threads do the work.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
-import multiprocessing
 import os
+import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, NoReturn, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,8 +48,8 @@ ValuesAt = Callable[[int, int], Mapping[InputPath, NDArray[Any]]]
 CELLS_PER_CHUNK = 120_000  # scenarios x months per chunk: small enough to stay in cache
 MIN_CHUNK = 256  # scenarios: below this, numpy's per-call overhead dominates
 _HORIZON = ("analysis", "horizon_months")
-IN_FLIGHT_PER_JOB = 2  # tasks submitted ahead per worker: keeps every worker busy, memory bounded
-CHUNKS_PER_TASK = 8  # chunks a worker evaluates per trip: a trip costs about a chunk's time
+IN_FLIGHT_PER_JOB = 2  # on threads: items submitted ahead per thread (busy, memory bounded)
+CHUNKS_PER_TASK = 8  # chunks per item of work: a result's trip costs about a chunk's time
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -107,62 +106,95 @@ def check_jobs(jobs: int | None) -> int:
 def in_order(work: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> Iterator[R]:
     """work(item) for each item, yielded in the items' order.
 
-    With one job, each in turn in this process. With more, in `jobs` worker processes
-    (threads where there is no fork), at most IN_FLIGHT_PER_JOB * jobs items submitted
-    ahead of the one yielded, so memory stays bounded. An error raised by work(item) is
-    raised here when that item's turn comes, after the results of the items before it,
-    as with one job; the items not yet started are dropped.
+    With one job, each in turn in this process. With more, in at most `jobs` forked
+    worker processes (threads where there is no fork), never more than the items. An
+    error raised by work(item) is raised here when that item's turn comes, after the
+    results of the items before it, as with one job; the work left is dropped.
     """
-    if jobs == 1:
+    items = list(items)
+    jobs = min(jobs, len(items))
+    if jobs <= 1:
         yield from map(work, items)
-        return
-    pool, call = _workers(work, jobs)
-    pending: deque[Future[R]] = deque()
+    elif hasattr(os, "fork"):
+        yield from _in_processes(work, items, jobs)
+    else:
+        yield from _on_threads(work, items, jobs)
+
+
+def _in_processes(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
+    """Worker w runs items w, w + jobs, w + 2 jobs, ... and writes each result, pickled,
+    to a pipe of its own, which holds about one result: so memory stays bounded, and
+    a worker that stops without an answer (killed, out of memory) is an end of file
+    at its turn, never a wait. The workers inherit `work` and everything it reads;
+    nothing but the results is pickled. However the reading ends (the last item, an
+    error, a reader that stops early, Ctrl-C), every worker is ended and reaped."""
+    parent = os.getpid()
+    workers: list[tuple[int, BinaryIO]] = []
     try:
-        for item in items:
-            pending.append(pool.submit(call, item))
-            if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    except BrokenProcessPool:
-        raise RuntimeError(
-            "a worker process stopped without an answer (out of memory?); "
-            "try fewer --jobs or a smaller run"
-        ) from None
+        for w in range(jobs):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                os.close(read)
+                _serve(work, items[w::jobs], write, parent)
+            os.close(write)  # the worker's is the only writing end: its exit is EOF here
+            workers.append((pid, os.fdopen(read, "rb")))
+        for i in range(len(items)):
+            try:
+                done, value = pickle.load(workers[i % jobs][1])
+            except (EOFError, pickle.UnpicklingError):
+                raise UsageError.option(
+                    f"--jobs {jobs}",
+                    "a worker process stopped without an answer (out of memory?); "
+                    "use fewer --jobs or a smaller run",
+                ) from None
+            if not done:
+                raise value
+            yield value
     finally:
-        # a reader that stops early (an error, a closed pipe) waits only for the
-        # chunks already running
-        pool.shutdown(wait=True, cancel_futures=True)
+        for pid, pipe in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)  # done already, or its work is dropped
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+            pipe.close()
 
 
-def _workers(work: Callable[[T], R], jobs: int) -> tuple[Executor, Callable[[T], R]]:
-    """`jobs` forked processes that each run `work` (they inherit it: nothing is pickled
-    but the items and the results), and what to submit to them; threads without fork."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return ThreadPoolExecutor(jobs, thread_name_prefix="outsourcecalc"), work
-    pool = ProcessPoolExecutor(
-        jobs,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_serve,
-        initargs=(work, os.getpid()),
-    )
-    return pool, _run
+def _serve(work: Callable[[Any], Any], items: list[Any], out: int, parent: int) -> NoReturn:
+    """In a worker: run the items, write (True, result) or (False, error) for each, stop
+    after an error, and exit without running any of the parent's exit handlers."""
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the CLI's handler is the parent's
+        _die_with(parent)
+        with os.fdopen(out, "wb") as pipe:
+            for item in items:
+                try:
+                    answer, done = pickle.dumps((True, work(item)), pickle.HIGHEST_PROTOCOL), True
+                except BaseException as error:  # raised in the parent, at its turn
+                    answer, done = _pickled_error(error), False
+                pipe.write(answer)
+                pipe.flush()
+                if not done:
+                    break
+    except BaseException:  # the parent sees an end of file
+        code = 1
+    finally:
+        os._exit(code)
 
 
-_WORK: Callable[[Any], Any] | None = None  # in a worker process: what it runs
-
-
-def _serve(work: Callable[[Any], Any], parent: int) -> None:
-    global _WORK
-    _WORK = work
-    _die_with(parent)
+def _pickled_error(error: BaseException) -> bytes:
+    try:
+        return pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an error that cannot be pickled: its text
+        return pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
 
 
 def _die_with(parent: int) -> None:
     """End this worker when its parent process ends, however it ends (SIGKILL included):
-    a worker left behind would wait for work forever. Linux only; elsewhere the pool's
-    own shutdown is all there is."""
+    a worker left behind would compute for nobody. Linux only; elsewhere the parent's
+    cleanup is all there is."""
     try:
         import ctypes
 
@@ -173,9 +205,20 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _run(item: Any) -> Any:
-    assert _WORK is not None
-    return _WORK(item)
+def _on_threads(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
+    """Where a process cannot fork: `jobs` threads, at most IN_FLIGHT_PER_JOB * jobs
+    items submitted ahead of the one yielded."""
+    pool = ThreadPoolExecutor(jobs, thread_name_prefix="outsourcecalc")
+    pending: deque[Future[R]] = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def evaluate_in_chunks(
