@@ -133,10 +133,16 @@ def _in_processes(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator
     try:
         for w in range(jobs):
             read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker: never returns
-                os.close(read)
-                _serve(work, items[w::jobs], write, parent)
+            # Ctrl-C and SIGTERM wait until the worker has its own handlers: the CLI's
+            # would raise inside the interpreter's after-fork hooks
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, _PARENTS_SIGNALS)
+            try:
+                pid = os.fork()
+                if pid == 0:  # the worker: never returns
+                    os.close(read)
+                    _serve(work, items[w::jobs], write, parent, mask)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(write)  # the worker's is the only writing end: its exit is EOF here
             workers.append((pid, os.fdopen(read, "rb")))
         for i in range(len(items)):
@@ -160,13 +166,19 @@ def _in_processes(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator
             pipe.close()
 
 
-def _serve(work: Callable[[Any], Any], items: list[Any], out: int, parent: int) -> NoReturn:
+_PARENTS_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _serve(
+    work: Callable[[Any], Any], items: list[Any], out: int, parent: int, mask: set[Any]
+) -> NoReturn:
     """In a worker: run the items, write (True, result) or (False, error) for each, stop
     after an error, and exit without running any of the parent's exit handlers."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the CLI's handler is the parent's
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         _die_with(parent)
         with os.fdopen(out, "wb") as pipe:
             for item in items:
