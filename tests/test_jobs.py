@@ -264,6 +264,7 @@ def _start_long_sweep(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # a process group of its own, as a terminal's job is
+        cwd=Path(__file__).resolve().parent.parent,  # the examples' paths are relative
     )
     children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
     deadline = time.monotonic() + 60
@@ -274,7 +275,8 @@ def _start_long_sweep(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int
             return run, workers
         time.sleep(0.05)
     run.kill()
-    raise AssertionError("the sweep did not start its workers")
+    _, err = run.communicate()
+    raise AssertionError(f"the sweep did not start its workers: {err.decode()}")
 
 
 def _gone(pids: list[int], seconds: float = 20) -> bool:
