@@ -230,9 +230,12 @@ def test_the_memory_estimate_counts_a_chunk_and_the_pages_of_each_worker(cli: In
 
     case = outsourcecalc.load(*CC[:1], CC[1:])
     chunk, worker = memory.CHUNK_PER_VENDOR, memory.WORKER
-    assert memory.sweep_memory(case, [9], 9, False, 3) - memory.sweep_memory(
-        case, [9], 9, False
+    million = 1_000_000  # points: hundreds of items of work, one per 8 chunks
+    assert memory.sweep_memory(case, [1000, 1000], million, False, 3) - memory.sweep_memory(
+        case, [1000, 1000], million, False
     ) == (2 * chunk + 3 * worker)
+    # never more workers than items of work: 9 points are one item, whatever --jobs
+    assert memory.sweep_memory(case, [9], 9, False, 64) == memory.sweep_memory(case, [9], 9, False)
     assert memory.simulation_memory(case, 2, 9, 2, 4) - memory.simulation_memory(case, 2, 9, 2) == (
         3 * chunk + 4 * worker
     )
@@ -240,15 +243,15 @@ def test_the_memory_estimate_counts_a_chunk_and_the_pages_of_each_worker(cli: In
     assert memory.sensitivity_memory(case, 5, 100, 1_000, 2) - one == (
         8 * 100 + 100 * 1_000 + 2 * worker
     )
-    # 100 MB for the process and 30 MB per chunk: 130 MB fit in 150 MB; 4 workers of
-    # 50 MB with a chunk each, 420 MB, do not
+    # 100 MB for the process and 30 MB per chunk: 130 MB fit in 150 MB; the 4,000 points
+    # are 2 items of work, so --jobs 4 means 2 workers of 50 MB with a chunk each: 260 MB
     args = [*SWEEP[:3], *SWEEP[4:], "--max-memory", "150MB", "-f", "csv"]
     assert cli(*args, "--jobs", "1").exit_code == 0
     refused = cli(*args, "--jobs", "4")
     assert refused.exit_code == 2
     assert refused.output.startswith("--max-memory 150 MB: this sweep of 4,000 points")
     assert refused.output.endswith(
-        "would need about 420 MB of memory, more than this budget; vary fewer values, "
+        "would need about 260 MB of memory, more than this budget; vary fewer values, "
         "split it with --shard K/N, use fewer --jobs or raise --max-memory\n"
     )
 
@@ -340,3 +343,16 @@ def test_ctrl_c_on_the_whole_job_ends_it_quietly(tmp_path: Path, how: int) -> No
     assert b"Traceback" not in err
     assert _gone(workers)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_small_run_with_many_jobs_fits_the_default_budget(cli: Invoke) -> None:
+    """--jobs 64 on a 6-point sweep or a one-block simulation starts one worker at most,
+    and the estimate says so: it runs within the default 2 GB."""
+    sweep = cli(
+        "sweep", *CC, ONSHORE, "--vary", "vendor[1].scope=0.5:1:0.1", "--jobs", "64", "-f", "csv"
+    )
+    assert sweep.exit_code == 0, sweep.output
+    assert sweep.output.count("\n") == 1 + 6 * 2
+    simulate = cli(*SIMULATE[:7], "--trials", "300", "--jobs", "64", "-f", "csv")
+    assert simulate.exit_code == 0, simulate.output
+    assert simulate.output.count("\n") == 1 + 300

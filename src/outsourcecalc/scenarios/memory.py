@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from ..engine.batch import CHUNKS_PER_TASK, MIN_CHUNK
 from ..errors import UsageError
 from ..inputs.case import Case
 
@@ -108,17 +109,19 @@ def sweep_memory(
     case: Case, axis_sizes: Sequence[int], points: int, summary: bool, jobs: int = 1
 ) -> int:
     """The peak of a sweep of `points` (its slice of the grid) over axes of these sizes,
-    on `jobs` workers."""
+    on `jobs` workers (no more than its items of work: a chunk is at least MIN_CHUNK
+    points)."""
     vendors = len(case.vendors)
     held = PER_AXIS_VALUE * sum(axis_sizes)
     if summary:
         held += PER_SUMMARY_POINT * points * vendors
+    jobs = min(jobs, max(1, -(-points // (MIN_CHUNK * CHUNKS_PER_TASK))))
     return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + workers(jobs) + held
 
 
 def simulation_memory(case: Case, inputs: int, trials: int, keys: int, jobs: int = 1) -> int:
     """The peak of `trials` trials of `inputs` uncertain inputs, keeping `keys` result keys
-    per trial and vendor, on `jobs` workers."""
+    per trial and vendor, on `jobs` workers (the caller counts no more than its blocks)."""
     vendors = len(case.vendors)
     per_trial = PER_TRIAL_INPUT * inputs + PER_TRIAL_RESULT * keys * vendors + PER_TRIAL
     return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + workers(jobs) + per_trial * trials

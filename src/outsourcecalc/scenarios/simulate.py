@@ -516,8 +516,11 @@ def run_trials(
         what = f"this simulation of {counted(trials, 'trial')}"
         if shard is not None:
             what = f"this shard ({shard}) of {counted(stop - start, 'trial')}"
+        blocks = -(-stop // BLOCK) - start // BLOCK  # the items of work: no more workers
         check_memory(
-            simulation_memory(case, len(prepared), stop - start, 2 + len(extra), jobs),
+            simulation_memory(
+                case, len(prepared), stop - start, 2 + len(extra), min(jobs, max(1, blocks))
+            ),
             max_memory,
             f"{what} ({counted(len(prepared), 'uncertain input')}, "
             f"{counted(len(case.vendors), 'vendor')})",
