@@ -356,3 +356,21 @@ def test_a_small_run_with_many_jobs_fits_the_default_budget(cli: Invoke) -> None
     simulate = cli(*SIMULATE[:7], "--trials", "300", "--jobs", "64", "-f", "csv")
     assert simulate.exit_code == 0, simulate.output
     assert simulate.output.count("\n") == 1 + 300
+
+
+def test_sensitivity_without_jobs_uses_the_cores_the_budget_allows(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker holds a batch: on a 16-core machine a default run takes as many
+    workers as fit the default 2 GB instead of being refused; an explicit --jobs 16
+    that does not fit is still refused, naming --jobs."""
+    monkeypatch.setattr(batch, "available_cores", lambda: 16)
+    payroll = ["sensitivity", "examples/payroll/in_house.yaml", "examples/payroll/vendor.yaml"]
+    default = cli(*payroll, "-f", "json")
+    assert default.exit_code == 0, default.output
+    one = cli(*payroll, "-f", "json", "--jobs", "1")
+    assert default.output == one.output
+    refused = cli(*payroll, "-f", "json", "--jobs", "16")
+    assert refused.exit_code == 2
+    assert refused.output.startswith("--max-memory 2 GB: this sensitivity run of ")
+    assert "use fewer --jobs or raise --max-memory" in refused.output

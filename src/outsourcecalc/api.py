@@ -233,7 +233,8 @@ def sensitivity(
     rank the inputs by the swing in npv_savings, with the value where each flips the
     decision: `outsourcecalc sensitivity`. `max_memory`: the budget ("2GB", or bytes;
     2 GB by default) the run's estimated peak must fit, checked before any work. `jobs`:
-    batches evaluated at once, in worker processes (every available core by default)."""
+    batches evaluated at once, in worker processes (by default every available core
+    that the budget allows: each holds a batch)."""
     from .engine.batch import check_jobs
     from .scenarios.sensitivity import Sensitivity
     from .scenarios.sensitivity import sensitivity as run_sensitivity
@@ -242,7 +243,7 @@ def sensitivity(
     share = parse_share(delta, "--delta") if isinstance(delta, str) else float(delta)
     budget = memory_budget(max_memory)
     threads = check_jobs(jobs)
-    result = run_sensitivity(case, share, only, budget, threads)
+    result = run_sensitivity(case, share, only, budget, threads, fit_jobs=jobs is None)
     return Sensitivity(share, case.currency, result, case)
 
 

@@ -589,11 +589,12 @@ def sensitivity(
     check_outputs([in_house, *vendors], output=output, chart=chart)
     share = parse_share(delta, "--delta")
     budget = parse_size(max_memory)
-    threads = check_jobs(jobs)
+    check_jobs(jobs)  # a bad --jobs fails before the files are read
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     check_chart_vendor(case, chart, vendor)
     print_notes(case.notes)
-    result = api.sensitivity(case, share, only or [], max_memory=budget, jobs=threads)
+    # no --jobs: every available core that the memory budget allows
+    result = api.sensitivity(case, share, only or [], max_memory=budget, jobs=jobs)
     emit(result, fmt, output, chart, vendor)
     exit_if_broken([], result.notes, strict)
 

@@ -121,13 +121,15 @@ def sensitivity(
     only: Sequence[str] = (),
     max_memory: int | None = None,
     jobs: int = 1,
+    fit_jobs: bool = False,
 ) -> list[VendorSensitivity]:
     """Move each numeric input (or those in `only`) by -delta and +delta, for every vendor.
 
     An `only` path that names no input of the files with a value to move is refused;
     `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
     checked before any work. `jobs` batches are evaluated at once, in worker processes (the same
-    numbers whatever the count).
+    numbers whatever the count); with `fit_jobs` (no --jobs given), as many of them as
+    the budget allows, at least one.
     """
     if not 0 < delta < 1:
         raise UsageError.option(f"--delta {delta:g}", "must be a share between 0 and 1, e.g. 10%")
@@ -139,8 +141,14 @@ def sensitivity(
     ]
     if max_memory is not None:
         count = sum(len(c) for c in per_vendor)
+
+        def estimate(workers: int) -> int:
+            return sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS, workers)
+
+        while fit_jobs and jobs > 1 and estimate(jobs) > max_memory:
+            jobs -= 1
         check_memory(
-            sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS, jobs),
+            estimate(jobs),
             max_memory,
             f"this sensitivity run of {counted(count, 'input')}",
             "choose fewer inputs with --only",
