@@ -112,20 +112,21 @@ def in_order(work: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> Itera
     results of the items before it, as with one job; the work left is dropped.
     """
     items = list(items)
-    jobs = min(jobs, len(items))
-    if jobs <= 1:
+    workers = min(jobs, len(items))
+    if workers <= 1:
         yield from map(work, items)
     elif hasattr(os, "fork"):
-        yield from _in_processes(work, items, jobs)
+        yield from _in_processes(work, items, workers, jobs)
     else:
-        yield from _on_threads(work, items, jobs)
+        yield from _on_threads(work, items, workers)
 
 
-def _in_processes(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
+def _in_processes(work: Callable[[T], R], items: list[T], jobs: int, asked: int) -> Iterator[R]:
     """Worker w runs items w, w + jobs, w + 2 jobs, ... and writes each result, pickled,
     to a pipe of its own, which holds about one result: so memory stays bounded, and
     a worker that stops without an answer (killed, out of memory) is an end of file
-    at its turn, never a wait. The workers inherit `work` and everything it reads;
+    at its turn, never a wait (a usage error naming `--jobs {asked}`, the count asked
+    for). The workers inherit `work` and everything it reads;
     nothing but the results is pickled. However the reading ends (the last item, an
     error, a reader that stops early, Ctrl-C), every worker is ended and reaped."""
     parent = os.getpid()
@@ -150,7 +151,7 @@ def _in_processes(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator
                 done, value = pickle.load(workers[i % jobs][1])
             except (EOFError, pickle.UnpicklingError):
                 raise UsageError.option(
-                    f"--jobs {jobs}",
+                    f"--jobs {asked}",
                     "a worker process stopped without an answer (out of memory?); "
                     "use fewer --jobs or a smaller run",
                 ) from None
@@ -273,8 +274,14 @@ def evaluate_in_chunks(
     def task(first: int) -> list[Chunk]:
         return [chunk(lo) for lo in range(first, min(stop, first + step * CHUNKS_PER_TASK), step)]
 
-    tasks = range(start, stop, step * CHUNKS_PER_TASK)
+    tasks = range(start, stop, step * CHUNKS_PER_TASK)  # at most most_tasks(stop - start)
     return itertools.chain.from_iterable(in_order(task, tasks, jobs))
+
+
+def most_tasks(scenarios: int) -> int:
+    """The most items of work `evaluate_in_chunks` makes of this many scenarios (a chunk
+    holds at least MIN_CHUNK of them): so the most workers `in_order` starts for them."""
+    return max(1, -(-scenarios // (MIN_CHUNK * CHUNKS_PER_TASK)))
 
 
 def _by_horizon(

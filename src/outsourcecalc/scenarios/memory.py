@@ -30,7 +30,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from ..engine.batch import CHUNKS_PER_TASK, MIN_CHUNK
+from ..engine.batch import most_tasks
 from ..errors import UsageError
 from ..inputs.case import Case
 
@@ -109,13 +109,12 @@ def sweep_memory(
     case: Case, axis_sizes: Sequence[int], points: int, summary: bool, jobs: int = 1
 ) -> int:
     """The peak of a sweep of `points` (its slice of the grid) over axes of these sizes,
-    on `jobs` workers (no more than its items of work: a chunk is at least MIN_CHUNK
-    points)."""
+    on `jobs` workers (no more than its items of work)."""
     vendors = len(case.vendors)
     held = PER_AXIS_VALUE * sum(axis_sizes)
     if summary:
         held += PER_SUMMARY_POINT * points * vendors
-    jobs = min(jobs, max(1, -(-points // (MIN_CHUNK * CHUNKS_PER_TASK))))
+    jobs = min(jobs, most_tasks(points))
     return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + workers(jobs) + held
 
 
