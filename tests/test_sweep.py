@@ -177,6 +177,64 @@ def test_summary_counts_and_extremes_by_hand() -> None:
     assert s.npv_savings.median == pytest.approx(5624520.78, abs=0.01)
 
 
+def test_median_is_numpys_to_the_bit() -> None:
+    """The summary's median equals np.median exactly: odd and even counts, ties, -0.0,
+    infinities (a payback that never comes) and NaN."""
+    from outsourcecalc.scenarios.sweep import median
+
+    rng = np.random.default_rng(7)
+    samples: list[NDArray[np.float64]] = [
+        np.array([3.0]),
+        np.array([2.0, 1.0]),
+        np.array([-0.0, -0.0]),
+        np.array([1.0, np.inf, 2.0, np.inf]),
+        np.array([1.0, np.nan, 2.0]),
+        np.array([0.1, 0.2, 0.30000000000000004, 0.3]),
+    ]
+    for n in (5, 6, 1000, 1001, 4096):
+        samples.append(rng.normal(size=n) * 1e7)
+        samples.append(np.round(rng.normal(size=n)))  # many ties
+    for v in samples:
+        want, got = float(np.median(v)), median(v.copy())
+        if math.isnan(want):
+            assert math.isnan(got)
+        else:
+            assert (got, math.copysign(1, got)) == (want, math.copysign(1, want)), v
+    assert math.isnan(median(np.array([])))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--vary", "vendor.pricing[0].per_fte_month=80000:90000:5000", "--summary"],
+        ["--uncertain", "vendor.pricing[0].per_fte_month=uniform(80000, 90000)", "--trials", "50"],
+    ],
+    ids=["sweep", "simulate"],
+)
+def test_json_output_loads_neither_numpy_ma_nor_rich(command: list[str]) -> None:
+    """A cold `sweep --summary -f json` or `simulate -f json` pays for no table library
+    and for no masked arrays (np.median's first call imports numpy.ma: 20 ms of a
+    1M-point summary)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from outsourcecalc.cli import main\n"
+        "sys.argv = ['outsourcecalc', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "bad = [m for m in sys.modules if (m + '.').startswith(('rich.', 'numpy.ma.'))]\n"
+        "assert not bad, bad\n"
+    )
+    name = "sweep" if "--vary" in command else "simulate"
+    args = [name, *base_args()[1:], *command, "-f", "json"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["vendors"][0]["name"]
+
+
 # ------------------------------------------------------------------ the CLI
 
 

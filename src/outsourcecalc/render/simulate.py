@@ -7,12 +7,9 @@ import io
 import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import UsageError
 from ..inputs.models import label_of
@@ -31,6 +28,11 @@ from .format import (
     percent,
 )
 from .words import scenario_line, scenario_text
+
+if TYPE_CHECKING:  # rich is imported where a table is drawn: csv and json never load it
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 BAR = 40  # characters of the longest histogram bar
 
@@ -164,6 +166,8 @@ def _value(x: float) -> str:
 
 
 def summary_table(sim: Simulation) -> Table:
+    from rich.table import Table
+
     cur = sim.currency
     table = Table(
         title=(
@@ -192,6 +196,8 @@ def summary_table(sim: Simulation) -> Table:
 
 
 def inputs_table(sim: Simulation) -> Table:
+    from rich.table import Table
+
     table = Table(title="Uncertain inputs", title_justify="left", header_style="bold")
     # the distribution goes under its input: a column of its own does not fit 80 columns
     table.add_column("Input and distribution", overflow="fold")
@@ -214,6 +220,8 @@ def histogram_lines(v: VendorOutcome, currency: str, room: int = 200) -> list[Te
     """Text bars, one per bin from the lowest NPV savings up; a rule marks 0 (break-even)
     and the bins holding P5, P50 and P95 are labelled. Each line fits `room` characters:
     the bars shorten (BAR at most), the labels and counts stay whole."""
+    from rich.text import Text
+
     edges, counts = v.histogram.edges, v.histogram.counts
     top = int(counts.max()) if len(counts) else 0
     labels = [money_short(float(x), currency, figures=3) for x in edges]
@@ -278,6 +286,8 @@ def render(sim: Simulation | SimulationShard, fmt: str) -> str:
 
 def draw(sim: Simulation, console: Console) -> None:
     """The terminal view: the summary, the uncertain inputs, a histogram per vendor."""
+    from rich.text import Text
+
     if sim.scenario:  # first: every figure below is this scenario's
         console.print(Text(scenario_line(sim.scenario), style="bold"))
     console.print(summary_table(sim))

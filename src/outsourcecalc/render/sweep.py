@@ -8,13 +8,10 @@ import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from ..engine.batch import Chunk
 from ..engine.results import cents, fine, rounded
@@ -38,8 +35,10 @@ from .format import (
     months,
     percent,
 )
-from .layout import fitted
 from .words import scenario_line, scenario_text
+
+if TYPE_CHECKING:  # rich is imported where a table is drawn: csv and json never load it
+    from rich.console import Console
 
 TABLE_ROWS = 40  # rows shown by the table/markdown views; csv and json hold them all
 GRID_LIST = 8  # values of a listed axis its grid line shows, the last one included
@@ -136,6 +135,9 @@ def summary_markdown(result: Sweep) -> str:
 
 
 def summary_table(result: Sweep, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     console.print(Text("\n".join(grid_lines(result))), highlight=False)
     names = names_of(result)
     for v in result.run.summary:
@@ -180,6 +182,10 @@ def rows_markdown(result: Sweep) -> str:
 
 
 def rows_table(result: Sweep, console: Console) -> None:
+    from rich.table import Table
+
+    from .layout import fitted
+
     rows = _first_rows(result)
     paths, currency, unit = result.paths, result.currency, result.unit
     names = names_of(result)
@@ -218,6 +224,9 @@ def flip_grid(
 ) -> None:
     """npv_savings over two varied inputs, in the charts' colour-blind-safe blue where
     outsourcing wins and vermillion where it loses."""
+    from rich.table import Table
+    from rich.text import Text
+
     console.print(
         Text(f"{vendor}: NPV savings ({currency}) by {y.label} (rows) and {x.label} (columns)")
     )
@@ -463,6 +472,8 @@ def render(result: Sweep, fmt: str) -> str:
 
 def draw(result: Sweep, console: Console) -> None:
     """The terminal view: the first rows or the summary; over two whole inputs, the flip grid."""
+    from rich.text import Text
+
     if result.case.overrides:  # first: every figure below is this scenario's
         console.print(Text(scenario_line(result.scenario), style="bold"))
     if result.summarized:

@@ -815,7 +815,7 @@ def _evaluate(
 def _outcome(name: str, per_key: dict[str, Array], extra: Sequence[str]) -> VendorOutcome:
     npv = per_key["npv_savings"]
     payback = per_key["payback_months"]
-    p5, p50, p95 = (float(x) for x in np.percentile(npv, [5, 50, 95]))
+    p5, p50, p95 = percentiles(npv, (5, 50, 95))
     return VendorOutcome(
         name=name,
         npv_savings=npv,
@@ -838,22 +838,36 @@ def _outcome(name: str, per_key: dict[str, Array], extra: Sequence[str]) -> Vend
     )
 
 
+def percentiles(values: Array, qs: Sequence[float]) -> list[float]:
+    """np.percentile(values, qs) to the last bit (NaN throughout if any value is NaN),
+    from one sort, without the numpy.ma import its first call makes."""
+    if np.isnan(values).any():
+        return [math.nan for _ in qs]
+    v = np.sort(values)
+    return [_linear(v, q) for q in qs]
+
+
 def percentile_never(values: Array, q: float) -> float | None:
     """numpy's linear percentile, where NaN (never pays back) counts as +infinity; None when
     the percentile touches a never."""
     v = np.sort(never_as_infinity(values))
+    position = (q / 100) * (len(v) - 1)
+    lo = math.floor(position)
+    if math.isinf(v[lo]) or (position > lo and math.isinf(v[min(lo + 1, len(v) - 1)])):
+        return None
+    return _linear(v, q)
+
+
+def _linear(v: Array, q: float) -> float:
+    """The q-th percentile of sorted `v`, as np.percentile's default (linear) method."""
     position = (q / 100) * (len(v) - 1)  # as numpy computes it, to the last bit
     lo = math.floor(position)
     t = position - lo
     a = float(v[lo])
-    if math.isinf(a):
-        return None
     if t == 0:
         return a
     b = float(v[min(lo + 1, len(v) - 1)])
-    if math.isinf(b):
-        return None
-    # numpy's lerp, so finite answers equal np.percentile(..., method="linear")
+    # numpy's lerp, so answers equal np.percentile(..., method="linear")
     return a + (b - a) * t if t < 0.5 else b - (b - a) * (1 - t)
 
 

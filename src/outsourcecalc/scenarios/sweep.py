@@ -352,12 +352,25 @@ class SweepVendorSummary:
     best: dict[str, float]
 
 
+def median(values: NDArray[np.float64]) -> float:
+    """np.median of a 1-D array, to the bit (NaN if any value is NaN), without its
+    first call's import of numpy.ma: 20 ms of a cold 1M-point summary, twice the rest
+    of the statistics. One partition at the middle, and the largest value below it."""
+    n = len(values)
+    if n == 0 or np.isnan(values).any():
+        return math.nan
+    k = n // 2
+    part = np.partition(values, k)
+    middle = part[k : k + 1] if n % 2 else np.array([part[:k].max(), part[k]])
+    return float(np.mean(middle))  # as np.median averages them
+
+
 def _spread(values: NDArray[np.float64], never_is_infinite: bool = False) -> Spread:
     """min / median / max; for payback a null (never) counts as later than any month."""
     v = never_as_infinity(values) if never_is_infinite else values
     if not len(v):
         return Spread(None, None, None)
-    low, mid, high = float(np.min(v)), float(np.median(v)), float(np.max(v))
+    low, mid, high = float(np.min(v)), median(v), float(np.max(v))
     return Spread(*(None if math.isinf(x) or math.isnan(x) else x for x in (low, mid, high)))
 
 
