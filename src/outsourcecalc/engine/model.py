@@ -236,9 +236,14 @@ def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseS
     v = volume(ih, t)
     roles = list(ih.staff)
     heads = [headcount(ih, r, t, v) for r in roles]
-    staff = StaffCost.of(roles, heads, ih.calendar.working_days_per_year)
+    # paid time off is inside benefits: worked out only for the breakdown
+    staff = StaffCost.of(roles, heads, ih.calendar.working_days_per_year if detail else None)
     avoidable_roles = [(r, h) for r, h in zip(roles, heads, strict=True) if r.avoidable]
-    kept = StaffCost.of([r for r, _ in avoidable_roles], [h for _, h in avoidable_roles])
+    kept = (  # the same sums when every role is avoidable, as roles usually are
+        staff
+        if len(avoidable_roles) == len(roles)
+        else StaffCost.of([r for r, _ in avoidable_roles], [h for _, h in avoidable_roles])
+    )
     total_heads = sum(heads, 0.0)  # total_headcount(m)
     overhead: Any = 0.0
     overhead_avoidable: Any = 0.0
