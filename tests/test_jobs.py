@@ -145,14 +145,14 @@ def test_the_default_is_every_available_core() -> None:
         check_jobs(0)
 
 
-BIG = 200_000  # bytes of a result: more than a pipe holds, so a worker waits to be read
+BIG = 600_000  # bytes of a result: more than half a pipe holds, so a worker waits to be read
 
 
 def test_in_order_yields_in_order_with_a_bounded_window(tmp_path: Path) -> None:
-    """Items finish out of order in 3 workers (every third one is slow) but come back in
-    order; a worker runs at most two items ahead of the one read (one waiting in its
-    pipe, one being computed), so memory stays bounded. The workers are processes:
-    each marks the items it starts with a file."""
+    """Items finish out of order on 3 jobs, this process and 2 forked workers (every
+    third item is slow), but come back in order; a worker runs at most two items ahead
+    of the one read (one in its pipe, one being computed or written), so memory stays
+    bounded. Each job marks the items it starts with a file."""
 
     def work(i: int) -> bytes:
         (tmp_path / str(i)).touch()
@@ -162,7 +162,7 @@ def test_in_order_yields_in_order_with_a_bounded_window(tmp_path: Path) -> None:
     seen = []
     for i, result in enumerate(in_order(work, range(40), jobs=3)):
         seen.append(result)
-        assert len(list(tmp_path.iterdir())) <= i + 1 + 2 * 3
+        assert len(list(tmp_path.iterdir())) <= i + 1 + 2 * 2
     assert seen == [bytes([i]) * BIG for i in range(40)]
     assert len(list(tmp_path.iterdir())) == 40
 
@@ -185,16 +185,18 @@ def test_in_order_raises_an_error_at_its_turn_and_drops_the_rest(tmp_path: Path)
 
 
 def test_in_order_starts_no_more_workers_than_items() -> None:
-    pids = set(in_order(lambda _: os.getpid(), range(2), jobs=16))
-    assert len(pids) == 2 and os.getpid() not in pids
+    """--jobs 16 on 3 items: this process runs the first, 2 forked workers the others."""
+    pids = list(in_order(lambda _: os.getpid(), range(3), jobs=16))
+    assert pids[0] == os.getpid() and len(set(pids)) == 3
     assert list(in_order(lambda _: os.getpid(), range(1), jobs=16)) == [os.getpid()]
 
 
 def test_an_input_error_in_a_worker_process_keeps_its_problems() -> None:
-    """InputError crosses from a worker process pickled: with its file, line and field."""
+    """InputError crosses from a worker process pickled: with its file, line and field
+    (item 3 of 2 jobs is the forked worker's)."""
 
     def work(i: int) -> int:
-        if i == 2:
+        if i == 3:
             raise InputError.single("in_house.yaml", "must be at least 0", "staff[0]", 12)
         return i
 
@@ -223,8 +225,8 @@ def test_a_worker_that_dies_is_a_clear_error() -> None:
 
 
 def test_the_memory_estimate_counts_a_chunk_and_the_pages_of_each_worker(cli: Invoke) -> None:
-    """Each worker holds a chunk (a sensitivity batch) and pages of its own: 1 vendor,
-    1 MB axis; one job is this process alone."""
+    """Each job holds a chunk (a sensitivity batch), and each forked worker pages of its
+    own: 1 vendor, 1 MB axis; one job is this process alone, and --jobs N forks N - 1."""
     import outsourcecalc
     from outsourcecalc.scenarios import memory
 
@@ -233,35 +235,36 @@ def test_the_memory_estimate_counts_a_chunk_and_the_pages_of_each_worker(cli: In
     million = 1_000_000  # points: hundreds of items of work, one per 8 chunks
     assert memory.sweep_memory(case, [1000, 1000], million, False, 3) - memory.sweep_memory(
         case, [1000, 1000], million, False
-    ) == (2 * chunk + 3 * worker)
+    ) == (2 * chunk + 2 * worker)
     # never more workers than items of work: 9 points are one item, whatever --jobs
     assert memory.sweep_memory(case, [9], 9, False, 64) == memory.sweep_memory(case, [9], 9, False)
     assert memory.simulation_memory(case, 2, 9, 2, 4) - memory.simulation_memory(case, 2, 9, 2) == (
-        3 * chunk + 4 * worker
+        3 * chunk + 3 * worker
     )
     one = memory.sensitivity_memory(case, 5, 100, 1_000)
     assert memory.sensitivity_memory(case, 5, 100, 1_000, 2) - one == (
-        8 * 100 + 100 * 1_000 + 2 * worker
+        8 * 100 + 100 * 1_000 + worker
     )
     # 100 MB for the process and 30 MB per chunk: 130 MB fit in 150 MB; the 4,000 points
-    # are 2 items of work, so --jobs 4 means 2 workers of 50 MB with a chunk each: 260 MB
+    # are 2 items of work, so --jobs 4 means 2 jobs with a chunk each, one of them a
+    # forked worker of 50 MB: 210 MB
     args = [*SWEEP[:3], *SWEEP[4:], "--max-memory", "150MB", "-f", "csv"]
     assert cli(*args, "--jobs", "1").exit_code == 0
     refused = cli(*args, "--jobs", "4")
     assert refused.exit_code == 2
     assert refused.output.startswith("--max-memory 150 MB: this sweep of 4,000 points")
     assert refused.output.endswith(
-        "would need about 260 MB of memory, more than this budget; vary fewer values, "
+        "would need about 210 MB of memory, more than this budget; vary fewer values, "
         "split it with --shard K/N, use fewer --jobs or raise --max-memory\n"
     )
 
 
 def _start_long_sweep(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
-    """A 2M-point sweep writing CSV rows on 2 workers, once its temporary file exists
-    and its workers run: (the process, the workers' pids)."""
+    """A 2M-point sweep writing CSV rows on 3 jobs (this process and 2 forked workers),
+    once its temporary file exists and its workers run: (the process, the workers' pids)."""
     args = [*SWEEP[:4], "--vary", "vendor[0].pricing[0].per_fte_month=80000:99990:10"]
     args += ["--vary", "in_house.staff[0].annual_salary=30000:79950:50"]
-    command = [sys.executable, "-m", "outsourcecalc", *args, "-f", "csv", "--jobs", "2"]
+    command = [sys.executable, "-m", "outsourcecalc", *args, "-f", "csv", "--jobs", "3"]
     run = subprocess.Popen(
         [*command, "-o", str(tmp_path / "rows.csv")],
         stdout=subprocess.DEVNULL,
@@ -324,7 +327,7 @@ def test_a_worker_killed_mid_run_is_exit_2_with_a_message(tmp_path: Path, how: i
     _, err = run.communicate(timeout=60)
     assert run.returncode == 2
     assert err.decode().endswith(
-        "--jobs 2: a worker process stopped without an answer (out of memory?); "
+        "--jobs 3: a worker process stopped without an answer (out of memory?); "
         "use fewer --jobs or a smaller run\n"
     )
     assert _gone(workers)
@@ -346,8 +349,8 @@ def test_ctrl_c_on_the_whole_job_ends_it_quietly(tmp_path: Path, how: int) -> No
 
 
 def test_a_small_run_with_many_jobs_fits_the_default_budget(cli: Invoke) -> None:
-    """--jobs 64 on a 6-point sweep or a one-block simulation starts one worker at most,
-    and the estimate says so: it runs within the default 2 GB."""
+    """--jobs 64 on a 6-point sweep or a one-block simulation forks no worker (one item
+    of work runs in this process), and the estimate says so: it fits the default 2 GB."""
     sweep = cli(
         "sweep", *CC, ONSHORE, "--vary", "vendor[1].scope=0.5:1:0.1", "--jobs", "64", "-f", "csv"
     )

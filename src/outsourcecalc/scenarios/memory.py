@@ -7,7 +7,7 @@ count what each run holds, measured on the examples (benchmarks/memory.py):
 - every run: the interpreter with numpy, pydantic and the inputs loaded (`PROCESS`);
 - the batch engine: one chunk of scenarios in flight per vendor and worker
   (`CHUNK_PER_VENDOR`; `--jobs` chunks are evaluated at once), and with more than
-  one job each worker process's own pages (`WORKER`);
+  one job the own pages of each of the `--jobs` - 1 forked workers (`WORKER`);
 - a sweep: each axis's values while they are validated, and with `--summary` two
   float64 results per point and vendor plus the copies the median takes; rows are
   written as they are computed and never held;
@@ -138,8 +138,9 @@ def sensitivity_memory(
 
 
 def workers(jobs: int) -> int:
-    """The worker processes' own pages: none with one job (this process does the work)."""
-    return 0 if jobs == 1 else WORKER * jobs
+    """The forked worker processes' own pages: `jobs` - 1 of them, as this process
+    evaluates a share of the chunks itself (its pages are PROCESS)."""
+    return WORKER * (jobs - 1)
 
 
 def merge_memory(file_sizes: Sequence[int]) -> int:
