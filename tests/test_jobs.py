@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Invoke
@@ -143,6 +144,51 @@ def test_the_default_is_every_available_core() -> None:
     assert check_jobs(3) == 3
     with pytest.raises(UsageError):
         check_jobs(0)
+
+
+def test_without_jobs_a_run_takes_the_cores_the_budget_allows(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch, small_chunks: None
+) -> None:
+    """On a 16-core machine with a 400 MB budget, a sweep of 4,000 points (2 vendors, 10
+    items of work) needs 100 MB, 60 MB per job and 50 MB per forked worker: 3 jobs fit
+    (380 MB), so a run without --jobs takes 3, and writes the bytes of --jobs 1. An
+    explicit --jobs 16 (10 jobs for 10 items: 1,150 MB) is refused, naming --jobs. The
+    same for a simulation of 20,000 trials (5 blocks; 80 MB per job): 3 jobs fit 300 MB."""
+    monkeypatch.setattr(batch, "available_cores", lambda: 16)
+    taken: list[int] = []
+    real = batch.in_order
+
+    def spy(work: Any, items: Any, jobs: int = 1) -> Any:
+        taken.append(jobs)
+        return real(work, items, jobs)
+
+    monkeypatch.setattr(batch, "in_order", spy)
+    monkeypatch.setattr("outsourcecalc.scenarios.simulate.in_order", spy)
+
+    def jobs_taken(*args: str) -> tuple[Any, int]:
+        taken.clear()
+        result = cli(*args)
+        return result, max(taken)  # the chunks' jobs (smaller batches inside run on one)
+
+    sweep = [*SWEEP, "-f", "csv", "--max-memory", "400MB"]
+    (default, jobs), (one, _) = jobs_taken(*sweep), jobs_taken(*sweep, "--jobs", "1")
+    assert default.exit_code == one.exit_code == 0, default.output
+    assert default.stdout == one.stdout
+    assert jobs == 3
+    refused = cli(*sweep, "--jobs", "16")
+    assert refused.exit_code == 2
+    assert "would need about 1.15 GB of memory" in refused.output
+    assert "use fewer --jobs or raise --max-memory" in refused.output
+
+    simulate = [*SIMULATE[:7], "--trials", "20000", "--fail-if", "irr<0.2", "-f", "json"]
+    simulate += ["--max-memory", "300MB"]
+    (default, jobs), (one, _) = jobs_taken(*simulate), jobs_taken(*simulate, "--jobs", "1")
+    assert default.exit_code == one.exit_code == 0, default.output
+    assert default.stdout == one.stdout
+    assert jobs == 3
+    refused = cli(*simulate, "--jobs", "16")
+    assert refused.exit_code == 2
+    assert "would need about 452 MB of memory" in refused.output
 
 
 BIG = 600_000  # bytes of a result: more than half a pipe holds, so a worker waits to be read

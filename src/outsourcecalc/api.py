@@ -180,34 +180,38 @@ def sweep(
     result key); `shard`: "K/N", only the K-th of N slices; `max_memory`: the budget
     ("2GB", or bytes; 2 GB by default) the sweep's estimated peak must fit; `fail_if`:
     gates whose points are counted; `progress(done, total)`; `jobs`: chunks evaluated
-    at once, in worker processes (every available core by default; the rows are the same bytes
-    whatever the count). The rows are evaluated as they are read (`Sweep.iter_rows()`,
-    or the renderer writing them), a bounded chunk at a time.
+    at once, this process and forked workers (by default every available core that the
+    budget allows; the rows are the same bytes whatever the count). The rows are
+    evaluated as they are read (`Sweep.iter_rows()`, or the renderer writing them), a
+    bounded chunk at a time.
     """
     from .engine.batch import check_jobs
     from .scenarios import sweep as scenario
 
-    threads = check_jobs(jobs)
-
+    check_jobs(jobs)  # a bad count fails before any work
     most = scenario.DEFAULT_MAX_POINTS if max_points is None else max_points
+    budget = memory_budget(max_memory)
     axes = scenario.build_axes(
         case,
         [vary] if isinstance(vary, str) else vary,
         max_points=most,
-        max_memory=memory_budget(max_memory),
+        max_memory=budget,
         summary=summary,
         shard=shard,
-        jobs=threads,
+        jobs=jobs,
     )
+    grid = scenario.Grid(axes)
+    start, stop = scenario.shard_range(grid.size, shard)
+    sizes = [len(a.values) for a in axes]
     run = scenario.run_sweep(
         case,
-        scenario.Grid(axes),
+        grid,
         shard=shard,
         summary=summary,
         gates=gates_of(fail_if),
         max_points=most,
         progress=progress,
-        jobs=threads,
+        jobs=scenario.sweep_jobs(case, sizes, stop - start, summary, budget, jobs),
     )
     return scenario.Sweep(case, run, summarized=summary, shard=shard)
 
@@ -242,8 +246,8 @@ def sensitivity(
 
     share = parse_share(delta, "--delta") if isinstance(delta, str) else float(delta)
     budget = memory_budget(max_memory)
-    threads = check_jobs(jobs)
-    result = run_sensitivity(case, share, only, budget, threads, fit_jobs=jobs is None)
+    check_jobs(jobs)  # a bad count fails before any work
+    result = run_sensitivity(case, share, only, budget, jobs)
     return Sensitivity(share, case.currency, result, case)
 
 
@@ -266,14 +270,14 @@ def simulate(
     the same mapping, read first. The same seed gives the same numbers. An input
     both uncertain and fixed by an option that built the case (`--set`, `--horizon`)
     is refused. `max_memory`: the budget ("2GB", or bytes; 2 GB by default) the run's
-    estimated peak must fit, checked before any draw. `jobs`: chunks of trials evaluated
-    at once, in worker processes (every available core by default; the same numbers whatever
-    the count).
+    estimated peak must fit, checked before any draw. `jobs`: blocks of trials evaluated
+    at once, this process and forked workers (by default every available core that the
+    budget allows; the same numbers whatever the count).
     """
     from .engine.batch import check_jobs
     from .scenarios import simulate as scenario
 
-    threads = check_jobs(jobs)
+    check_jobs(jobs)  # a bad count fails before any work
     specs = uncertain_specs(case, uncertain, uncertainty_file)
     gates = gates_of(fail_if)
     sim = scenario.simulate(
@@ -283,7 +287,7 @@ def simulate(
         seed,
         metrics={g.metric for g in gates},
         max_memory=memory_budget(max_memory),
-        jobs=threads,
+        jobs=jobs,
     )
     # the notes on the inputs first, then the draws' own
     notes = [*case.notes, *sim.notes]
@@ -312,6 +316,7 @@ def simulate_shard(
     from .scenarios import shards
     from .scenarios import simulate as scenario
 
+    check_jobs(jobs)  # a bad count fails before any work
     specs = uncertain_specs(case, uncertain, uncertainty_file)
     run = shards.simulate_shard(
         case,
@@ -321,7 +326,7 @@ def simulate_shard(
         seed,
         gates_of(fail_if),
         max_memory=memory_budget(max_memory),
-        jobs=check_jobs(jobs),
+        jobs=jobs,
     )
     return replace(run, scenario=describe(case))
 

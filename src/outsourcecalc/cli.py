@@ -505,7 +505,7 @@ def sweep(
     gates = api.gates_of(fail_if or [])
     shard_range(1, shard)  # a malformed --shard fails before any work
     budget = parse_size(max_memory)
-    threads = check_jobs(jobs)
+    check_jobs(jobs)  # a bad --jobs fails before the files are read
     check_outputs([in_house, *vendors], output=output, chart=chart)
     if chart is not None and len(vary) != 2:
         raise UsageError.option(
@@ -524,7 +524,7 @@ def sweep(
             max_memory=budget,
             fail_if=gates,
             progress=progress,
-            jobs=threads,
+            jobs=jobs,  # none given: every available core that the memory budget allows
         )
         # the rows are computed as they are written; the gates are counted on the way
         emit(result, fmt, output, chart, vendor)
@@ -635,7 +635,7 @@ def simulate_command(
 
     gates = api.gates_of(fail_if or [])
     budget = parse_size(max_memory)
-    threads = check_jobs(jobs)
+    check_jobs(jobs)  # a bad --jobs fails before the files are read
     if shard is not None:
         check_shard_output(shard, fmt, chart)
     check_outputs([in_house, *vendors, uncertainty], output=output, chart=chart)
@@ -647,7 +647,7 @@ def simulate_command(
         "seed": seed,
         "fail_if": gates,
         "max_memory": budget,
-        "jobs": threads,
+        "jobs": jobs,  # none given: every available core that the memory budget allows
     }
     if shard is None:
         result: Any = api.simulate(case, uncertain or [], **options)

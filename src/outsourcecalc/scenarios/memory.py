@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..engine.batch import most_tasks
 from ..errors import UsageError
@@ -135,6 +135,15 @@ def sensitivity_memory(
     batch = 8 * batch_cells + PER_ENGINE_CELL * engine_cells
     vendors = len(case.vendors)
     return PROCESS + CHUNK_PER_VENDOR * vendors + batch * jobs + workers(jobs) + PER_INPUT * inputs
+
+
+def jobs_within(budget: int, jobs: int, estimate: Callable[[int], int]) -> int:
+    """The most jobs, up to `jobs`, whose estimated peak fits the budget, at least one:
+    what a run takes when no --jobs is given (every available core by default), so that
+    a many-core machine never refuses a run for cores nobody asked for."""
+    while jobs > 1 and estimate(jobs) > budget:
+        jobs -= 1
+    return jobs
 
 
 def workers(jobs: int) -> int:

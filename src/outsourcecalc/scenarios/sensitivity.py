@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.batch import in_order
+from ..engine.batch import available_cores, check_jobs, in_order
 from ..engine.breakeven import volume_kinks
 from ..engine.model import evaluate_batch
 from ..engine.results import cents, fine
@@ -33,7 +33,7 @@ from ..inputs.paths import (
     resolve_values,
     with_values,
 )
-from .memory import check_memory, counted, sensitivity_memory
+from .memory import check_memory, counted, jobs_within, sensitivity_memory
 
 FLIP_RANGE = 10.0  # flip values are looked for between 0 and 10 times today's value
 # A batch holds at most this many values of its varied inputs (inputs x scenarios) and
@@ -120,15 +120,14 @@ def sensitivity(
     delta: float = 0.10,
     only: Sequence[str] = (),
     max_memory: int | None = None,
-    jobs: int = 1,
-    fit_jobs: bool = False,
+    jobs: int | None = 1,
 ) -> list[VendorSensitivity]:
     """Move each numeric input (or those in `only`) by -delta and +delta, for every vendor.
 
     An `only` path that names no input of the files with a value to move is refused;
     `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
-    checked before any work. `jobs` batches are evaluated at once, in worker processes (the same
-    numbers whatever the count); with `fit_jobs` (no --jobs given), as many of them as
+    checked before any work. `jobs` batches are evaluated at once, this process and
+    forked workers (the same numbers whatever the count); None: every available core
     the budget allows, at least one.
     """
     if not 0 < delta < 1:
@@ -145,8 +144,8 @@ def sensitivity(
         def estimate(workers: int) -> int:
             return sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS, workers)
 
-        while fit_jobs and jobs > 1 and estimate(jobs) > max_memory:
-            jobs -= 1
+        if jobs is None:
+            jobs = jobs_within(max_memory, available_cores(), estimate)
         check_memory(
             estimate(jobs),
             max_memory,
@@ -154,6 +153,7 @@ def sensitivity(
             "choose fewer inputs with --only",
             jobs,
         )
+    jobs = check_jobs(jobs)
     out = []
     for index, (vendor, candidates) in enumerate(zip(case.vendors, per_vendor, strict=True)):
         inputs: list[tuple[InputPath, float, float, float]] = []

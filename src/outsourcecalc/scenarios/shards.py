@@ -148,7 +148,7 @@ def simulate_shard(
     seed: int = 0,
     gates: Sequence[Gate] = (),
     max_memory: int | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
 ) -> SimulationShard:
     """The K-th of N slices of the trials of `simulate` ("K/N"), with its gates counted."""
     metrics = {g.metric for g in gates}

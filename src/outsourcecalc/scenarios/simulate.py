@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.batch import Chunk, evaluate_in_chunks, in_order
+from ..engine.batch import Chunk, available_cores, check_jobs, evaluate_in_chunks, in_order
 from ..engine.model import GATE_KEYS
 from ..engine.results import cents, fine
 from ..errors import InputError, Problem, UsageError
@@ -48,7 +48,7 @@ from ..inputs.paths import (
 )
 from ..rules import HALF_CENT, never_as_infinity, parse_rate, wins
 from .gates import Gate, GateCount
-from .memory import check_memory, counted, simulation_memory
+from .memory import check_memory, counted, jobs_within, simulation_memory
 
 Array = NDArray[np.float64]
 
@@ -469,15 +469,16 @@ def simulate(
     seed: int = 0,
     metrics: Iterable[str] = (),
     max_memory: int | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
 ) -> Simulation:
     """Draw each uncertain input `trials` times (in the order given) and evaluate every trial.
 
     `uncertain` maps input paths to distributions (`"pert(30%, 40%, 60%)"`); `metrics`
     names further result keys to keep per trial (npv_savings and payback_months always);
     `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
-    checked before any draw. `jobs` chunks of trials are evaluated at once, in worker processes
-    (the same numbers whatever the count). Raises InputError (a UsageError) on any bad
+    checked before any draw. `jobs` blocks of trials are evaluated at once, this process
+    and forked workers (the same numbers whatever the count); None: every available
+    core the budget allows. Raises InputError (a UsageError) on any bad
     spec, all problems reported together.
     """
     return summarize(run_trials(case, uncertain, trials, seed, metrics, max_memory, jobs=jobs))
@@ -491,7 +492,7 @@ def run_trials(
     metrics: Iterable[str] = (),
     max_memory: int | None = None,
     shard: str | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
 ) -> Trials:
     """The per-trial draws and results of `simulate`, of every trial or, with `shard`
     ("K/N"), of the K-th of N contiguous slices of them: the same numbers either way."""
@@ -517,10 +518,15 @@ def run_trials(
         if shard is not None:
             what = f"this shard ({shard}) of {counted(stop - start, 'trial')}"
         blocks = -(-stop // BLOCK) - start // BLOCK  # the items of work: no more workers
+
+        def estimate(n: int) -> int:
+            busy = min(n, max(1, blocks))
+            return simulation_memory(case, len(prepared), stop - start, 2 + len(extra), busy)
+
+        if jobs is None:
+            jobs = jobs_within(max_memory, available_cores(), estimate)
         check_memory(
-            simulation_memory(
-                case, len(prepared), stop - start, 2 + len(extra), min(jobs, max(1, blocks))
-            ),
+            estimate(jobs),
             max_memory,
             f"{what} ({counted(len(prepared), 'uncertain input')}, "
             f"{counted(len(case.vendors), 'vendor')})",
@@ -545,7 +551,7 @@ def run_trials(
         raise UsageError(problems)
 
     keys = ("npv_savings", "payback_months", *extra)
-    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, keys, jobs)
+    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, keys, check_jobs(jobs))
     for d in inputs:
         d.values = d.values[start - lo : stop - lo]
     results = [{k: r[start - lo : stop - lo] for k, r in per_key.items()} for per_key in results]

@@ -17,7 +17,7 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.batch import Chunk, evaluate_in_chunks
+from ..engine.batch import Chunk, available_cores, evaluate_in_chunks
 from ..engine.model import RESULT_KEYS
 from ..engine.results import cents, fine, rounded
 from ..errors import InputError, UsageError
@@ -33,7 +33,7 @@ from ..inputs.paths import (
 )
 from ..rules import never_as_infinity, parse_rate, wins
 from .gates import Gate, GateCount
-from .memory import check_memory, counted, sweep_memory
+from .memory import check_memory, counted, jobs_within, sweep_memory
 
 DEFAULT_MAX_POINTS = 5_000_000
 ROW_KEYS = RESULT_KEYS  # a row carries every result
@@ -192,12 +192,12 @@ def build_axes(
     max_memory: int | None = None,
     summary: bool = False,
     shard: str | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
 ) -> list[Axis]:
     """Every axis, its values validated as the field's. The grid's size, and the memory
-    the sweep (its `shard`, rows or `summary`, on `jobs` workers) would need against
-    `max_memory`, are checked first, so that an axis of a hundred million values is
-    refused before any is validated."""
+    the sweep (its `shard`, rows or `summary`, on `jobs` jobs, see `sweep_jobs`) would
+    need against `max_memory`, are checked first, so that an axis of a hundred million
+    values is refused before any is validated."""
     parsed = []
     seen: set[str] = set()
     for text in varies:
@@ -217,6 +217,7 @@ def build_axes(
         start, stop = shard_range(size, shard)
         sizes = [len(raw) for *_, raw in parsed]
         kind = "sweep --summary" if summary else "sweep"
+        jobs = sweep_jobs(case, sizes, stop - start, summary, max_memory, jobs)
         check_memory(
             sweep_memory(case, sizes, stop - start, summary, jobs),
             max_memory,
@@ -234,6 +235,18 @@ def build_axes(
         )
         for text, path_text, path, raw in parsed
     ]
+
+
+def sweep_jobs(
+    case: Case, sizes: Sequence[int], points: int, summary: bool, budget: int, jobs: int | None
+) -> int:
+    """The jobs a sweep of `points` over axes of these sizes runs on: `jobs` as asked, or
+    (None) every available core that the memory budget allows."""
+    if jobs is not None:
+        return jobs
+    return jobs_within(
+        budget, available_cores(), lambda n: sweep_memory(case, sizes, points, summary, n)
+    )
 
 
 def _validated(case: Case, path: InputPath, raw: Sequence[Any], source: str) -> Any:
