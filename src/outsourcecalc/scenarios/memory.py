@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
+from ..engine import batch
 from ..engine.batch import most_tasks
 from ..errors import UsageError
 from ..inputs.case import Case
@@ -137,10 +138,13 @@ def sensitivity_memory(
     return PROCESS + CHUNK_PER_VENDOR * vendors + batch * jobs + workers(jobs) + PER_INPUT * inputs
 
 
-def jobs_within(budget: int, jobs: int, estimate: Callable[[int], int]) -> int:
-    """The most jobs, up to `jobs`, whose estimated peak fits the budget, at least one:
-    what a run takes when no --jobs is given (every available core by default), so that
-    a many-core machine never refuses a run for cores nobody asked for."""
+def jobs_within(budget: int, jobs: int | None, estimate: Callable[[int], int]) -> int:
+    """The jobs a run takes: `jobs` as asked (--jobs N), or with none given the most of
+    the available cores whose estimated peak fits the budget, at least one, so that a
+    many-core machine never refuses a run for cores nobody asked for."""
+    if jobs is not None:
+        return jobs
+    jobs = batch.available_cores()
     while jobs > 1 and estimate(jobs) > budget:
         jobs -= 1
     return jobs

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.batch import available_cores, check_jobs, in_order
+from ..engine.batch import check_jobs, in_order
 from ..engine.breakeven import volume_kinks
 from ..engine.model import evaluate_batch
 from ..engine.results import cents, fine
@@ -144,8 +144,7 @@ def sensitivity(
         def estimate(workers: int) -> int:
             return sensitivity_memory(case, count, BATCH_CELLS, ENGINE_CELLS, workers)
 
-        if jobs is None:
-            jobs = jobs_within(max_memory, available_cores(), estimate)
+        jobs = jobs_within(max_memory, jobs, estimate)
         check_memory(
             estimate(jobs),
             max_memory,

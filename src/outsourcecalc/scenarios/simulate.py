@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.batch import Chunk, available_cores, check_jobs, evaluate_in_chunks, in_order
+from ..engine.batch import Chunk, check_jobs, evaluate_in_chunks, in_order
 from ..engine.model import GATE_KEYS
 from ..engine.results import cents, fine
 from ..errors import InputError, Problem, UsageError
@@ -523,8 +523,7 @@ def run_trials(
             busy = min(n, max(1, blocks))
             return simulation_memory(case, len(prepared), stop - start, 2 + len(extra), busy)
 
-        if jobs is None:
-            jobs = jobs_within(max_memory, available_cores(), estimate)
+        jobs = jobs_within(max_memory, jobs, estimate)
         check_memory(
             estimate(jobs),
             max_memory,

@@ -17,7 +17,7 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.batch import Chunk, available_cores, evaluate_in_chunks
+from ..engine.batch import Chunk, evaluate_in_chunks
 from ..engine.model import RESULT_KEYS
 from ..engine.results import cents, fine, rounded
 from ..errors import InputError, UsageError
@@ -242,11 +242,7 @@ def sweep_jobs(
 ) -> int:
     """The jobs a sweep of `points` over axes of these sizes runs on: `jobs` as asked, or
     (None) every available core that the memory budget allows."""
-    if jobs is not None:
-        return jobs
-    return jobs_within(
-        budget, available_cores(), lambda n: sweep_memory(case, sizes, points, summary, n)
-    )
+    return jobs_within(budget, jobs, lambda n: sweep_memory(case, sizes, points, summary, n))
 
 
 def _validated(case: Case, path: InputPath, raw: Sequence[Any], source: str) -> Any:
