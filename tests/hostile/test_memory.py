@@ -41,22 +41,30 @@ MB = 1024 * 1024
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 
 
+# Started from a small process: a child's peak resident set (wait4's ru_maxrss) starts
+# at its parent's size when it is forked, so measured straight from this test process,
+# grown large by the tests before it, a run could seem to need what pytest holds.
+LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "_, status, usage = os.wait4(child.pid, 0)\n"
+    "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)\n"
+)
+
+
 def peak_rss(args: list[str], cwd: Path) -> tuple[int, float, bytes]:
     """Exit code, peak resident memory (bytes) and stderr of `outsourcecalc ARGS` in a
-    fresh process (wait4's ru_maxrss is the child's own peak, in KB on Linux)."""
+    fresh process (wait4's ru_maxrss, in KB on Linux), started from a small launcher."""
     started = time.monotonic()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "outsourcecalc", *args],
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, sys.executable, "-m", "outsourcecalc", *args],
         cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        capture_output=True,
+        check=True,
     )
-    assert child.stderr is not None
-    err = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    print(f"peak {usage.ru_maxrss / 1024:.0f} MB in {time.monotonic() - started:.1f} s: {args}")
-    return child.returncode, usage.ru_maxrss * 1024, err
+    code, peak_kb = (int(x) for x in done.stdout.split())
+    print(f"peak {peak_kb / 1024:.0f} MB in {time.monotonic() - started:.1f} s: {args}")
+    return code, peak_kb * 1024, done.stderr
 
 
 def run(*args: str | Path) -> Result:
