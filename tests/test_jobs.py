@@ -523,7 +523,8 @@ def test_a_sweep_whose_rows_are_read_half_way_leaves_no_worker(small_chunks: Non
     breaks out of its loop: no worker is left, and the rows read are those of one job."""
     import outsourcecalc
 
-    case = outsourcecalc.load(CC[0], [CC[1], ONSHORE])
+    root = Path(__file__).resolve().parent.parent  # the examples' paths are relative
+    case = outsourcecalc.load(root / CC[0], [root / CC[1], root / ONSHORE])
     vary = SWEEP[5::2]
     assert len(vary) == 2
     expected = outsourcecalc.sweep(case, vary, jobs=1).rows()
