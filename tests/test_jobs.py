@@ -3,11 +3,15 @@ the same bytes whatever N; an error in a worker is the same exit 2, with no part
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -423,3 +427,387 @@ def test_sensitivity_without_jobs_uses_the_cores_the_budget_allows(
     assert refused.exit_code == 2
     assert refused.output.startswith("--max-memory 2 GB: this sensitivity run of ")
     assert "use fewer --jobs or raise --max-memory" in refused.output
+
+
+# ---- a hostile look at this process taking its share (41b0bb9): every way the reading
+# ends leaves no worker running and no zombie; errors keep their turn and their kind
+
+linux = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+
+
+def _children() -> set[int]:
+    """This process's child processes, zombies (ended, never reaped) included."""
+    return {
+        int(pid)
+        for task in Path(f"/proc/{os.getpid()}/task").iterdir()
+        for pid in (task / "children").read_text().split()
+    }
+
+
+@linux
+def test_ctrl_c_while_the_workers_are_forked_ends_the_ones_forked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C (or the CLI's SIGTERM) waits while a worker is forked and is raised as the
+    signals are let through again, before the next fork: the worker just forked must be
+    ended and reaped with the others, not left computing into a pipe nobody reads (a
+    library caller, a notebook, carries on after a KeyboardInterrupt)."""
+    fork = os.fork
+    forked: list[int] = []
+
+    def fork_then_ctrl_c() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+            if len(forked) == 2:
+                os.kill(os.getpid(), signal.SIGINT)  # blocked around the fork: pending
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork_then_ctrl_c)
+    before = _children()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(in_order(lambda _: bytes(BIG), range(40), jobs=4))
+        left = _children() - before
+    finally:
+        for pid in forked:  # whatever the outcome, none is left to the next test
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    assert len(forked) == 2  # the third was never forked
+    assert left == set()
+
+
+@linux
+def test_an_error_in_this_process_s_share_ends_workers_blocked_on_full_pipes() -> None:
+    """Results of 3 MB, more than a pipe holds: when item 3 (this process's, with 2
+    workers) raises, both workers are blocked writing their next result. They are killed
+    before being waited for (never a hang in waitpid) and reaped; the results before the
+    error came first, in order."""
+    result = 3_000_000
+
+    def work(i: int) -> bytes:
+        if i == 3:
+            time.sleep(0.3)  # the workers fill their pipes meanwhile
+            raise ValueError("mine")
+        return bytes([i]) * result
+
+    before = _children()
+    got = []
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="mine"):
+        for x in in_order(work, range(100), jobs=3):
+            got.append(x)
+    assert time.monotonic() - started < 30
+    assert got == [bytes([i]) * result for i in range(3)]
+    assert _children() == before
+
+
+@linux
+def test_ctrl_c_inside_this_process_s_own_item_ends_every_worker() -> None:
+    """A KeyboardInterrupt raised while this process computes its own item (0, 3, 6, ...
+    on 3 jobs) ends the reading there: the results before it were yielded, every worker
+    is ended and reaped."""
+
+    def work(i: int) -> bytes:
+        if i == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(30)  # interrupted at once
+        return bytes([i]) * BIG
+
+    before = _children()
+    got = []
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        for x in in_order(work, range(40), jobs=3):
+            got.append(x)
+    assert time.monotonic() - started < 20
+    assert got == [bytes([i]) * BIG for i in range(3)]
+    assert _children() == before
+
+
+@linux
+def test_a_reader_that_stops_early_leaves_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closed before the first item: nothing was forked, nothing computed. Closed, dropped
+    or left by `break` after the first: the workers (running, or blocked on a full pipe)
+    are ended and reaped at once, no zombie."""
+    before = _children()
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "fork", lambda: pytest.fail("forked for a closed generator"))
+        calls: list[int] = []
+        unread = in_order(calls.append, range(10), jobs=3)
+        unread.close()
+        assert list(unread) == [] and calls == []
+
+    def work(i: int) -> bytes:
+        return bytes([i]) * BIG
+
+    closed = in_order(work, range(40), jobs=3)
+    assert next(closed) == bytes(BIG)  # this process's own item 0
+    assert len(_children() - before) == 2
+    closed.close()
+    assert _children() == before
+
+    dropped = in_order(work, range(40), jobs=3)
+    assert next(dropped) == bytes(BIG)
+    assert next(dropped) == bytes([1]) * BIG  # a worker's
+    del dropped
+    assert _children() == before
+
+    for i, x in enumerate(in_order(work, range(40), jobs=7)):
+        assert x == bytes([i]) * BIG
+        if i == 9:
+            assert len(_children() - before) == 6
+            break
+    assert _children() == before
+
+
+@linux
+def test_a_sweep_whose_rows_are_read_half_way_leaves_no_worker(small_chunks: None) -> None:
+    """A library caller reads some of `Sweep.iter_rows()` on 3 jobs and drops it, or
+    breaks out of its loop: no worker is left, and the rows read are those of one job."""
+    import outsourcecalc
+
+    root = Path(__file__).resolve().parent.parent  # the examples' paths are relative
+    case = outsourcecalc.load(root / CC[0], [root / CC[1], root / ONSHORE])
+    vary = SWEEP[5::2]
+    assert len(vary) == 2
+    expected = outsourcecalc.sweep(case, vary, jobs=1).rows()
+    before = _children()
+    rows = outsourcecalc.sweep(case, vary, jobs=3).iter_rows()
+    first = [next(rows) for _ in range(3_000)]  # past the first item of work: a worker's
+    assert len(_children() - before) == 2
+    del rows
+    assert _children() == before
+    assert first == expected[:3_000]
+
+    read = []
+    for row in outsourcecalc.sweep(case, vary, jobs=3).iter_rows():
+        read.append(row)
+        if len(read) == 5_000:
+            break
+    assert _children() == before
+    assert read == expected[:5_000]
+
+
+def test_nested_in_order_calls_keep_their_order() -> None:
+    """A work function that itself runs in_order on 2 jobs, in this process and in
+    forked workers alike (each forks a worker of its own): every result in order."""
+
+    def inner(ij: tuple[int, int]) -> tuple[int, int]:
+        return ij
+
+    def outer(i: int) -> list[tuple[int, int]]:
+        return list(in_order(inner, [(i, j) for j in range(5)], jobs=2))
+
+    assert list(in_order(outer, range(7), jobs=3)) == [[(i, j) for j in range(5)] for i in range(7)]
+
+
+def test_work_that_uses_threads_or_starts_processes() -> None:
+    """Threads inside work (in this process and in forked workers), a subprocess started
+    from work, and in_order itself called from a thread other than the main one: the
+    same results as one job."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def threaded(i: int) -> int:
+        with ThreadPoolExecutor(4) as pool:
+            return sum(pool.map(lambda k: k * i, range(100)))
+
+    assert list(in_order(threaded, range(9), jobs=3)) == list(in_order(threaded, range(9)))
+
+    def started(i: int) -> str:
+        code = f"print({i} * 2)"
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert list(in_order(started, range(5), jobs=3)) == [f"{2 * i}\n" for i in range(5)]
+
+    got: list[object] = []
+    thread = threading.Thread(target=lambda: got.extend(in_order(threaded, range(9), jobs=3)))
+    thread.start()
+    thread.join(60)
+    assert got == list(in_order(threaded, range(9)))
+
+
+class _TwoArguments(Exception):
+    """Pickles (its args are the message) but cannot be rebuilt from it."""
+
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f"{what}: {why}")
+
+
+def _local(i: int) -> int:
+    class Local(Exception):
+        pass
+
+    if i == 4:
+        raise Local("cannot be pickled")
+    return i
+
+
+def _two_arguments(i: int) -> int:
+    if i == 4:
+        raise _TwoArguments("staff[0]", "cannot be rebuilt")
+    return i
+
+
+@pytest.mark.parametrize(
+    ("work", "error"),
+    [
+        (_local, "Local: cannot be pickled"),
+        (_two_arguments, "_TwoArguments: staff[0]: cannot be rebuilt"),
+    ],
+)
+def test_a_worker_error_that_cannot_travel_is_raised_as_its_text_at_its_turn(
+    work: Callable[[int], int], error: str
+) -> None:
+    """An error a worker cannot pickle (a class local to a function), or one that pickles
+    but cannot be rebuilt here (an __init__ with other arguments than its args, which
+    used to raise a TypeError about __init__ in place of the error): a RuntimeError with
+    its type and text, at its turn (item 4 of 3 jobs is the first worker's), after the
+    results before it; one job raises the error itself."""
+    got: list[int] = []
+    with pytest.raises(RuntimeError) as raised:
+        for x in in_order(work, range(12), jobs=3):
+            got.append(x)
+    assert str(raised.value) == error
+    assert got == [0, 1, 2, 3]
+    with pytest.raises(Exception, match="cannot be") as alone:
+        list(in_order(work, range(12)))
+    assert type(alone.value).__name__ == error.split(":")[0]
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_a_stop_iteration_in_work_is_an_error_whatever_the_jobs(jobs: int) -> None:
+    """A StopIteration escaping work(item) (a bare next() on an empty iterator) is an
+    error at its turn with any number of jobs: one job used to end the results there
+    silently (`yield from map(work, items)`), a sweep short of rows with exit code 0."""
+
+    def work(i: int) -> int:
+        if i == 4:
+            next(iter(()))
+        return i
+
+    got = []
+    with pytest.raises(RuntimeError, match="StopIteration"):
+        for x in in_order(work, range(9), jobs=jobs):
+            got.append(x)
+    assert got == [0, 1, 2, 3]
+
+
+def test_a_worker_s_warnings_reach_stderr_whole(tmp_path: Path) -> None:
+    """A Python warning a forked worker prints is not lost when it exits (os._exit runs
+    no flush: stderr is line-buffered) and is printed whole; the results are unchanged."""
+    script = tmp_path / "warns.py"
+    script.write_text(
+        "import sys, warnings\n"
+        "from outsourcecalc.engine.batch import in_order\n"
+        "def work(i):\n"
+        "    warnings.warn(f'item {i} is odd', UserWarning)\n"
+        "    return i * i\n"
+        "print(list(in_order(work, range(9), 3)))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert run.stdout == f"{[i * i for i in range(9)]}\n"
+    for i in range(9):
+        assert run.stderr.count(f"UserWarning: item {i} is odd\n") == 1, run.stderr
+    assert run.stderr.count("\n") == 2 * 9  # the warning's line and its source line
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="Linux pipes")
+def test_a_worker_s_pipe_holds_a_megabyte() -> None:
+    read, write = os.pipe()
+    try:
+        batch._widen(write)
+        assert fcntl.fcntl(write, fcntl.F_GETPIPE_SZ) == batch.PIPE_BYTES
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def test_a_pipe_that_cannot_be_widened_gives_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Over the user's pipe quota (pipe-user-pages-soft) F_SETPIPE_SZ fails: the worker
+    waits its turn instead, with the same results in the same order."""
+
+    def refused(*args: object) -> int:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(fcntl, "fcntl", refused)
+    assert list(in_order(lambda i: bytes([i]) * BIG, range(12), jobs=3)) == [
+        bytes([i]) * BIG for i in range(12)
+    ]
+
+
+def test_results_larger_than_a_pipe_keep_the_window_bounded(tmp_path: Path) -> None:
+    """A sweep's CSV text is several MB per item of work, more than the 1 MB pipe: a
+    worker still runs at most two items ahead of the one read."""
+    result = 3_000_000
+
+    def work(i: int) -> bytes:
+        (tmp_path / str(i)).touch()
+        return bytes([i]) * result
+
+    for i, x in enumerate(in_order(work, range(24), jobs=3)):
+        assert x == bytes([i]) * result
+        assert len(list(tmp_path.iterdir())) <= i + 1 + 2 * 2
+
+
+def test_shards_and_seven_jobs_are_the_same_bytes(
+    cli: Invoke, tmp_path: Path, small_chunks: None
+) -> None:
+    """--jobs 1, 2, 3 and 7 with --shard K/3: each sweep shard's rows, each simulation
+    shard and their merge are the same bytes; the merge is the unsharded simulation; and
+    7 jobs give the sweep summary of one."""
+    for k in (1, 2, 3):
+        shard = ["--shard", f"{k}/3"]
+        rows = [cli(*SWEEP, *shard, "-f", "csv", "--jobs", j).stdout_bytes for j in "1237"]
+        assert rows[1:] == rows[:1] * 3
+        assert rows[0].count(b"\n") > 2_000
+
+    def shards_and_merge(jobs: str) -> list[bytes]:
+        files = []
+        for k in (1, 2, 3):
+            files.append(tmp_path / f"jobs{jobs}-{k}.json")
+            done = cli(*SIMULATE, "--shard", f"{k}/3", "--jobs", jobs, "-o", files[-1])
+            assert done.exit_code in (0, 1), done.output
+        merged = cli("merge", *files, "-f", "json")
+        assert merged.exit_code in (0, 1), merged.output
+        return [*(f.read_bytes() for f in files), merged.stdout_bytes]
+
+    one = shards_and_merge("1")
+    for jobs in ("2", "3", "7"):
+        assert shards_and_merge(jobs) == one
+    assert one[-1] == cli(*SIMULATE, "-f", "json", "--jobs", "7").stdout_bytes
+    summary = [cli(*SWEEP, "--summary", "-f", "json", "--jobs", j).stdout_bytes for j in "17"]
+    assert summary[1] == summary[0]
+
+
+@linux
+def test_a_closed_stdout_with_two_jobs_ends_quietly(tmp_path: Path) -> None:
+    """`outsourcecalc sweep ... -f csv --jobs 2 | head -3`: the reader goes, the run ends
+    with exit code 1 (a broken pipe), nothing on stderr, and its worker is gone."""
+    args = [*SWEEP[:4], "--vary", "vendor[0].pricing[0].per_fte_month=80000:99990:10"]
+    args += ["--vary", "in_house.staff[0].annual_salary=30000:79950:50"]
+    run = subprocess.Popen(
+        [sys.executable, "-m", "outsourcecalc", *args, "-f", "csv", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert run.stdout is not None
+    head = [run.stdout.readline() for _ in range(3)]
+    assert head[0].startswith(b"vendor[0].pricing[0].per_fte_month,")
+    children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
+    workers = [int(p) for p in children.read_text().split()]
+    assert len(workers) == 1  # the parent is blocked writing rows, its worker forked
+    run.stdout.close()
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 1
+    assert err == b""
+    assert _gone(workers)

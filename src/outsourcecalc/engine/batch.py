@@ -117,7 +117,8 @@ def in_order(work: Callable[[T], R], items: Iterable[T], jobs: int = 1) -> Itera
     items = list(items)
     workers = min(jobs, len(items))
     if workers <= 1:
-        yield from map(work, items)
+        for item in items:  # not `yield from map(...)`: a StopIteration from work(item)
+            yield work(item)  # would end it silently, where more jobs raise it
     elif hasattr(os, "fork"):
         yield from _in_processes(work, items, workers, jobs)
     else:
@@ -147,10 +148,12 @@ def _in_processes(work: Callable[[T], R], items: list[T], jobs: int, asked: int)
                 if pid == 0:  # the worker: never returns
                     os.close(read)
                     _serve(work, items[w::jobs], write, parent, mask)
+                os.close(write)  # the worker's is the only writing end: its exit is EOF here
+                # listed before the signals are let through: a Ctrl-C waiting for them
+                # is raised as they are, and the cleanup below must end this worker too
+                workers.append((pid, os.fdopen(read, "rb")))
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            os.close(write)  # the worker's is the only writing end: its exit is EOF here
-            workers.append((pid, os.fdopen(read, "rb")))
         for i, item in enumerate(items):
             if i % jobs == 0:  # this process's own share
                 yield work(item)
@@ -220,8 +223,10 @@ def _serve(
 
 def _pickled_error(error: BaseException) -> bytes:
     try:
-        return pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
-    except Exception:  # an error that cannot be pickled: its text
+        answer = pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
+        pickle.loads(answer)  # one whose __init__ takes other arguments than its args
+        return answer
+    except Exception:  # an error that cannot be pickled or rebuilt: its text
         return pickle.dumps((False, RuntimeError(f"{type(error).__name__}: {error}")))
 
 
