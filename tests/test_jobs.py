@@ -4,6 +4,7 @@ the same bytes whatever N; an error in a worker is the same exit 2, with no part
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import signal
@@ -239,6 +240,34 @@ def test_in_order_starts_no_more_workers_than_items() -> None:
     pids = list(in_order(lambda _: os.getpid(), range(3), jobs=16))
     assert pids[0] == os.getpid() and len(set(pids)) == 3
     assert list(in_order(lambda _: os.getpid(), range(1), jobs=16)) == [os.getpid()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads /proc (Linux)")
+def test_a_worker_that_cannot_be_started_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of processes (a container's pids limit), the second fork of --jobs 3 fails
+    with EAGAIN: a usage error naming --jobs, not a traceback; the worker already forked
+    is ended and reaped, and no pipe is left open."""
+    real_fork = os.fork
+    forked: list[int] = []
+
+    def fork() -> int:
+        if forked:
+            raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+        forked.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    open_before = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(UsageError) as raised:
+        list(in_order(lambda i: i, range(6), jobs=3))
+    assert str(raised.value) == (
+        "--jobs 3: cannot start a worker process (Resource temporarily unavailable); "
+        "use fewer --jobs"
+    )
+    assert len(os.listdir("/proc/self/fd")) == open_before
+    assert Path(f"/proc/self/task/{os.getpid()}/children").read_text().split() == []
 
 
 def test_an_input_error_in_a_worker_process_keeps_its_problems() -> None:

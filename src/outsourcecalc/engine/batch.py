@@ -138,13 +138,21 @@ def _in_processes(work: Callable[[T], R], items: list[T], jobs: int, asked: int)
     workers: list[tuple[int, BinaryIO]] = []
     try:
         for w in range(1, jobs):
-            read, write = os.pipe()
+            try:
+                read, write = os.pipe()
+            except OSError as exc:  # out of file descriptors
+                raise _cannot_start(asked, exc) from None
             _widen(write)
             # Ctrl-C and SIGTERM wait until the worker has its own handlers: the CLI's
             # would raise inside the interpreter's after-fork hooks
             mask = signal.pthread_sigmask(signal.SIG_BLOCK, _PARENTS_SIGNALS)
             try:
-                pid = os.fork()
+                try:
+                    pid = os.fork()
+                except OSError as exc:  # out of processes (a container's pids limit)
+                    os.close(read)
+                    os.close(write)
+                    raise _cannot_start(asked, exc) from None
                 if pid == 0:  # the worker: never returns
                     os.close(read)
                     _serve(work, items[w::jobs], write, parent, mask)
@@ -176,6 +184,13 @@ def _in_processes(work: Callable[[T], R], items: list[T], jobs: int, asked: int)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
             pipe.close()
+
+
+def _cannot_start(asked: int, exc: OSError) -> UsageError:
+    return UsageError.option(
+        f"--jobs {asked}",
+        f"cannot start a worker process ({exc.strerror or exc}); use fewer --jobs",
+    )
 
 
 PIPE_BYTES = 1 << 20  # a worker's pipe: two summary results, so it computes on meanwhile
