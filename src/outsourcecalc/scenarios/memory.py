@@ -133,9 +133,10 @@ def sensitivity_memory(
     """The peak of a sensitivity run that moves `inputs` inputs (all vendors together) in
     batches of at most `batch_cells` input values and `engine_cells` scenario-months,
     `jobs` batches at once."""
-    batch = 8 * batch_cells + PER_ENGINE_CELL * engine_cells
+    per_batch = 8 * batch_cells + PER_ENGINE_CELL * engine_cells
     vendors = len(case.vendors)
-    return PROCESS + CHUNK_PER_VENDOR * vendors + batch * jobs + workers(jobs) + PER_INPUT * inputs
+    held = PER_INPUT * inputs
+    return PROCESS + CHUNK_PER_VENDOR * vendors + per_batch * jobs + workers(jobs) + held
 
 
 def jobs_within(budget: int, jobs: int | None, estimate: Callable[[int], int]) -> int:
