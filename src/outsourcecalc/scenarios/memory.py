@@ -31,7 +31,6 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..engine import batch
-from ..engine.batch import most_tasks
 from ..errors import UsageError
 from ..inputs.case import Case
 
@@ -115,7 +114,7 @@ def sweep_memory(
     held = PER_AXIS_VALUE * sum(axis_sizes)
     if summary:
         held += PER_SUMMARY_POINT * points * vendors
-    jobs = min(jobs, most_tasks(points))
+    jobs = min(jobs, batch.most_tasks(points))
     return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + workers(jobs) + held
 
 

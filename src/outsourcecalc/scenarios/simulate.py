@@ -855,12 +855,8 @@ def percentiles(values: Array, qs: Sequence[float]) -> list[float]:
 def percentile_never(values: Array, q: float) -> float | None:
     """numpy's linear percentile, where NaN (never pays back) counts as +infinity; None when
     the percentile touches a never."""
-    v = np.sort(never_as_infinity(values))
-    position = (q / 100) * (len(v) - 1)
-    lo = math.floor(position)
-    if math.isinf(v[lo]) or (position > lo and math.isinf(v[min(lo + 1, len(v) - 1)])):
-        return None
-    return _linear(v, q)
+    x = _linear(np.sort(never_as_infinity(values)), q)
+    return x if math.isfinite(x) else None  # a never at or beside it: inf or inf - inf
 
 
 def _linear(v: Array, q: float) -> float:
