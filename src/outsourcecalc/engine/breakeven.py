@@ -64,7 +64,7 @@ def break_even_volumes(case: Case, vendor_index: int, savings_today: Array) -> A
 
     kinks = volume_kinks(some, vendor_index, top)
     t = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
-    known = (today[rows], per_scenario(_npv(t, savings_today), case.size)[rows])
+    known = (today[rows], per_scenario(t.discounted(savings_today), case.size)[rows])
     # straight lines between the kinks: the kinks alone, and one line solved, are exact
     out[rows] = first_crossing(
         values, np.zeros(len(rows)), top, kinks, points=2, refinements=0, known=known
@@ -92,15 +92,8 @@ def npv_savings_at_volumes(case: Case, vendor_index: int, rows: Rows, volumes: A
         vs = vendor_streams(vendor, batch.in_house, base, t, batch)
         shape = (batch.size, t.horizon + 1)
         savings = np.broadcast_to(base.total, shape) - np.broadcast_to(vs.total, shape)
-        out[lo:hi] = np.reshape(_npv(t, savings), (hi - lo, k))
+        out[lo:hi] = np.reshape(t.discounted(savings), (hi - lo, k))
     return out
-
-
-def _npv(t: Timeline, stream: Any) -> Array:
-    """Each row's NPV, row by row (einsum, not BLAS, as for the IRR): BLAS's matmul rounds
-    a row by where it lies in its batch, and the answer, a line solved through these NPVs,
-    must be the same in any chunk or shard."""
-    return np.asarray(np.einsum("...m,...m->...", stream, t.discount))
 
 
 def _at_volumes(case: Case, rows: Rows, volumes: Array) -> Case:

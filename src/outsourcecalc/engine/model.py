@@ -72,10 +72,11 @@ class Timeline:
         return (self.month == int(month)).astype(float)
 
     def discounted(self, stream: Any) -> Any:
-        """Sum of stream(m) * DF(m) over the months: NPV of a stream."""
-        if np.ndim(self.discount) == 1:
-            return np.asarray(stream) @ self.discount  # BLAS, no (S, M) temporary
-        return _sum(stream * self.discount)
+        """Sum of stream(m) * DF(m) over the months: NPV of a stream, each scenario's
+        row by row (einsum, not BLAS, whose matrix product rounds a row by where it lies
+        in its batch): a point's results, to the last bit, never depend on the points
+        evaluated beside it, so a shard's rows are the unsharded run's."""
+        return np.einsum("...m,...m->...", stream, self.discount)
 
 
 def _sum(stream: Any) -> Any:
@@ -303,12 +304,21 @@ def _overhead_monthly(monthly: Any, annual: Any, per_head: Any, heads: Any) -> A
 
 
 def _add(terms: Any) -> Any:
-    """Sum terms, the small (non-varying) ones first, so broadcasting does the least work."""
-    items = sorted((x for x in terms if not _is_zero_number(x)), key=np.size)
+    """Sum terms, the small (non-varying) ones first, so broadcasting does the least work:
+    numbers, then month-by-month (M,) arrays, then per-scenario (S, 1) columns, then
+    (S, M). The order is the terms' kinds, never their sizes: a chunk of one scenario,
+    or of fewer scenarios than months, adds in the same order as any other, so its rows
+    get the same bits."""
+    items = sorted((x for x in terms if not _is_zero_number(x)), key=_kind)
     total: Any = 0.0
     for item in items:
         total = total + item
     return total
+
+
+def _kind(x: Any) -> tuple[int, int]:
+    shape = np.shape(x)
+    return len(shape), shape[-1] if shape else 0
 
 
 # --------------------------------------------------------------------- vendor

@@ -784,10 +784,8 @@ def _evaluate(
     jobs: int = 1,
 ) -> list[dict[str, Array]]:
     """Every drawn trial through the batch engine, a block of trials at a time (in bounded
-    chunks). Each block is evaluated on its own because a matrix product (the NPV's)
-    may round a trial's result differently with other trials around it, by a last bit:
-    so every trial's results, like its draws, depend on its block alone, never on the
-    slice of the trials being run. `jobs` blocks are evaluated at once."""
+    chunks), `jobs` blocks at once. A trial's results, like its draws, never depend on
+    the slice of the trials being run: the engine works row by row."""
 
     def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[Any]]:
         # whole-number fields go in as integers: the engine indexes months and calendars
