@@ -267,7 +267,7 @@ def in_house_streams(ih: InHouse, t: Timeline, detail: bool = False) -> InHouseS
     unit_cost = v * price if ih.variable_costs else 0.0
 
     def grow(on_wages: Any, on_prices: Any, on_units: Any, once: Any) -> Any:
-        return _add([on_wages * wage, on_prices * price, on_units * unit_cost, once])
+        return _add([once, on_units * unit_cost, on_prices * price, on_wages * wage])
 
     total = grow(staff.salaries + staff.benefits, staff.hiring + overhead, per_unit, one_time)
     avoidable = grow(
@@ -304,21 +304,18 @@ def _overhead_monthly(monthly: Any, annual: Any, per_head: Any, heads: Any) -> A
 
 
 def _add(terms: Any) -> Any:
-    """Sum terms, the small (non-varying) ones first, so broadcasting does the least work:
-    numbers, then month-by-month (M,) arrays, then per-scenario (S, 1) columns, then
-    (S, M). The order is the terms' kinds, never their sizes: a chunk of one scenario,
-    or of fewer scenarios than months, adds in the same order as any other, so its rows
-    get the same bits."""
-    items = sorted((x for x in terms if not _is_zero_number(x)), key=_kind)
+    """Sum the terms in the order given, leaving out those that are the number 0.
+
+    The order never depends on the terms' shapes (on which inputs vary), so a
+    scenario's sum is the same bits in a batch of any size as evaluated alone: a sweep
+    row is `compare --set` at that point, to the last bit. Callers write the terms that
+    are usually the same in every scenario first, so broadcasting does the least work.
+    """
     total: Any = 0.0
-    for item in items:
-        total = total + item
+    for term in terms:
+        if not _is_zero_number(term):
+            total = total + term
     return total
-
-
-def _kind(x: Any) -> tuple[int, int]:
-    shape = np.shape(x)
-    return len(shape), shape[-1] if shape else 0
 
 
 # --------------------------------------------------------------------- vendor
@@ -354,7 +351,7 @@ def raw_fees(vendor: Vendor, v: Any, productive_hours: Any, t: Timeline) -> Any:
             per_unit = per_unit + c.per_unit
         else:
             tiered.append(tier_fees(c, units))
-    return _add([fixed * t.running, per_unit * units, *tiered])
+    return _add([*tiered, per_unit * units, fixed * t.running])
 
 
 def tier_fees(charge: Charge, units: Any) -> Any:
@@ -389,7 +386,7 @@ def vendor_streams(
     fees = (fx * billed) * t.step(vendor.annual_escalation)
 
     retained = StaffCost.fixed(list(vendor.retained_staff)).total(t, ih.salary_growth, ih.inflation)
-    related = _add([fees * vendor.cost_factor, retained])
+    related = _add([retained, fees * vendor.cost_factor])
 
     parallel = vendor.transition.parallel_run_months
     moved = vendor.scope * base.avoidable * (t.month > np.asarray(parallel))
@@ -402,7 +399,7 @@ def vendor_streams(
         transition = transition + rate * item.amount * t.at(item.month)
 
     gained = benefits(vendor, ih, t, fx)
-    total = _add([related, remaining, transition, -gained])
+    total = _add([transition, -gained, related, remaining])
     result = VendorStreams(total, fees, related, transition * np.ones(t.horizon + 1))
     if detail:
         ones = np.ones(t.horizon + 1)
