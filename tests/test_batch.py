@@ -23,8 +23,9 @@ def load() -> outsourcecalc.Case:
 
 
 def test_chunks_are_bounded_contiguous_and_equal_one_batch() -> None:
-    """5,000 salaries over 36 months (37 periods): chunks of 120,000 // 37 = 3,243 scenarios,
-    from scenario 700 on; each chunk's results are those of one batch of every scenario."""
+    """4,300 salaries over 36 months (37 periods), from scenario 700 on: chunks of at most
+    120,000 // 37 = 3,243 scenarios, so two of 2,150; each chunk's results are those of
+    one batch of every scenario, to the last bit."""
     case = load()
     salary = parse_path("in_house.staff[0].annual_salary")
     salaries = np.linspace(30_000, 80_000, 5_000)
@@ -34,12 +35,13 @@ def test_chunks_are_bounded_contiguous_and_equal_one_batch() -> None:
 
     chunks = list(evaluate_in_chunks(case, 700, 5_000, values_at, KEYS, frozenset({"irr"})))
     step = max(MIN_CHUNK, CELLS_PER_CHUNK // 37)
-    assert [(c.start, c.stop) for c in chunks] == [(700, 700 + step), (700 + step, 5_000)]
+    assert step < 4_300 <= 2 * step  # two chunks of one size
+    assert [(c.start, c.stop) for c in chunks] == [(700, 2_850), (2_850, 5_000)]
     whole = evaluate_batch(with_values(case, {salary: salaries[700:]}, 4_300), frozenset({"irr"}))
     for v, result in enumerate(whole.vendors):
         for key in KEYS:
             joined = np.concatenate([c.vendors[v][key] for c in chunks])
-            np.testing.assert_allclose(joined, getattr(result, key), rtol=1e-12, equal_nan=True)
+            assert joined.tobytes() == np.asarray(getattr(result, key), dtype=float).tobytes()
 
 
 def test_a_varying_horizon_is_evaluated_one_horizon_at_a_time() -> None:
@@ -79,8 +81,26 @@ def test_chunks_on_threads_are_the_same_bits_in_the_same_order() -> None:
 
     serial, threaded = run(1), run(3)
     assert len(serial) > 6
-    assert [(c.start, c.stop) for c in threaded] == [(c.start, c.stop) for c in serial]
-    for a, b in zip(serial, threaded, strict=True):
-        for va, vb in zip(a.vendors, b.vendors, strict=True):
-            for key in KEYS:
-                assert va[key].tobytes() == vb[key].tobytes()
+    for chunks in (serial, threaded):  # contiguous, in order
+        assert [c.start for c in chunks] == [5] + [c.stop for c in chunks[:-1]]
+        assert chunks[-1].stop == 20_000
+    for v in range(2):  # the chunks differ (each job gets as much work), the bits do not
+        for key in KEYS:
+            joined = [np.concatenate([c.vendors[v][key] for c in cs]) for cs in (serial, threaded)]
+            assert joined[0].tobytes() == joined[1].tobytes()
+
+
+def test_the_work_is_cut_into_items_of_one_size_as_many_for_every_job() -> None:
+    """A 1M-point sweep over 37 months on two jobs: 40 items of 25,000 points, 20 each
+    (before, 39 items of 25,256 and a last of 15,016 left one process idle at the end)."""
+    from outsourcecalc.engine.batch import CHUNKS_PER_TASK, _split, most_tasks
+
+    step = max(MIN_CHUNK, CELLS_PER_CHUNK // 38) * CHUNKS_PER_TASK
+    items = _split(0, 1_000_000, step, 2, most_tasks(1_000_000))
+    assert len(items) == 40
+    assert {hi - lo for lo, hi in items} == {25_000}
+    assert _split(0, 10, 4) == [(0, 3), (3, 6), (6, 10)]  # as few as fit, one size
+    assert _split(0, 10, 4, jobs=2) == [(0, 2), (2, 5), (5, 7), (7, 10)]  # a multiple of 2
+    assert _split(0, 10, 4, jobs=2, cap=3) == [(0, 3), (3, 6), (6, 10)]  # no more than cap
+    assert _split(5, 5, 4, jobs=3) == []
+    assert _split(0, 1, 4, jobs=3) == [(0, 1)]

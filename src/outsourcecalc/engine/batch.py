@@ -16,7 +16,8 @@ the GIL in its kernels, but a chunk's many small column operations hand the GIL 
 and fro, so on the 1M-point summary sweep two threads took about 0.8 of one's time
 for the chunks, where two processes take about 0.6 (two cores sharing one cache
 cannot do much better: two independent processes each doing half take 0.57).
-Several chunks make one item of work (`CHUNKS_PER_TASK`), so the trips cost little.
+Several chunks make one item of work (`CHUNKS_PER_TASK`), so the trips cost little;
+the items are of one size and as many for every process, so they finish together.
 Where a process cannot fork (Windows), threads do the work.
 """
 
@@ -291,16 +292,16 @@ def evaluate_in_chunks(
 
     A batch shares its months, so a chunk whose horizon varies is evaluated one
     horizon at a time; `longest_horizon` (default: the case's) sizes the chunks.
-    `jobs` workers evaluate CHUNKS_PER_TASK chunks at a time each; the chunks are
-    yielded in order. `finish(chunk)` (the rows' text, say) runs in the worker too,
-    and its answer comes back as `chunk.finished`.
+    `jobs` processes evaluate about CHUNKS_PER_TASK chunks at a time each (the same
+    number of items of one size each); the chunks are yielded in order. `finish(chunk)`
+    (the rows' text, say) runs in the worker too, and its answer comes back as
+    `chunk.finished`.
     """
     keep_freed_memory()
     longest = case.horizon_months if longest_horizon is None else longest_horizon
     step = max(MIN_CHUNK, CELLS_PER_CHUNK // (longest + 1))
 
-    def chunk(lo: int) -> Chunk:
-        hi = min(stop, lo + step)
+    def chunk(lo: int, hi: int) -> Chunk:
         out = [{k: np.empty(hi - lo) for k in keys} for _ in case.vendors]
         for rows, values, size in _by_horizon(values_at(lo, hi), hi - lo):
             ev = evaluate_batch(with_values(case, values, size), metrics)
@@ -312,11 +313,28 @@ def evaluate_in_chunks(
             done.finished = finish(done)
         return done
 
-    def task(first: int) -> list[Chunk]:
-        return [chunk(lo) for lo in range(first, min(stop, first + step * CHUNKS_PER_TASK), step)]
+    def task(span: tuple[int, int]) -> list[Chunk]:
+        return [chunk(lo, hi) for lo, hi in _split(*span, step)]
 
-    tasks = range(start, stop, step * CHUNKS_PER_TASK)  # at most most_tasks(stop - start)
+    tasks = _split(start, stop, step * CHUNKS_PER_TASK, jobs, most_tasks(stop - start))
     return itertools.chain.from_iterable(in_order(task, tasks, jobs))
+
+
+def _split(
+    start: int, stop: int, most: int, jobs: int = 1, cap: int | None = None
+) -> list[tuple[int, int]]:
+    """start..stop in pieces of at most `most` scenarios, all of one size (to a scenario),
+    as few as can be but a multiple of `jobs` (up to `cap` pieces), so that every process
+    gets as much work and they finish together. A scenario's results do not depend on
+    the pieces (see `Timeline.discounted`), so neither do the bytes written."""
+    size = stop - start
+    if size <= 0:
+        return []
+    pieces = -(-size // most)
+    if jobs > 1:
+        rounded = -(-pieces // jobs) * jobs
+        pieces = min(size, rounded if cap is None else min(rounded, max(pieces, cap)))
+    return [(start + size * i // pieces, start + size * (i + 1) // pieces) for i in range(pieces)]
 
 
 def most_tasks(scenarios: int) -> int:
