@@ -158,7 +158,7 @@ def test_without_jobs_a_run_takes_the_cores_the_budget_allows(
     items of work) needs 100 MB, 60 MB per job and 50 MB per forked worker: 3 jobs fit
     (380 MB), so a run without --jobs takes 3, and writes the bytes of --jobs 1. An
     explicit --jobs 16 (10 jobs for 10 items: 1,150 MB) is refused, naming --jobs. The
-    same for a simulation of 20,000 trials (5 blocks; 80 MB per job): 3 jobs fit 300 MB."""
+    same for a simulation of 20,000 trials (50 items; 80 MB per job): 3 jobs fit 300 MB."""
     monkeypatch.setattr(batch, "available_cores", lambda: 16)
     taken: list[int] = []
     real = batch.in_order
@@ -168,7 +168,6 @@ def test_without_jobs_a_run_takes_the_cores_the_budget_allows(
         return real(work, items, jobs)
 
     monkeypatch.setattr(batch, "in_order", spy)
-    monkeypatch.setattr("outsourcecalc.scenarios.simulate.in_order", spy)
 
     def jobs_taken(*args: str) -> tuple[Any, int]:
         taken.clear()
@@ -193,7 +192,7 @@ def test_without_jobs_a_run_takes_the_cores_the_budget_allows(
     assert jobs == 3
     refused = cli(*simulate, "--jobs", "16")
     assert refused.exit_code == 2
-    assert "would need about 452 MB of memory" in refused.output
+    assert "would need about 1.33 GB of memory" in refused.output
 
 
 BIG = 600_000  # bytes of a result: more than half a pipe holds, so a worker waits to be read
@@ -317,9 +316,10 @@ def test_the_memory_estimate_counts_a_chunk_and_the_pages_of_each_worker(cli: In
     ) == (2 * chunk + 2 * worker)
     # never more workers than items of work: 9 points are one item, whatever --jobs
     assert memory.sweep_memory(case, [9], 9, False, 64) == memory.sweep_memory(case, [9], 9, False)
-    assert memory.simulation_memory(case, 2, 9, 2, 4) - memory.simulation_memory(case, 2, 9, 2) == (
-        3 * chunk + 3 * worker
-    )
+    assert memory.simulation_memory(case, 2, million, 2, 4) - memory.simulation_memory(
+        case, 2, million, 2
+    ) == (3 * chunk + 3 * worker)
+    assert memory.simulation_memory(case, 2, 9, 2, 4) == memory.simulation_memory(case, 2, 9, 2)
     one = memory.sensitivity_memory(case, 5, 100, 1_000)
     assert memory.sensitivity_memory(case, 5, 100, 1_000, 2) - one == (
         8 * 100 + 100 * 1_000 + worker

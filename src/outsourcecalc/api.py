@@ -270,8 +270,8 @@ def simulate(
     the same mapping, read first. The same seed gives the same numbers. An input
     both uncertain and fixed by an option that built the case (`--set`, `--horizon`)
     is refused. `max_memory`: the budget ("2GB", or bytes; 2 GB by default) the run's
-    estimated peak must fit, checked before any draw. `jobs`: blocks of trials evaluated
-    at once, this process and forked workers (by default every available core that the
+    estimated peak must fit, checked before any draw. `jobs`: the trials are evaluated
+    by this process and forked workers (by default every available core that the
     budget allows; the same numbers whatever the count).
     """
     from .engine.batch import check_jobs

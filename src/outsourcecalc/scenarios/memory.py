@@ -120,8 +120,9 @@ def sweep_memory(
 
 def simulation_memory(case: Case, inputs: int, trials: int, keys: int, jobs: int = 1) -> int:
     """The peak of `trials` trials of `inputs` uncertain inputs, keeping `keys` result keys
-    per trial and vendor, on `jobs` workers (the caller counts no more than its blocks)."""
+    per trial and vendor, on `jobs` workers (no more than its items of work)."""
     vendors = len(case.vendors)
+    jobs = min(jobs, batch.most_tasks(trials))
     per_trial = PER_TRIAL_INPUT * inputs + PER_TRIAL_RESULT * keys * vendors + PER_TRIAL
     return PROCESS + CHUNK_PER_VENDOR * vendors * jobs + workers(jobs) + per_trial * trials
 

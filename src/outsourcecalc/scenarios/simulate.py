@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine.batch import Chunk, check_jobs, evaluate_in_chunks, in_order
+from ..engine.batch import check_jobs, evaluate_in_chunks
 from ..engine.model import GATE_KEYS
 from ..engine.results import cents, fine
 from ..errors import InputError, Problem, UsageError
@@ -476,8 +476,8 @@ def simulate(
     `uncertain` maps input paths to distributions (`"pert(30%, 40%, 60%)"`); `metrics`
     names further result keys to keep per trial (npv_savings and payback_months always);
     `max_memory` (bytes), when given, is the budget the run's estimated peak must fit,
-    checked before any draw. `jobs` blocks of trials are evaluated at once, this process
-    and forked workers (the same numbers whatever the count); None: every available
+    checked before any draw. `jobs`: the trials are evaluated by this process and
+    `jobs` - 1 forked workers (the same numbers whatever the count); None: every available
     core the budget allows. Raises InputError (a UsageError) on any bad
     spec, all problems reported together.
     """
@@ -517,11 +517,9 @@ def run_trials(
         what = f"this simulation of {counted(trials, 'trial')}"
         if shard is not None:
             what = f"this shard ({shard}) of {counted(stop - start, 'trial')}"
-        blocks = -(-stop // BLOCK) - start // BLOCK  # the items of work: no more workers
 
         def estimate(n: int) -> int:
-            busy = min(n, max(1, blocks))
-            return simulation_memory(case, len(prepared), stop - start, 2 + len(extra), busy)
+            return simulation_memory(case, len(prepared), stop - start, 2 + len(extra), n)
 
         jobs = jobs_within(max_memory, jobs, estimate)
         check_memory(
@@ -532,7 +530,7 @@ def run_trials(
             "run fewer --trials" if shard is None else "split the trials over more shards",
             jobs,
         )
-    # the whole blocks of trials that hold the slice: they are drawn and evaluated whole
+    # the whole blocks of trials that hold the slice: they are drawn whole
     lo = start // BLOCK * BLOCK
     hi = min(trials, -(-stop // BLOCK) * BLOCK) if stop > start else lo
     inputs: list[InputDraws] = []
@@ -549,11 +547,10 @@ def run_trials(
     if problems:
         raise UsageError(problems)
 
-    keys = ("npv_savings", "payback_months", *extra)
-    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, keys, check_jobs(jobs))
     for d in inputs:
         d.values = d.values[start - lo : stop - lo]
-    results = [{k: r[start - lo : stop - lo] for k, r in per_key.items()} for per_key in results]
+    keys = ("npv_savings", "payback_months", *extra)
+    results = _evaluate(case, [p for _, p, _, _ in prepared], inputs, keys, check_jobs(jobs))
     return Trials(
         trials=trials,
         seed=seed,
@@ -783,9 +780,9 @@ def _evaluate(
     keys: Sequence[str],
     jobs: int = 1,
 ) -> list[dict[str, Array]]:
-    """Every drawn trial through the batch engine, a block of trials at a time (in bounded
-    chunks), `jobs` blocks at once. A trial's results, like its draws, never depend on
-    the slice of the trials being run: the engine works row by row."""
+    """Every drawn trial through the batch engine, in bounded chunks, on `jobs` processes.
+    A trial's results, like its draws, never depend on the slice of the trials being
+    run: the engine works row by row."""
 
     def values_at(lo: int, hi: int) -> dict[InputPath, NDArray[Any]]:
         # whole-number fields go in as integers: the engine indexes months and calendars
@@ -797,18 +794,10 @@ def _evaluate(
     size = len(inputs[0].values)
     out = [{k: np.empty(size) for k in keys} for _ in case.vendors]
     metrics = frozenset(keys) & _EXTRA_METRICS
-
-    def evaluated(block: int) -> list[Chunk]:
-        end = min(size, block + BLOCK)
-        return list(evaluate_in_chunks(case, block, end, values_at, keys, metrics))
-
-    # whole blocks to the workers: a block's chunks are few, and a pool per block costs
-    # more than it gains
-    for chunks in in_order(evaluated, range(0, size, BLOCK), jobs):
-        for chunk in chunks:
-            for part, target in zip(chunk.vendors, out, strict=True):
-                for k in keys:
-                    target[k][chunk.start : chunk.stop] = part[k]
+    for chunk in evaluate_in_chunks(case, 0, size, values_at, keys, metrics, jobs=jobs):
+        for part, target in zip(chunk.vendors, out, strict=True):
+            for k in keys:
+                target[k][chunk.start : chunk.stop] = part[k]
     return out
 
 
