@@ -353,3 +353,49 @@ def test_one_discount_rate_gives_the_discount_factors_of_a_column_of_them() -> N
         alone = model.Timeline.build(60, float(rate), 1).discount
         assert alone.shape == (61,)
         assert alone.tobytes() == batch[i].tobytes(), rate
+
+
+EVERY_EXAMPLE = {
+    "contact_center": ["vendor_offshore.yaml", "vendor_onshore.yaml"],
+    "it_helpdesk": ["vendor_tiered.yaml", "vendor_hybrid.yaml"],
+    "payroll": ["vendor.yaml"],
+    "tax_season": ["vendor.yaml"],
+}
+
+
+@pytest.mark.parametrize("example", sorted(EVERY_EXAMPLE))
+def test_any_two_inputs_of_every_example_swept_equal_compare_set(example: str) -> None:
+    """Random pairs of the example's numeric inputs (what sensitivity moves: tiers,
+    minimum fees, FX, retained staff, benefits, growth and discount rates, ...), each
+    swept over five values around today's, against `compare --set` at random points,
+    unrounded, every key. (Adding cost terms smallest first failed three of the four.)"""
+    from outsourcecalc.errors import InputError
+    from outsourcecalc.inputs.paths import numeric_inputs
+    from outsourcecalc.scenarios.sweep import Grid, build_axes, evaluate_grid
+
+    files = [EX / example / "in_house.yaml", *(EX / example / v for v in EVERY_EXAMPLE[example])]
+    case = outsourcecalc.load(files[0], files[1:])
+    today = {p.text: v for i in range(len(case.vendors)) for p, v in numeric_inputs(case, i)}
+    pick = random.Random(example)
+    keys = list(RESULT_KEYS)
+    compared = 0
+    for _ in range(10):
+        varies = []
+        for path in pick.sample(sorted(today), 2):
+            values = {today[path] * f for f in (0.6, 0.9, 1.0, 1.15, 1.4)}
+            varies.append(f"{path}=" + ",".join(repr(float(v)) for v in sorted(values)))
+        try:  # a pair may leave the fields' bounds (a rate above 1, tiers out of order)
+            grid = Grid(build_axes(case, varies))
+            chunks = list(evaluate_grid(case, grid, 0, grid.size, model.ALL_METRICS, keys))
+        except InputError:
+            continue
+        for i in pick.sample(range(grid.size), 4):
+            sets = [f"{path}={value!r}" for path, value in grid.point(i).items()]
+            alone = outsourcecalc.compare(outsourcecalc.load(files[0], files[1:], sets))
+            (chunk,) = [c for c in chunks if c.start <= i < c.stop]
+            for got, want in zip(chunk.vendors, alone.vendors, strict=True):
+                for key in keys:
+                    value = float(got[key][i - chunk.start])
+                    assert same(key, None if math.isnan(value) else value, want[key]), (sets, key)
+                    compared += 1
+    assert compared >= 300, compared
