@@ -7,6 +7,7 @@ to 100 columns and no colour (see conftest.py). Files are written to tmp_path on
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -534,3 +535,39 @@ def test_a_format_that_contradicts_the_extension_is_refused(cli: Invoke, tmp_pat
     assert result.exit_code == 2
     assert "the file's extension says json" in result.output
     assert not target.exists()
+
+
+ENTRY = """
+import os, sys
+sys.argv = ["outsourcecalc", "--version"]
+import outsourcecalc
+print("numpy" in sys.modules)  # importing the package loads nothing
+from outsourcecalc.__main__ import run
+try:
+    run()
+except SystemExit:
+    pass
+threads = len(os.listdir("/proc/self/task"))
+print(os.environ["OPENBLAS_NUM_THREADS"], "numpy" in sys.modules, threads)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+@pytest.mark.parametrize("asked", [None, "2"])
+def test_the_command_line_runs_numpy_on_one_thread_unless_told(asked: str | None) -> None:
+    """numpy's OpenBLAS starts a spinning thread per core on import; the engine never
+    calls BLAS, so the command line loads numpy with one: a process of one thread. A
+    value the user set is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if asked is not None:
+        env["OPENBLAS_NUM_THREADS"] = asked
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY], capture_output=True, text=True, env=env, check=True
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0] == "False"
+    assert lines[1].startswith("outsourcecalc ")
+    threads, loaded, tasks = lines[2].split()
+    assert (threads, loaded) == (asked or "1", "True")
+    if asked is None:
+        assert tasks == "1"

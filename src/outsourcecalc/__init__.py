@@ -17,30 +17,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .api import (
-    Workbook,
-    case_from_dicts,
-    compare,
-    diff,
-    evaluate,
-    export_xlsx,
-    init,
-    load,
-    merge,
-    report,
-    schema,
-    sensitivity,
-    simulate,
-    simulate_shard,
-    sweep,
-)
-from .engine.model import evaluate_batch
-from .engine.results import Comparison
-from .errors import InputError, Problem, UsageError
-from .inputs.case import Case
-from .inputs.checks import Validation, validate_files
-
 if TYPE_CHECKING:
+    from .api import (
+        Workbook,
+        case_from_dicts,
+        compare,
+        diff,
+        evaluate,
+        export_xlsx,
+        init,
+        load,
+        merge,
+        report,
+        schema,
+        sensitivity,
+        simulate,
+        simulate_shard,
+        sweep,
+    )
+    from .engine.model import evaluate_batch
+    from .engine.results import Comparison
+    from .errors import InputError, Problem, UsageError
+    from .inputs.case import Case
+    from .inputs.checks import Validation, validate_files
     from .scenarios.baseline import BaselineDiff
     from .scenarios.sensitivity import Sensitivity
     from .scenarios.shards import SimulationShard
@@ -79,8 +78,37 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-# The scenario modules load on first use: a cold `compare` does not pay for them.
+# Everything loads on first use: importing the package imports nothing else, so the
+# command line (__main__.run) can set up the process before numpy is loaded.
 _LAZY = {
+    **dict.fromkeys(
+        [
+            "Workbook",
+            "case_from_dicts",
+            "compare",
+            "diff",
+            "evaluate",
+            "export_xlsx",
+            "init",
+            "load",
+            "merge",
+            "report",
+            "schema",
+            "sensitivity",
+            "simulate",
+            "simulate_shard",
+            "sweep",
+        ],
+        "api",
+    ),
+    "evaluate_batch": "engine.model",
+    "Comparison": "engine.results",
+    "InputError": "errors",
+    "Problem": "errors",
+    "UsageError": "errors",
+    "Case": "inputs.case",
+    "Validation": "inputs.checks",
+    "validate_files": "inputs.checks",
     "BaselineDiff": "scenarios.baseline",
     "Sensitivity": "scenarios.sensitivity",
     "Simulation": "scenarios.simulate",
