@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,31 +38,46 @@ class Run:
     code: int
 
 
-def cli_run(args: Sequence[str], timeout: float | None = None) -> Run:
-    """`outsourcecalc ARGS` in a cold process, stdout discarded; a run that exits other
-    than 0 (or 1: a --fail-if gate held) stops the benchmark, one past `timeout` seconds
-    is killed and reported as such.
+@dataclass(frozen=True)
+class AtOnce:
+    """Several `outsourcecalc` commands started together, as one run: what independent
+    processes sharing the machine take, with nothing shared between them."""
+
+    commands: tuple[tuple[str, ...], ...]
+
+
+def cli_run(args: Sequence[str] | AtOnce, timeout: float | None = None) -> Run:
+    """`outsourcecalc ARGS` in a cold process, stdout discarded (or, for `AtOnce`, its
+    commands started together, timed until the last ends); a run that exits other than
+    0 (or 1: a --fail-if gate held) stops the benchmark, one past `timeout` seconds is
+    killed and reported as such.
 
     Run these before this process allocates anything large: a child's peak RSS counts
     the pages it shares with its parent at fork time.
     """
-    command = [sys.executable, "-m", "outsourcecalc", *args]
+    group = args.commands if isinstance(args, AtOnce) else (tuple(args),)
+    commands = [[sys.executable, "-m", "outsourcecalc", *a] for a in group]
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    stop = threading.Timer(timeout, child.kill) if timeout else None
-    if stop is not None:
+    children = [subprocess.Popen(c, stdout=subprocess.DEVNULL) for c in commands]
+    stops = [threading.Timer(timeout, c.kill) for c in children] if timeout else []
+    for stop in stops:
         stop.start()
-    # wait4: the largest peak among the child and the workers it waited for
-    _, status, usage = os.wait4(child.pid, 0)
+    peak, codes = 0.0, []
+    for child, a in zip(children, group, strict=True):
+        # wait4: the largest peak among the child and the workers it waited for
+        _, status, usage = os.wait4(child.pid, 0)
+        codes.append(os.waitstatus_to_exitcode(status))
+        child.returncode = codes[-1]
+        peak += usage.ru_maxrss / 1024 * processes(a)
     wall = time.perf_counter() - start
-    if stop is not None:
+    for stop in stops:
         stop.cancel()
-    code = child.returncode = os.waitstatus_to_exitcode(status)
-    peak = usage.ru_maxrss / 1024 * processes(args)
+    code = min(codes) if min(codes) < 0 else max(codes)
     if code < 0:  # killed: past the timeout
         return Run(None, peak, code)
     if code not in (0, 1):
-        raise SystemExit(f"exit code {code}: {' '.join(command)}")
+        failed = commands[codes.index(code)]
+        raise SystemExit(f"exit code {code}: {' '.join(failed)}")
     return Run(wall, peak, code)
 
 
@@ -95,7 +110,7 @@ class Best:
 
 
 def best_of(
-    commands: dict[str, Sequence[str]],
+    commands: Mapping[str, Sequence[str] | AtOnce],
     runs: int,
     timeout: float | None = None,
     budget: float = 60.0,
@@ -112,7 +127,7 @@ def best_of(
                 continue
             run = cli_run(args, timeout)
             out[label].runs.append(run)
-            spent[label] += timeout if run.wall is None else run.wall
+            spent[label] += (timeout or 0.0) if run.wall is None else run.wall
     return out
 
 
