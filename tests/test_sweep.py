@@ -211,10 +211,13 @@ def test_median_is_numpys_to_the_bit() -> None:
     ],
     ids=["sweep", "simulate"],
 )
-def test_json_output_loads_neither_numpy_ma_nor_rich(command: list[str]) -> None:
-    """A cold `sweep --summary -f json` or `simulate -f json` pays for no table library
-    and for no masked arrays (np.median's first call imports numpy.ma: 20 ms of a
-    1M-point summary)."""
+def test_json_output_loads_no_table_library_masked_arrays_or_thread_pool(
+    command: list[str],
+) -> None:
+    """A cold `sweep --summary -f json` or `simulate -f json` pays for no table library,
+    no masked arrays (np.median's first call imports numpy.ma: 20 ms of a 1M-point
+    summary) and, where it forks its workers, no thread pool (concurrent.futures loads
+    logging: 3 ms)."""
     import subprocess
     import sys
 
@@ -223,7 +226,8 @@ def test_json_output_loads_neither_numpy_ma_nor_rich(command: list[str]) -> None
         "from outsourcecalc.cli import main\n"
         "sys.argv = ['outsourcecalc', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "bad = [m for m in sys.modules if (m + '.').startswith(('rich.', 'numpy.ma.'))]\n"
+        "banned = ('rich.', 'numpy.ma.', 'concurrent.')\n"
+        "bad = [m for m in sys.modules if (m + '.').startswith(banned)]\n"
         "assert not bad, bad\n"
     )
     name = "sweep" if "--vary" in command else "simulate"

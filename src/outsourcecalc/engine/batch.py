@@ -31,9 +31,8 @@ import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, BinaryIO, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,6 +41,9 @@ from ..errors import UsageError
 from ..inputs.case import Case
 from ..inputs.paths import InputPath, with_values
 from .model import evaluate_batch
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Array = NDArray[np.float64]
 
@@ -262,7 +264,10 @@ def _die_with(parent: int) -> None:
 
 def _on_threads(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
     """Where a process cannot fork: `jobs` threads, at most IN_FLIGHT_PER_JOB * jobs
-    items submitted ahead of the one yielded."""
+    items submitted ahead of the one yielded. (concurrent.futures, and the logging it
+    loads, are imported here: 3 ms of every cold run that forks instead.)"""
+    from concurrent.futures import ThreadPoolExecutor
+
     pool = ThreadPoolExecutor(jobs, thread_name_prefix="outsourcecalc")
     pending: deque[Future[R]] = deque()
     try:
