@@ -15,10 +15,11 @@ the issue-12 targets:
 - (c) the two-axis 1M-point --summary sweep with --jobs 2 against --jobs 1: at most
   0.65 times (0.5 is the limit on two cores). Beside it, this machine's floor for the
   ratio: two independent `--jobs 1` runs of half the points each, started together,
-  against the whole `--jobs 1` run. Nothing is shared between them, so no `--jobs 2`
-  can do better: each still pays the startup (Python and its libraries, the files
-  read and checked) that a second core cannot share, and each runs at the speed the
-  machine gives two busy cores;
+  against the whole `--jobs 1` run. They share nothing, not even the final summary,
+  so a `--jobs 2` that starts once and then shares out the points cannot do better:
+  each still pays the startup (Python and its libraries, the files read and checked)
+  that a second core cannot share, and runs at the speed the machine gives two busy
+  cores;
 - (d) the peak memory of every run, all its processes: under 1 GB.
 
 (a) and (b) run with the default --jobs (every available core). The table also shows
