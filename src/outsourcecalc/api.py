@@ -18,6 +18,7 @@ See docs/api.md.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 from collections.abc import Mapping, Sequence
@@ -34,7 +35,7 @@ from .inputs.models import FileKind
 from .inputs.overrides import describe
 from .inputs.paths import apply_sets, every_vendor_hint, overrides_of
 from .inputs.validate import build_case
-from .render.output import check_target, write_atomically
+from .render.output import check_target, open_output, write_atomically
 
 if TYPE_CHECKING:  # the scenario modules are imported by the call that needs them
     from collections.abc import Callable
@@ -483,12 +484,16 @@ def report(
         date=date,
     )
     result.html = memo.render_html(result)
-    if path is not None:
-        result.path = Path(path)
-        write_atomically(result.path, result.html.encode("utf-8"), "--output", inputs)
-    if pdf is not None:
-        result.pdf = Path(pdf)
-        write_atomically(result.pdf, memo.render_pdf(result.html), "--pdf", inputs)
+    printed = None if pdf is None else memo.render_pdf(result.html)  # fails before any write
+    with contextlib.ExitStack() as both:  # the memo and its PDF are written, or neither
+        if path is not None:
+            result.path = Path(path)
+            html = both.enter_context(open_output(result.path, "--output", inputs))
+            html.write(result.html.encode("utf-8"))
+            html.flush()  # a device (/dev/full) fails here, before the PDF is written
+        if pdf is not None and printed is not None:
+            result.pdf = Path(pdf)
+            write_atomically(result.pdf, printed, "--pdf", inputs)
     return result
 
 

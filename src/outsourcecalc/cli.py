@@ -12,9 +12,10 @@ exit code 2, no traceback.
 import enum
 import gc
 import json
+import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -228,10 +229,15 @@ def print_notes(notes: Any) -> None:
         typer.echo(f"note: {note}", err=True)
 
 
-def write_output(text: str | Iterable[str], output: Path | None) -> None:
+def write_output(
+    text: str | Iterable[str], output: Path | None, then: Callable[[], None] | None = None
+) -> None:
     """Write the text, or its pieces as they are made (rows as they are computed): to
     stdout, or to a file replaced atomically when the last piece is written (never
-    half-written: an error on the way removes the temporary file)."""
+    half-written: an error on the way removes the temporary file).
+
+    `then` writes what goes with the text (a chart) after the last piece and before the
+    file is in place: if it fails, the file is not written either."""
     pieces = [text] if isinstance(text, str) else text
     if output is None:
         try:
@@ -242,10 +248,15 @@ def write_output(text: str | Iterable[str], output: Path | None) -> None:
             raise  # click ends the run with exit code 1 and no traceback
         except OSError as exc:
             raise UsageError.option("standard output", f"cannot write ({exc.strerror})") from None
+        if then is not None:
+            then()
         return
     with open_output(output, "--output") as handle:
         for piece in pieces:
             handle.write(piece.encode("utf-8"))
+        handle.flush()  # a device (/dev/full) fails here, before `then` writes anything
+        if then is not None:
+            then()
 
 
 def check_outputs(inputs: list[Path | None], **outputs: Path | None) -> None:
@@ -258,7 +269,7 @@ def check_outputs(inputs: list[Path | None], **outputs: Path | None) -> None:
             continue
         option = "--" + name.replace("_", "-")
         if str(path) != "-":  # two outputs onto one file: the second would replace the first
-            target = path.resolve()
+            target = Path(os.path.realpath(path))  # never raises: a link loop is reported below
             if target in seen:
                 raise UsageError.option(
                     f"{option} {path}", f"is also the {seen[target]} file: give each its own"
@@ -320,10 +331,12 @@ def emit(
         text = draw_tables(lambda console: renderer.draw(result, console, **options), output)
     else:  # rows are written as they are computed, never all held
         text = text_pieces(renderer, result, fmt.value, **options)
-    if text is not None:
-        write_output(text, output)
-    if chart is not None:
-        renderer.chart(result, chart, **({} if vendor is None else {"vendor": vendor}))
+    extra = {} if vendor is None else {"vendor": vendor}
+    draw_chart = None if chart is None else (lambda: renderer.chart(result, chart, **extra))
+    if text is not None:  # with its chart: both files are written, or neither
+        write_output(text, output, then=draw_chart)
+    elif draw_chart is not None:
+        draw_chart()
 
 
 def exit_if_broken(lines: list[str], notes: Sequence[str] = (), strict: bool = False) -> None:

@@ -202,3 +202,69 @@ def test_two_outputs_onto_one_file_are_refused(files: Path, args: list[str]) -> 
     assert b"is also the --output file: give each its own" in done.stderr
     assert b"Traceback" not in done.stderr
     assert digest(files) == before and not (files / "out.svg").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "target"),
+    [
+        (["compare", "in_house.yaml", "vendor_onshore.yaml", "-o"], "loop_a"),
+        (["compare", "in_house.yaml", "vendor_onshore.yaml", "-o"], "loop_a/x.txt"),
+        (["compare", "in_house.yaml", "vendor_onshore.yaml", "--chart"], "loop_a.png"),
+        (["export", "in_house.yaml", "vendor_onshore.yaml", "--xlsx"], "loop_a.xlsx"),
+        (["sweep", "in_house.yaml", "vendor_onshore.yaml", "--vary", "vendor.scope=0.5,1", "-o"],
+         "loop_a"),
+        (["report", "in_house.yaml", "vendor_onshore.yaml", "-o"], "loop_a.html"),
+    ],
+)  # fmt: skip
+def test_a_symbolic_link_loop_as_output_is_exit_2(
+    files: Path, args: list[str], target: str
+) -> None:
+    """Path.resolve() raised RuntimeError on a loop, and the run ended in a traceback."""
+    stem = target.split("/")[0]  # the link: the name itself, or the folder above it
+    (files / stem).symlink_to(files / "loop_b")
+    (files / "loop_b").symlink_to(files / stem)
+    before = digest(files)
+    done = run([*args, target], files)
+    assert done.returncode == 2, done.stderr
+    assert b"Traceback" not in done.stderr
+    assert done.stderr.decode().endswith(
+        f" {target}: cannot write there (Too many levels of symbolic links)\n"
+    )
+    assert digest(files) == before
+
+
+def test_a_dangling_link_names_the_missing_folder_it_points_into(files: Path) -> None:
+    (files / "out.json").symlink_to("/nonexistent/dir/out.json")
+    done = run(["compare", "in_house.yaml", "vendor_onshore.yaml", "-o", "out.json"], files)
+    assert done.returncode == 2
+    assert done.stderr == b"--output out.json: folder /nonexistent/dir does not exist\n"
+
+
+def test_a_chart_that_cannot_be_written_leaves_no_output_file(files: Path) -> None:
+    """-o and --chart are written together or not at all: the table is not left behind
+    by a run that ended in exit 2."""
+    (files / "full.png").symlink_to("/dev/full")
+    args = ["compare", "in_house.yaml", "vendor_onshore.yaml", "-f", "json", "-o", "out.json"]
+    done = run([*args, "--chart", "full.png"], files)
+    assert done.returncode == 2
+    assert done.stderr == b"--chart full.png: cannot write (the disk is full)\n"
+    assert not (files / "out.json").exists()
+    assert not [p.name for p in files.iterdir() if p.name.startswith(".")]  # no temporary
+
+
+@pytest.mark.parametrize(
+    ("outputs", "failing", "left_out"),
+    [
+        (["-o", "memo.html", "--pdf", "/dev/full"], "--pdf /dev/full", "memo.html"),
+        (["-o", "/dev/full", "--pdf", "memo.pdf"], "--output /dev/full", "memo.pdf"),
+    ],
+)
+def test_a_report_writes_its_memo_and_pdf_or_neither(
+    files: Path, outputs: list[str], failing: str, left_out: str
+) -> None:
+    pytest.importorskip("weasyprint")
+    done = run(["report", "in_house.yaml", "vendor_onshore.yaml", *outputs], files)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"{failing}: cannot write (the disk is full)\n".encode()
+    assert not (files / left_out).exists()
+    assert not [p.name for p in files.iterdir() if p.name.startswith(".")]

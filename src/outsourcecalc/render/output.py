@@ -37,10 +37,17 @@ def check_target(path: Path, option: str, inputs: Sequence[str | Path] = ()) -> 
     if str(path) == STDOUT:
         return
     where = f"{option} {path}"
+    try:  # a symbolic link loop, in the name or in a folder above it, cannot be written
+        os.stat(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise UsageError.option(where, f"cannot write there ({_reason(exc)})") from None
     real = Path(os.path.realpath(path))
     folder = real.parent
     if not folder.is_dir():
-        shown = path.parent if str(path.parent) else Path(".")
+        # a dangling link names the folder it points into, not the link's own
+        shown = folder if os.path.islink(path) else (path.parent if str(path.parent) else Path("."))
         raise UsageError.option(where, f"folder {shown} does not exist")
     if real.is_dir():
         raise UsageError.option(where, "is a folder; give a file name")
