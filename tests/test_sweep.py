@@ -353,6 +353,34 @@ def test_bad_vary_specs_exit_2_naming_the_option(spec: str, message: str) -> Non
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--vary", "vendor.scope=0.5,0.6", "--set", "vendor.scope=0.9"],
+         "--vary vendor.scope=0.5,0.6: also fixed with --set vendor.scope=0.9; give one of them"),
+        (["--vary", "vendor[0].scope=0.5,0.6", "--set", "vendor.scope=0.9"],
+         "--vary vendor[0].scope=0.5,0.6: also fixed with --set vendor.scope=0.9"),
+        (["--vary", "analysis.discount_rate=0.05,0.06", "--discount-rate", "7%"],
+         "--vary analysis.discount_rate=0.05,0.06: also fixed with --discount-rate 7%"),
+        (["--vary", "vendor.scope=0.5,0.6", "--vary", "vendor[0].scope=0.7,0.8"],
+         "--vary vendor[0].scope=0.7,0.8: this input is already varied "
+         "(--vary vendor.scope=0.5,0.6)"),
+        (["--vary", "vendor.scope=0.5,0.6", "--vary", 'vendor["scope"]=0.7'],
+         "this input is already varied"),
+    ],
+)  # fmt: skip
+def test_an_input_varied_and_also_fixed_or_varied_twice_is_refused(
+    args: list[str], message: str
+) -> None:
+    """Before, the rows were computed at the varied values while the header and the JSON
+    overrides showed the --set value; and of two axes onto one input, one column was
+    false (its rows equal). `simulate` refuses both already."""
+    result = run(*base_args(), *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr, result.stderr
+    assert result.stdout == ""
+
+
 def test_bad_shard_exits_2() -> None:
     result = run(*base_args(), "--vary", "vendor.scope=0.5,1", "--shard", "5/4")
     assert result.exit_code == 2 and "need 1 <= K <= N" in result.stderr

@@ -53,6 +53,25 @@ class InputPath:
             return list(range(1, vendor_count + 1))
         return [self.vendor_index + 1]
 
+    def overlaps(self, other: InputPath) -> bool:
+        """Do the two paths name the same input in some file (`vendor.x` covers
+        `vendor[1].x`)?"""
+        if self.target != other.target or self.loc != other.loc:
+            return False
+        return self.vendor_index is None or other.vendor_index in (None, self.vendor_index)
+
+    def fixed_by(self, case: Case) -> list[str]:
+        """The options that set this input in any of its files (`--set vendor.scope=0.8`,
+        `--discount-rate 7%`): the case's documents remember each, once."""
+        docs = [case.in_house_doc, *case.vendor_docs]
+        shown: list[str] = []
+        for index in self.files(len(docs) - 1):
+            doc = docs[index] if index < len(docs) else None
+            source = doc.overrides.get(self.loc) if doc is not None else None
+            if source is not None and source not in shown:
+                shown.append(source)
+        return shown
+
 
 def parse_path(text: str, option: str = "--set") -> InputPath:
     """Read `vendor[1].pricing[0].per_unit` into an InputPath, or fail naming the option."""

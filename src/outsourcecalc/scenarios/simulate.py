@@ -606,7 +606,7 @@ def _prepare(
                 )
             bounds = path_bounds(path, spec.option)
             for other, where in seen:
-                if overlaps(path, other):
+                if path.overlaps(other):
                     raise ValueError(f"this input is already uncertain ({where.path})")
             dist = parse_distribution(spec.distribution)
             _check_support(dist, bounds)
@@ -621,13 +621,6 @@ def _prepare(
     if problems:
         raise UsageError(problems)
     return out
-
-
-def overlaps(a: InputPath, b: InputPath) -> bool:
-    """Do two paths name the same input in some file (`vendor.x` covers `vendor[1].x`)?"""
-    if a.target != b.target or a.loc != b.loc:
-        return False
-    return a.vendor_index is None or b.vendor_index is None or a.vendor_index == b.vendor_index
 
 
 def _whole(values: Array) -> Array:
@@ -919,19 +912,14 @@ def check_not_set(specs: Sequence[Uncertain], case: Case) -> None:
     The case's documents remember every value an option changed and which option it
     was (`--set vendor.scope=0.8`, `--discount-rate 7%`): a spec naming one of them fails.
     """
-    docs = [case.in_house_doc, *case.vendor_docs]
     problems = []
     for spec in specs:
         try:
             path = parse_path(spec.path, spec.option)
         except InputError:
             continue  # reported when the spec is prepared
-        shown: list[str] = []
-        for index in path.files(len(docs) - 1):
-            doc = docs[index] if index < len(docs) else None
-            source = doc.overrides.get(path.loc) if doc is not None else None
-            if source is not None and source not in shown:
-                shown.append(source)
-        problems += [spec.problem(f"also fixed with {s}; give one of them") for s in shown]
+        problems += [
+            spec.problem(f"also fixed with {s}; give one of them") for s in path.fixed_by(case)
+        ]
     if problems:
         raise UsageError(problems)

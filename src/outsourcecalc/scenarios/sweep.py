@@ -198,14 +198,20 @@ def build_axes(
     the sweep (its `shard`, rows or `summary`, on `jobs` jobs, see `sweep_jobs`) would
     need against `max_memory`, are checked first, so that an axis of a hundred million
     values is refused before any is validated."""
-    parsed = []
-    seen: set[str] = set()
+    parsed: list[tuple[str, str, InputPath, Sequence[Any]]] = []
     for text in varies:
         path_text, raw = parse_vary(text, option)
         path = parse_path(path_text, option)
-        if path_text in seen:
-            raise UsageError.option(f"{option} {text}", "this path is already varied")
-        seen.add(path_text)
+        for other_text, _, other, _ in parsed:  # `vendor.x` also varies `vendor[1].x`
+            if path.overlaps(other):
+                raise UsageError.option(
+                    f"{option} {text}", f"this input is already varied ({option} {other_text})"
+                )
+        fixed = path.fixed_by(case)  # the rows would say one value, the header another
+        if fixed:
+            raise UsageError.option(
+                f"{option} {text}", f"also fixed with {fixed[0]}; give one of them"
+            )
         parsed.append((text, path_text, path, raw))
     size = math.prod(len(raw) for *_, raw in parsed)
     if size > max_points:
