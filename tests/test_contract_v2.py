@@ -277,3 +277,33 @@ def test_baseline_reads_a_v1_result(tmp_path: Path) -> None:
          "delta": None, "status": "changed"},
     ]  # fmt: skip
     assert all(c["status"] == "unchanged" for c in changes if c["key"] != "score")
+
+
+def test_a_quoted_key_may_contain_an_equals_sign(tmp_path: Path) -> None:
+    """`--set`, `--vary` and `--uncertain` split PATH=VALUE at the first `=` outside a
+    quoted key; a criterion named "Fit = culture" was unreachable ("not a path")."""
+    for name in ("in_house.yaml", "vendor.yaml"):
+        text = (V2 / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("Cultural fit", '"Fit = culture"'), "utf-8")
+    renamed = [tmp_path / "in_house.yaml", tmp_path / "vendor.yaml"]
+    original = [V2 / "in_house.yaml", V2 / "vendor.yaml"]
+
+    def score(files: list[Path], key: str) -> float:
+        done = run("compare", *files, "-f", "json", "--set", f'vendor.scores["{key}"]=4.5')
+        assert done.exit_code == 0, done.output
+        return float(json.loads(done.stdout)["vendors"][0]["score"])
+
+    assert (
+        score(renamed, "Fit = culture")
+        == score(original, "Cultural fit")
+        != score(original, "Data security")
+    )
+    swept = run("sweep", *renamed, "-f", "json", "--vary", 'vendor.scores["Fit = culture"]=1,5')
+    assert swept.exit_code == 0, swept.output
+    assert [r['vendor.scores["Fit = culture"]'] for r in json.loads(swept.stdout)["rows"]] == [
+        1.0,
+        5.0,
+    ]
+    spec = 'vendor.scores["Fit = culture"]=uniform(1, 5)'
+    simulated = run("simulate", *renamed, "-f", "json", "--trials", "20", "--uncertain", spec)
+    assert simulated.exit_code == 0, simulated.output

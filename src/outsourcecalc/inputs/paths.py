@@ -33,6 +33,8 @@ from .models import (
 )
 
 # one step of a path: .name, [index] or ["a key that is not a plain name"]
+# a path up to its `=`: any character but `=` and `"`, or a whole quoted key
+_PATH_THEN_EQUALS = re.compile(r'((?:[^="]|"(?:[^"\\]|\\.)*")*)=')
 _STEP = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 
 
@@ -118,9 +120,11 @@ def _steps(text: str, source: str) -> list[str | int]:
 
 
 def split_assignment(text: str, option: str) -> tuple[str, str]:
+    """`PATH=VALUE` at the first `=` outside a quoted key: `vendor.scores["a=b"]=4`."""
     if "=" not in text:
         raise UsageError.option(f"{option} {text}", "expected PATH=VALUE")
-    path, value = text.split("=", 1)
+    quoted = _PATH_THEN_EQUALS.match(text)
+    path, value = (quoted.group(1), text[quoted.end() :]) if quoted else text.split("=", 1)
     return path.strip(), value.strip()
 
 
