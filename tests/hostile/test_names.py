@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,40 @@ def test_a_name_longer_than_a_header_can_show_is_refused(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert result.output == f"{vendor}:10:1: name: must be at most 200 characters (got 40,000)\n"
     assert not Path("x.xlsx").exists()
+
+
+PADDED = "starts or ends with a space, which no table shows"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ('"   "', "name: must hold a visible character, not only spaces (got '   ')"),
+        ('" Heartland"', f'name: {PADDED}; write "Heartland"'),
+        ('"Heartland\u00a0"', f'name: {PADDED}; write "Heartland"'),
+    ],
+)  # fmt: skip
+def test_a_name_of_spaces_or_with_spaces_at_an_end_is_refused(
+    tmp_path: Path, name: str, message: str
+) -> None:
+    """A vendor named "   " made the verdict read "the best quote,    , would cost"; a
+    criterion "Cultural fit " looked like the score key "Cultural fit" and did not match.
+    The JSON Schema an editor uses refuses the same names."""
+    vendor = renamed(tmp_path, name)
+    result = CliRunner().invoke(app, ["compare", str(IN_HOUSE), str(vendor)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"{vendor}:10:1: {message}"), result.output
+    schema = tmp_path / "vendor.schema.json"
+    assert CliRunner().invoke(app, ["schema", "vendor", "-o", str(schema)]).exit_code == 0
+    validator = Path(sys.executable).with_name("check-jsonschema")
+    if not validator.exists():
+        pytest.skip("check-jsonschema is not installed: pip install -e .[dev]")
+    checked = subprocess.run(
+        [str(validator), "--schemafile", str(schema), str(vendor), str(ONSHORE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert f"{vendor}::$.name: " in checked.stdout and str(ONSHORE) not in checked.stdout

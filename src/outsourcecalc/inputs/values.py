@@ -7,6 +7,8 @@ reports at the field it came from.
 
 from __future__ import annotations
 
+import json
+
 import math
 import re
 from collections.abc import Callable
@@ -113,7 +115,9 @@ def whole(value: Any) -> int:
 
 # a name holding a control character can clear a terminal, plant a hidden link or break
 # a Markdown table: names are plain text or an error
-NAME_PATTERN = f"^[^{CONTROL_CLASS}]+$"
+# nor only spaces, nor spaces at either end, which no table shows ("Cultural fit " would
+# look like the criterion "Cultural fit" and not match it)
+NAME_PATTERN = f"^[^\\s{CONTROL_CLASS}](?:[^{CONTROL_CLASS}]*[^\\s{CONTROL_CLASS}])?$"
 
 
 def plain_name(value: str) -> str:
@@ -126,6 +130,14 @@ def plain_name(value: str) -> str:
             "{position} (an escape sequence, a line break, a tab or a text-direction mark); "
             "remove it",
             {"code": f"U+{ord(found.group()):04X}", "position": found.start() + 1},
+        )
+    if not value.strip():
+        raise PydanticCustomError("blank_name", "must hold a visible character, not only spaces")
+    if value != value.strip():
+        raise PydanticCustomError(
+            "padded_name",
+            "starts or ends with a space, which no table shows; write {shown}",
+            {"shown": json.dumps(value.strip(), ensure_ascii=False)},
         )
     return value
 
