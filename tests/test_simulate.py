@@ -376,7 +376,7 @@ def test_table_shows_summary_histogram_and_break_even_line() -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Monte Carlo: 2,000 trials (seed 0)" in out
-    assert "Outsourcing wins (P)" in out
+    assert "Outsourcing cheaper (P)" in out
     assert "0 = break-even" in out
     assert "█" in out and "◂ P50" in out
 

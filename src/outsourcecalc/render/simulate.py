@@ -181,7 +181,7 @@ def summary_table(sim: Simulation) -> Table:
     for v in sim.vendors:
         table.add_column(v.name, justify="right", overflow="fold")
     rows: list[tuple[str, list[str]]] = [
-        ("Outsourcing wins (P)", [percent(v.p_win) for v in sim.vendors]),
+        ("Outsourcing cheaper (P)", [percent(v.p_win) for v in sim.vendors]),
         ("NPV savings, mean", [money(v.npv.mean, cur) for v in sim.vendors]),
         ("NPV savings, P5", [money(v.npv.p5, cur) for v in sim.vendors]),
         ("NPV savings, P50", [money(v.npv.p50, cur) for v in sim.vendors]),
