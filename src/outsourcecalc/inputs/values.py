@@ -8,7 +8,6 @@ reports at the field it came from.
 from __future__ import annotations
 
 import json
-
 import math
 import re
 from collections.abc import Callable
