@@ -291,6 +291,11 @@ CASES = [
         "--set vendor.transition.parallel_run_months=40: transition.parallel_run_months: must be within the horizon of 36 months (got 40)",
     ),
     case(
+        "horizon_option_shorter_than_the_parallel_run",
+        "{IH} {V} --set vendor.transition.parallel_run_months=2 --horizon 1",
+        "--set vendor.transition.parallel_run_months=2: transition.parallel_run_months: must be within the horizon of 1 month set by --horizon 1 (got 2)",
+    ),
+    case(
         "set_no_equals",
         "{IH} {V} --set vendor.scope",
         "--set vendor.scope: expected PATH=VALUE",

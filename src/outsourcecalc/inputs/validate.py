@@ -277,10 +277,18 @@ def check_kind(doc: Document, expected: str) -> None:
         )
 
 
+HORIZON = ("analysis", "horizon_months")
+
+
 def check_case(case: Case) -> None:
     """Checks that need the in-house file and a vendor file together."""
     ih = case.in_house
     horizon = case.horizon_months
+    # the file's line is where the month is; the horizon may come from an option
+    set_by = case.in_house_doc.overrides.get(HORIZON) if case.in_house_doc else None
+    the_horizon = f"the horizon of {horizon} month{'' if horizon == 1 else 's'}" + (
+        f" set by {set_by}" if set_by else ""
+    )
     problems: list[Problem] = []
     first_named: dict[str, str] = {}
     for vendor, doc in zip(case.vendors, case.vendor_docs, strict=True):
@@ -337,7 +345,7 @@ def check_case(case: Case) -> None:
         if parallel > horizon:
             fail(
                 ("transition", "parallel_run_months"),
-                (f"must be within the horizon of {horizon} months (got {parallel})"),
+                f"must be within {the_horizon} (got {parallel})",
             )
         allowed = (
             f"the analysis currency {ih.currency}"
@@ -361,8 +369,7 @@ def check_case(case: Case) -> None:
                 if when is not None and when > horizon:
                     fail(
                         ("benefits", i, key),
-                        f"must be within the horizon of {horizon} months, {first} to "
-                        f"{horizon} (got {when})",
+                        f"must be within {the_horizon}, {first} to {horizon} (got {when})",
                     )
         if ih.scorecard is None and vendor.scores is not None:
             fail(
