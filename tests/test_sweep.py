@@ -468,10 +468,12 @@ def test_a_range_is_validated_as_one_array_with_the_fields_messages() -> None:
 
 
 def _reference_csv(run: Any) -> str:
-    """The rows as the per-cell writer made them before the column path: each value
-    formatted on its own, every cell through CsvWriter (and so csv_cell)."""
+    """The rows as a per-cell writer makes them: each value formatted on its own as
+    compare's JSON rounds it (money to "{:.2f}"), every cell through CsvWriter (and so
+    csv_cell)."""
     import io
 
+    from outsourcecalc.engine.results import rounded
     from outsourcecalc.inputs.overrides import describe
     from outsourcecalc.render.format import CsvWriter
     from outsourcecalc.render.words import scenario_text
@@ -479,7 +481,7 @@ def _reference_csv(run: Any) -> str:
     def text(x: float, key: str) -> str:
         if math.isnan(x):
             return ""
-        return f"{x:.2f}" if key in MONEY else repr(round(x, 10) + 0.0)
+        return f"{x:.2f}" if key in MONEY else repr(rounded(key, x))
 
     out = io.StringIO()
     writer = CsvWriter(out)
@@ -532,7 +534,8 @@ def test_csv_rows_are_the_per_cell_text(tmp_path: Path) -> None:
 
 
 def test_a_column_text_is_pythons_text_of_each_value() -> None:
-    """The column formatter writes what `"{:.2f}".format(x)` (money) and
+    """The column formatter writes what `"{:.2f}".format(x)` (money),
+    `repr(round(x, 4) + 0.0)` (a volume, as compare's JSON rounds it) and
     `repr(round(x, 10) + 0.0)` (other numbers) write for each value: every magnitude,
     exact ties and their neighbours at both scales, negatives down to -0.00, -0.0, the
     bounds of the positional repr (1e-4, 1e5, 1e16), null empty, infinity."""
@@ -552,20 +555,22 @@ def test_a_column_text_is_pythons_text_of_each_value() -> None:
             rng.uniform(-1, 1, n) * 10.0 ** rng.integers(-5, 8, n),
             (rng.integers(-(10**15), 10**15, 5_000) + 0.5) / 1e10,  # ties, as decimals
             (rng.integers(-(10**15), 10**15, 5_000) + 0.5) / 100,
+            (rng.integers(-(10**15), 10**15, 5_000) + 0.5) / 1e4,
             *(np.nextafter(h, to) for h in halves for to in (np.inf, -np.inf)),
+            *(np.nextafter(h / 1e2, to) for h in halves[1:] for to in (np.inf, -np.inf)),
             [0.0, -0.0, -1e-11, 5e-11, -5e-11, 1.5e-10, 99_999.99999999995, 1e5, 1e-4],
             [-0.001, -0.005, 0.005, 0.015, 1e16, -1e16, 1e-5, 2.0**53, 2.0**52 / 100],
             [5e-324, 1.7976931348623157e308, np.nan, np.inf, -np.inf],
         ]
     )
 
-    def python(x: float, money: bool) -> str:
+    def python(x: float, places: int) -> str:
         if math.isnan(x):
             return ""
-        return f"{x:.2f}" if money else repr(round(x, 10) + 0.0)
+        return f"{x:.2f}" if places == 2 else repr(round(x, places) + 0.0)
 
-    for key, money in [("npv_savings", True), ("roi", False)]:
+    for key, places in [("npv_savings", 2), ("roi", 10), ("break_even_volume", 4)]:
         got = column(values, key)
-        want = [python(x, money) for x in values.tolist()]
+        want = [python(x, places) for x in values.tolist()]
         wrong = [(x, g, w) for x, g, w in zip(values.tolist(), got, want, strict=True) if g != w]
         assert wrong == []

@@ -305,19 +305,21 @@ def _csv_rows(columns: list[Cells | str]) -> tuple[NDArray[np.uint8], NDArray[np
 
 
 def _column(values: NDArray[np.float64], key: str) -> Cells:
-    """Cells of a column: money to the cent as "{:.2f}" writes it, other numbers without
-    float noise (`repr(round(x, 10) + 0.0)`), null empty; a whole column at once.
+    """Cells of a column: money to the cent as "{:.2f}" writes it, other numbers as the
+    JSON has them (`repr(rounded(key, x))`: 10 decimals, 4 for a volume, no float
+    noise), null empty; a whole column at once.
 
-    x * 10**k (k = 2 or 10) is off the exact product by at most half its spacing; when
-    it lies more than its spacing from a half, the exact product rounds to the same
+    x * 10**k (k = 2, 4 or 10) is off the exact product by at most half its spacing;
+    when it lies more than its spacing from a half, the exact product rounds to the same
     integer N, which is exact (below 2**52): "{:.2f}" writes N's digits with a point
-    before the last two. N / 1e10, one IEEE division, is the double `round(x, 10)`
-    gives; when N has 7 to 15 digits (1e-4 <= |x| < 1e5), repr writes it positionally,
-    and its shortest digits are N's own without trailing zeros, since two decimals of
-    at most 15 significant digits are never the same double. Python formats the rest.
+    before the last two. N / 10**k, one IEEE division, is the double `round(x, k)`
+    gives; when N has 7 to 15 digits (1e-4 <= |x| < 1e5 for k = 10), repr writes it
+    positionally, and its shortest digits are N's own without trailing zeros, since two
+    decimals of at most 15 significant digits are never the same double. Python formats
+    the rest.
     """
     money = key in MONEY_KEYS
-    places = 2 if money else 10
+    places = 2 if money else 4 if key == "break_even_volume" else 10
     with np.errstate(invalid="ignore", over="ignore"):
         scaled = values * 10.0**places
         near = np.rint(scaled)
@@ -332,7 +334,7 @@ def _column(values: NDArray[np.float64], key: str) -> Cells:
     rest = np.flatnonzero(~sure).tolist()
     if not rest:
         return text, start, end
-    cells = [_python_text(float(values[i]), money).encode("ascii") for i in rest]
+    cells = [_python_text(float(values[i]), key).encode("ascii") for i in rest]
     wide = max(text.shape[1], *map(len, cells))
     if wide > text.shape[1]:
         text = np.pad(text, ((0, 0), (0, wide - text.shape[1])))
@@ -342,10 +344,10 @@ def _column(values: NDArray[np.float64], key: str) -> Cells:
     return text, start, end
 
 
-def _python_text(x: float, money: bool) -> str:
+def _python_text(x: float, key: str) -> str:
     if math.isnan(x):
         return ""
-    return _CENTS.format(x) if money else repr(round(x, 10) + 0.0)
+    return _CENTS.format(x) if key in MONEY_KEYS else repr(rounded(key, x))
 
 
 _CENTS = "{:.2f}"
