@@ -571,3 +571,23 @@ def test_the_command_line_runs_numpy_on_one_thread_unless_told(asked: str | None
     assert (threads, loaded) == (asked or "1", "True")
     if asked is None:
         assert tasks == "1"
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "spec"),
+    [
+        ("compare", "--set", "vendor.name=Clear\nPay"),
+        ("compare", "--set", 'vendor.name="Clear\r\nPay"'),
+        ("sweep", "--vary", "vendor.scope=0.5,\n0.6"),
+        ("simulate", "--uncertain", "vendor.scope=uniform(0.5,\n0.6)"),
+    ],
+)
+def test_a_line_break_in_an_assignment_is_refused(
+    cli: Invoke, command: str, option: str, spec: str
+) -> None:
+    """YAML folded a --set value's line break into a space unseen ("Clear Pay"), and
+    csv.reader raised on a --vary list's, a traceback."""
+    result = cli(command, *example_args("payroll"), option, spec)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.endswith(": is one line: it holds a line break; remove it\n")
+    assert result.stderr.startswith(f"{option} ") and result.stdout == ""

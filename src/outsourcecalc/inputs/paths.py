@@ -123,6 +123,8 @@ def split_assignment(text: str, option: str) -> tuple[str, str]:
     """`PATH=VALUE` at the first `=` outside a quoted key: `vendor.scores["a=b"]=4`."""
     if "=" not in text:
         raise UsageError.option(f"{option} {text}", "expected PATH=VALUE")
+    if "\n" in text or "\r" in text:  # YAML would fold it into a space, unseen
+        raise UsageError.option(f"{option} {text}", "is one line: it holds a line break; remove it")
     quoted = _PATH_THEN_EQUALS.match(text)
     path, value = (quoted.group(1), text[quoted.end() :]) if quoted else text.split("=", 1)
     return path.strip(), value.strip()
