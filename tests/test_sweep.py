@@ -574,3 +574,10 @@ def test_a_column_text_is_pythons_text_of_each_value() -> None:
         want = [python(x, places) for x in values.tolist()]
         wrong = [(x, g, w) for x, g, w in zip(values.tolist(), got, want, strict=True) if g != w]
         assert wrong == []
+
+
+def test_a_list_value_past_the_csv_field_limit_is_a_usage_error() -> None:
+    """The library takes any string: csv.Error escaped as itself before."""
+    case = outsourcecalc.load(EX / "payroll" / "in_house.yaml", [EX / "payroll" / "vendor.yaml"])
+    with pytest.raises(UsageError, match=r"cannot read the list \(field larger than"):
+        outsourcecalc.sweep(case, ["vendor.scope=0.5," + "1" * 200_000])

@@ -82,7 +82,10 @@ def parse_vary(text: str, option: str = "--vary") -> tuple[str, Sequence[Any]]:
     if ":" in spec:
         return path, _range(spec, where)
     delimiter = ";" if ";" in spec else ","
-    items = next(csv.reader([spec], delimiter=delimiter, skipinitialspace=True))
+    try:
+        items = next(csv.reader([spec], delimiter=delimiter, skipinitialspace=True))
+    except csv.Error as exc:  # a value past csv's field limit (128 KiB), from the library
+        raise UsageError.option(where, f"cannot read the list ({exc})") from None
     if any(not item.strip() for item in items):
         raise UsageError.option(where, "an empty value in the list")
     for item in items:
