@@ -125,9 +125,10 @@ def test_an_error_in_a_worker_exits_2_with_no_partial_file(
     ]
     result = cli(*args, "--jobs", jobs, "-o", out)
     assert result.exit_code == 2, result.output
-    assert result.output.endswith(
-        "in_house.yaml: staff: the team that Agent needs comes to more than 1,000,000,000 "
-        "FTE, beyond any real operation; check handle_minutes, occupancy and monthly_volume\n"
+    assert result.output.endswith(  # the first point at fault, whichever process met it
+        "at in_house.staff[0].occupancy=1e-300, in_house.staff[0].annual_salary=30000: staff: "
+        "the team that Agent needs comes to more than 1,000,000,000 FTE, beyond any real "
+        "operation; check handle_minutes, occupancy and monthly_volume\n"
     )
     assert "Traceback" not in result.output
     assert "Warning" not in result.output  # numpy's errstate holds on the worker threads too

@@ -241,8 +241,13 @@ def write_output(
     pieces = [text] if isinstance(text, str) else text
     if output is None:
         try:
+            # each piece waits for the next, so that a run failing at its first rows
+            # (a point beyond any operation) leaves no lone CSV header on stdout
+            held = ""
             for piece in pieces:
-                sys.stdout.write(piece)
+                sys.stdout.write(held)
+                held = piece
+            sys.stdout.write(held)
             sys.stdout.flush()  # a full disk or a closed pipe is seen here, not at exit
         except BrokenPipeError:
             raise  # click ends the run with exit code 1 and no traceback

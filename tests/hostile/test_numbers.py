@@ -88,8 +88,40 @@ def test_a_team_beyond_any_operation_is_refused(command: str) -> None:
         args = ["sweep", *files, "--vary", "in_house.staff[0].occupancy=1e-300,0.5"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
+    # compare names the file; a sweep names the point, the file being fine on its own
+    where = "in_house.yaml" if command == "compare" else "at in_house.staff[0].occupancy=1e-300"
     assert result.output.endswith(
-        "in_house.yaml: staff: the team that Agent needs comes to more than 1,000,000,000 "
+        f"{where}: staff: the team that Agent needs comes to more than 1,000,000,000 "
         "FTE, beyond any real operation; check handle_minutes, occupancy and monthly_volume\n"
     )
     assert "Warning" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "point"),
+    [
+        (["sweep", "--vary", "vendor.pricing[0].monthly=5000,1e13", "-f", "csv"],
+         "vendor.pricing[0].monthly=1e+13"),
+        (["sweep", "--vary", "vendor.pricing[0].monthly=5000,1e13", "-f", "json"],
+         "vendor.pricing[0].monthly=1e+13"),
+        (["simulate", "--uncertain", "vendor.pricing[0].monthly=uniform(1e13, 2e13)",
+          "--trials", "50", "-f", "csv"], "vendor.pricing[0].monthly=1.636961687e+13"),
+    ],
+)  # fmt: skip
+def test_a_point_beyond_the_cent_names_the_point_and_writes_nothing(
+    args: list[str], point: str
+) -> None:
+    """Totals past 2**53 cents at one point of a sweep or one trial: the files are fine
+    on their own, so the message names the point (it blamed in_house.yaml), and stdout
+    stays empty (a lone CSV header or JSON head was written before)."""
+    command, *options = args
+    payroll = V2.parent / "payroll"
+    files = [str(payroll / "in_house.yaml"), str(payroll / "vendor.yaml")]
+    result = CliRunner().invoke(app, [command, *files, *options])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"at {point}: the costs come to more than 90,071,992,547,410 over the horizon, beyond "
+        "which a total cannot be kept to the cent; check the amounts, the growth rates and "
+        "horizon_months\n"
+    )

@@ -31,16 +31,16 @@ import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..inputs.case import Case
 from ..inputs.paths import InputPath, with_values
-from .model import evaluate_batch
+from .model import BeyondAnyOperation, evaluate_batch
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -309,7 +309,10 @@ def evaluate_in_chunks(
     def chunk(lo: int, hi: int) -> Chunk:
         out = [{k: np.empty(hi - lo) for k in keys} for _ in case.vendors]
         for rows, values, size in _by_horizon(values_at(lo, hi), hi - lo):
-            ev = evaluate_batch(with_values(case, values, size), metrics)
+            try:
+                ev = evaluate_batch(with_values(case, values, size), metrics)
+            except BeyondAnyOperation as exc:  # the point at fault, not the files
+                raise _at_point(exc, values) from None
             for result, target in zip(ev.vendors, out, strict=True):
                 for k in keys:
                     target[k][rows] = getattr(result, k)
@@ -323,6 +326,15 @@ def evaluate_in_chunks(
 
     tasks = _split(start, stop, step * CHUNKS_PER_TASK, jobs, most_tasks(stop - start))
     return itertools.chain.from_iterable(in_order(task, tasks, jobs))
+
+
+def _at_point(exc: BeyondAnyOperation, values: Mapping[InputPath, NDArray[Any]]) -> InputError:
+    """The problem of one scenario of a batch, named by its varied or drawn inputs."""
+    point = ", ".join(
+        f"{path.text}={float(np.ravel(column)[exc.scenario]):.10g}"
+        for path, column in values.items()
+    )
+    return InputError([replace(p, source=f"at {point}") for p in exc.problems])
 
 
 def _split(

@@ -547,9 +547,23 @@ def evaluate_batch(
         result = _evaluate_batch(case, metrics, hypothetical)
     totals = [result.in_house.tco, *(v.tco for v in result.vendors)]
     # NaN fails the test too; above MAX_TOTAL the totals would not be exact to the cent
-    if not hypothetical and not all((np.abs(t) <= MAX_TOTAL).all() for t in totals):
-        raise InputError([_beyond_any_operation(case, heads=False)])
+    exact = np.logical_and.reduce([np.abs(t) <= MAX_TOTAL for t in totals])
+    if not hypothetical and not exact.all():
+        first = int(np.flatnonzero(~np.broadcast_to(exact, (case.size,)))[0])
+        raise BeyondAnyOperation(_beyond_any_operation(case, heads=False), first)
     return result
+
+
+class BeyondAnyOperation(InputError):
+    """A case beyond any real operation; `scenario` is the first row of the batch at fault,
+    for a caller that can say which point or trial it was. It pickles as an InputError."""
+
+    def __init__(self, problem: Problem, scenario: int) -> None:
+        super().__init__([problem])
+        self.scenario = scenario
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        return InputError, (self.problems,)
 
 
 def _beyond_any_operation(case: Case, heads: bool = True) -> Problem:
@@ -582,9 +596,10 @@ def _evaluate_batch(case: Case, metrics: frozenset[str], hypothetical: bool) -> 
     t = Timeline.build(case.horizon_months, case.discount_rate, case.start_month)
     ih = case.in_house
     base = in_house_streams(ih, t, detail)
-    beyond = any(np.max(heads, initial=0.0) > MAX_COUNT for heads in base.headcounts)
-    if beyond and not hypothetical:
-        raise InputError([_beyond_any_operation(case)])
+    beyond = [np.any(np.atleast_2d(heads) > MAX_COUNT, axis=-1) for heads in base.headcounts]
+    if any(rows.any() for rows in beyond) and not hypothetical:
+        first = min(int(np.flatnonzero(rows)[0]) for rows in beyond if rows.any())
+        raise BeyondAnyOperation(_beyond_any_operation(case), first)
     shape = (S, t.horizon + 1)
     ih_total = np.broadcast_to(base.total, shape)
     ih_tco = _sum(ih_total) * np.ones(S)

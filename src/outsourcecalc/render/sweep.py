@@ -393,11 +393,14 @@ def rows_json(result: Sweep) -> Iterator[str]:
         "overrides": dict(result.case.overrides),
         "notes": result.notes,
     }
-    yield "{" + "".join(
-        f"\n  {_json(key)}: " + dumps(value).rstrip("\n").replace("\n", "\n  ") + ","
-        for key, value in head.items()
+    yield (
+        "{"
+        + "".join(
+            f"\n  {_json(key)}: " + dumps(value).rstrip("\n").replace("\n", "\n  ") + ","
+            for key, value in head.items()
+        )
+        + '\n  "rows": ['
     )
-    yield '\n  "rows": ['
     # one row as json.dumps(indent=2) writes it inside the list: keys and names quoted
     # once, each value %s-formatted from its column
     keys = [*result.paths, "vendor", *run.keys]
