@@ -226,6 +226,22 @@ def test_fail_if_holds_exit_1_naming_the_vendor(cli: Invoke) -> None:
     assert line.endswith("(npv_savings = -279,697.96)")
 
 
+def test_a_gate_on_a_rate_shows_the_value_as_a_percent(cli: Invoke) -> None:
+    """`--fail-if roi<50%` is written in percents: the value is shown in them too (it was
+    the fraction, roi = -2.2784302186), to 8 decimals, without float noise."""
+    gates = ["roi<50%", "savings_pct<0", "break_even_price_change<0"]
+    result = cli("compare", *PAYROLL, "-f", "json", *(f"--fail-if={g}" for g in gates))
+    assert result.exit_code == 1
+    vendor = json.loads(result.stdout)["vendors"][0]
+    assert vendor["roi"] == -2.2784302186  # as JSON has it
+    assert result.stderr.splitlines() == [
+        "fail-if roi<50%: holds for ClearPay Managed Payroll (roi = -227.84302186%)",
+        "fail-if savings_pct<0: holds for ClearPay Managed Payroll (savings_pct = -12.74361167%)",
+        "fail-if break_even_price_change<0: holds for ClearPay Managed Payroll "
+        "(break_even_price_change = -19.95973215%)",
+    ]
+
+
 def test_fail_if_that_does_not_hold_exits_0(cli: Invoke) -> None:
     result = cli("compare", *PAYROLL, "--fail-if", "npv_savings<-1000000", "--fail-if", "roi>100")
     assert result.exit_code == 0, result.output

@@ -592,8 +592,15 @@ def gate_lines(result: Comparison, gates: Sequence[Gate]) -> list[str]:
     ]
 
 
+# fractions that a gate's reader knows as percents (`--fail-if roi<50%`)
+_PERCENT_KEYS = frozenset({"savings_pct", "roi", "irr", "break_even_price_change"})
+
+
 def _shown(key: str, value: float | None) -> str:
-    """A result in a gate message: money to the cent, 'never' for a null payback."""
+    """A result in a gate message: money to the cent, a rate as a percent to 8 decimals
+    (roi = -227.84302186%), 'never' for a null payback."""
     if value is None:
         return "never" if key in NULL_IS_NEVER else "null"
+    if key in _PERCENT_KEYS:
+        return f"{round(value * 100, 8) + 0.0:,}%"
     return f"{rounded(key, value):,}"
