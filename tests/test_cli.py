@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -607,3 +608,15 @@ def test_a_line_break_in_an_assignment_is_refused(
     assert result.exit_code == 2, result.output
     assert result.stderr.endswith(": is one line: it holds a line break; remove it\n")
     assert result.stderr.startswith(f"{option} ") and result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep", "simulate", "sensitivity", "report"])
+def test_help_shows_the_defaults_written_in_brackets(cli: Invoke, command: str) -> None:
+    """rich read "[default: today]" in a help text as a style tag and dropped it, leaving
+    "Output format ." and "processes ;": the brackets are escaped."""
+    result = cli(command, "--help")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.replace("│", " ").split())
+    assert re.findall(r"\w [.;](?: |$)", text) == []  # "format ." where a default was
+    shown = "footer [default: today]." if command == "report" else "Output format [default:"
+    assert shown in text

@@ -86,7 +86,7 @@ JobsOpt = Annotated[
     typer.Option(
         "--jobs",
         metavar="N",
-        help="Evaluate N chunks at once, in worker processes [default: every available core]; "
+        help="Evaluate N chunks at once, in worker processes \\[default: every available core]; "
         "the output is the same whatever N.",
         show_default=False,
     ),
@@ -96,7 +96,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format [default: from the --output file's extension, else table].",
+        help="Output format \\[default: from the --output file's extension, else table].",
     ),
 ]
 # what an --output file's extension says its format is
@@ -187,7 +187,7 @@ VendorOpt = Annotated[
     typer.Option(
         "--vendor",
         metavar="NAME",
-        help="Chart only this vendor [default: one panel per vendor, the best first].",
+        help="Chart only this vendor \\[default: one panel per vendor, the best first].",
     ),
 ]
 
@@ -753,7 +753,7 @@ def report(
         typer.Option(
             "--date",
             metavar="YYYY-MM-DD",
-            help="The date in the report's footer [default: today].",
+            help="The date in the report's footer \\[default: today].",
             show_default=False,
         ),
     ] = None,
