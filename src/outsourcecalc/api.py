@@ -264,7 +264,7 @@ def simulate(
     jobs: int | None = None,
 ) -> Simulation:
     """Monte Carlo: draw the uncertain inputs `trials` times, evaluate every trial, report
-    the odds that outsourcing wins: `outsourcecalc simulate`.
+    the odds that outsourcing is cheaper: `outsourcecalc simulate`.
 
     `uncertain`: {path: distribution} ({"in_house.staff[0].attrition_rate":
     "pert(30%, 40%, 60%)"}) or "PATH=DIST" texts; `uncertainty_file`: a YAML file of

@@ -646,7 +646,7 @@ def simulate_command(
     chart: ChartOpt = None,
     vendor: VendorOpt = None,
 ) -> None:
-    """Monte Carlo: draw uncertain inputs, report the odds that outsourcing wins."""
+    """Monte Carlo: draw uncertain inputs, report the odds that outsourcing is cheaper."""
     fmt = output_format(fmt, output)
     from .engine.batch import check_jobs
     from .scenarios.memory import parse_size

@@ -216,8 +216,9 @@ def facts(result: Comparison) -> list[str]:
     if result.volume_today is not None:
         lines.append(
             "Break-even volume: the monthly volume where NPV savings change sign, counting up "
-            "from zero (pays up to: outsourcing pays below it; pays from: above it); — when "
-            "there is none up to 100 times today's "
+            "from zero (pays up to: outsourcing pays below it; pays from: above it; changes "
+            "at: the sign changes there, at or below today's volume); — when there is none "
+            "up to 100 times today's "
             f"{number(result.volume_today, result.unit)}."
         )
     lines += [f"Note: {note}" for note in result.notes]
