@@ -223,7 +223,7 @@ CASES = [
     case(
         "top_level_list",
         "top_level_list.yaml {V}",
-        "invalid/top_level_list.yaml:1:1: expected fields (name: ...) at the top level, got a list",
+        "invalid/top_level_list.yaml:1:1: got a list at the top level; expected fields such as name: ...",
     ),
     case(
         "unclosed_bracket",

@@ -454,6 +454,24 @@ def test_uncertainty_file_errors_carry_file_and_line(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "file not found" in missing.stderr
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("", "the file is empty"), ("- a\n- b\n", "got a list at the top level")],
+)
+def test_an_uncertainty_file_of_no_mapping_says_what_it_should_hold(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    """It got the in-house file's hint, "expected fields (name: ...)"."""
+    path = tmp_path / "risks.yaml"
+    path.write_text(text)
+    result = run(IN_HOUSE, ONSHORE, "--uncertainty", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{path}:1:1: {problem}; expected input paths with their distributions, such as "
+        "in_house.staff[0].attrition_rate: pert(30%, 40%, 60%)\n"
+    )
+
+
 # ------------------------------------------------------------------ bad specs
 
 BAD = [

@@ -103,9 +103,13 @@ def quote_key(key: str) -> str:
     return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def load_file(path: str | Path) -> Document:
-    """Load one YAML file. Raises InputError if it cannot be read as YAML at all."""
-    return load_text(read_text_file(path, "file", "a YAML file"), str(path))
+INPUT_FIELDS = "fields such as name: ..."  # what an in-house or vendor file holds
+
+
+def load_file(path: str | Path, expected: str = INPUT_FIELDS) -> Document:
+    """Load one YAML file whose top level is a mapping (`expected` says of what, in
+    messages). Raises InputError if it cannot be read as YAML at all."""
+    return load_text(read_text_file(path, "file", "a YAML file"), str(path), expected)
 
 
 def read_text_file(path: str | Path, what: str, expected: str) -> str:
@@ -197,14 +201,12 @@ def _not_utf8(name: str, raw: bytes, start: int) -> InputError:
     )
 
 
-def load_text(text: str, name: str) -> Document:
+def load_text(text: str, name: str, expected: str = INPUT_FIELDS) -> Document:
     """Parse YAML text into a Document (strict scalars, positions kept)."""
-    doc = _parse(text, name)
+    doc = _parse(text, name, expected)
     if not isinstance(doc.data, dict) and doc.data is not INVALID:
         got = "a list" if isinstance(doc.data, list) else f"a single value ({_short(doc.data)})"
-        doc.problems.append(
-            doc.problem((), f"expected fields (name: ...) at the top level, got {got}")
-        )
+        doc.problems.append(doc.problem((), f"got {got} at the top level; expected {expected}"))
     return doc
 
 
@@ -244,7 +246,7 @@ def _compose(text: str) -> list[yaml.Node | None]:
     return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
 
 
-def _parse(text: str, name: str) -> Document:
+def _parse(text: str, name: str, expected: str = INPUT_FIELDS) -> Document:
     try:
         nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -257,9 +259,7 @@ def _parse(text: str, name: str) -> Document:
         raise _too_deep(name, text) from None
     docs = [n for n in nodes if n is not None]
     if not docs:
-        raise InputError.single(
-            name, "the file is empty; expected fields such as name: ...", line=1, column=1
-        )
+        raise InputError.single(name, f"the file is empty; expected {expected}", line=1, column=1)
     if len(docs) > 1:
         mark = docs[1].start_mark
         raise InputError.single(

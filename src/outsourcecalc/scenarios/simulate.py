@@ -250,24 +250,20 @@ def parse_uncertain(text: str, option: str = "--uncertain") -> Uncertain:
     return Uncertain(path, dist, f"{option} {text}")
 
 
+UNCERTAINTY_FIELDS = (
+    "input paths with their distributions, such as "
+    "in_house.staff[0].attrition_rate: pert(30%, 40%, 60%)"
+)
+
+
 def load_uncertainty(path: str | Path) -> list[Uncertain]:
     """An uncertainty file: a YAML mapping of input paths to distribution strings, in order."""
-    doc = load_file(path)
-    if doc.problems:  # duplicate keys, merge keys: the same strict reading as input files
+    try:
+        doc = load_file(path, UNCERTAINTY_FIELDS)
+    except InputError as exc:  # empty, or not YAML: the option's usage
+        raise UsageError(exc.problems) from None
+    if doc.problems:  # duplicate keys, merge keys, a list: the strict reading of input files
         raise UsageError(doc.problems)
-    if not isinstance(doc.data, dict):
-        line, column = doc.place(())
-        raise UsageError(
-            [
-                Problem(
-                    doc.path,
-                    "expected a mapping of input paths to distributions, e.g. "
-                    "in_house.staff[0].attrition_rate: pert(30%, 40%, 60%)",
-                    line=line,
-                    column=column,
-                )
-            ]
-        )
     out: list[Uncertain] = []
     problems: list[Problem] = []
     for key, value in doc.data.items():
