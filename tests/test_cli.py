@@ -20,6 +20,7 @@ from conftest import EXAMPLES, Invoke, example_args
 
 FORMATS = ["table", "json", "csv", "markdown"]
 PAYROLL = example_args("payroll")
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 SPEC_TOP_KEYS = [
     "schema_version",
     "currency",
@@ -620,3 +621,26 @@ def test_help_shows_the_defaults_written_in_brackets(cli: Invoke, command: str) 
     assert re.findall(r"\w [.;](?: |$)", text) == []  # "format ." where a default was
     shown = "footer [default: today]." if command == "report" else "Output format [default:"
     assert shown in text
+
+
+def test_an_entry_listed_twice_is_counted_twice_with_a_note(cli: Invoke, tmp_path: Path) -> None:
+    """A copied overhead line doubles a cost without a word; now the run says so (and
+    --strict fails it), while the arithmetic stays what the file says."""
+    text = (EXAMPLES_DIR / "payroll" / "in_house.yaml").read_text(encoding="utf-8")
+    line = "  - {name: Cloud payroll engine subscription, annual: 54000, avoidable: true}\n"
+    doubled = tmp_path / "in_house.yaml"
+    doubled.write_text(text.replace("overheads:\n", "overheads:\n" + line, 1), "utf-8")
+    vendor = EXAMPLES_DIR / "payroll" / "vendor.yaml"
+    once = json.loads(cli("compare", *PAYROLL, "-f", "json").stdout)
+    result = cli("compare", doubled, vendor, "-f", "json")
+    assert result.exit_code == 0, result.output
+    twice = json.loads(result.stdout)
+    note = (
+        "in-house: overhead 'Cloud payroll engine subscription' is listed twice with the "
+        "same figures; both are counted (remove one if it was copied by mistake)"
+    )
+    assert twice["notes"] == [note]
+    extra = twice["in_house"]["breakdown"]["overheads"] - once["in_house"]["breakdown"]["overheads"]
+    # five years of the copy, rising with the file's 2% inflation
+    assert extra == pytest.approx(sum(54_000 * 1.02**year for year in range(5)), abs=0.02)
+    assert cli("compare", doubled, vendor, "--strict", "-f", "json").exit_code == 1

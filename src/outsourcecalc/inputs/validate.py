@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from typing import Any, Literal, overload
 
 from pydantic import BaseModel, ValidationError
@@ -392,6 +393,39 @@ def check_case(case: Case) -> None:
         raise InputError(problems)
 
 
+def repeated_entries(case: Case) -> list[str]:
+    """Notes on an entry listed twice with the same figures, most likely a copied line:
+    both are counted, as written, but the reader is told."""
+    ih = case.in_house
+    lists: list[tuple[str, str, Sequence[Any]]] = [
+        ("in-house", "role", ih.staff),
+        ("in-house", "variable cost", ih.variable_costs),
+        ("in-house", "overhead", ih.overheads),
+        ("in-house", "one-time item", ih.one_time),
+    ]
+    for vendor in case.vendors:
+        lists += [
+            (vendor.name, "charge", vendor.pricing),
+            (vendor.name, "retained role", vendor.retained_staff),
+            (vendor.name, "transition cost", vendor.transition.costs),
+            (vendor.name, "benefit", vendor.benefits),
+        ]
+    notes = []
+    for owner, noun, items in lists:
+        seen: list[dict[str, Any]] = []
+        for item in items:
+            fields = item.model_dump()
+            if fields in seen:
+                name = fields.get("name", fields.get("role"))
+                notes.append(
+                    f"{owner}: {noun} {name!r} is listed twice with the same figures; both "
+                    "are counted (remove one if it was copied by mistake)"
+                )
+            else:
+                seen.append(fields)
+    return list(dict.fromkeys(notes))
+
+
 def outside_horizon(case: Case) -> list[str]:
     """Notes on dated items that fall after the horizon and so are not counted."""
     horizon = case.horizon_months
@@ -437,5 +471,5 @@ def build_case(ih_doc: Document, vendor_docs: list[Document]) -> Case:
     # the engine itself reads the inputs' models)
     from ..engine.results import exchange_rate_notes
 
-    notes = (*outside_horizon(case), *exchange_rate_notes(case))
+    notes = (*repeated_entries(case), *outside_horizon(case), *exchange_rate_notes(case))
     return Case(in_house, tuple(vendors), ih_doc, tuple(vendor_docs), notes=notes)
