@@ -28,7 +28,7 @@ from .errors import InputError, UsageError
 from .inputs.case import Case
 from .inputs.checks import validate_files
 from .render import renderer_for, text_pieces
-from .render.output import check_target, open_output
+from .render.output import STDOUT, check_target, open_output
 
 
 class _Group(TyperGroup):
@@ -238,16 +238,11 @@ def write_output(
 
     `then` writes what goes with the text (a chart) after the last piece and before the
     file is in place: if it fails, the file is not written either."""
-    pieces = [text] if isinstance(text, str) else text
-    if output is None:
+    pieces = _one_behind([text] if isinstance(text, str) else text)
+    if output is None or str(output) == STDOUT:
         try:
-            # each piece waits for the next, so that a run failing at its first rows
-            # (a point beyond any operation) leaves no lone CSV header on stdout
-            held = ""
             for piece in pieces:
-                sys.stdout.write(held)
-                held = piece
-            sys.stdout.write(held)
+                sys.stdout.write(piece)
             sys.stdout.flush()  # a full disk or a closed pipe is seen here, not at exit
         except BrokenPipeError:
             raise  # click ends the run with exit code 1 and no traceback
@@ -262,6 +257,18 @@ def write_output(
         handle.flush()  # a device (/dev/full) fails here, before `then` writes anything
         if then is not None:
             then()
+
+
+def _one_behind(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces, each once the next is made: a run failing at its first rows (a point
+    beyond any operation) leaves no lone CSV header on stdout, -o - or a pipe."""
+    held: str | None = None
+    for piece in pieces:
+        if held is not None:
+            yield held
+        held = piece
+    if held is not None:
+        yield held
 
 
 def check_outputs(inputs: list[Path | None], **outputs: Path | None) -> None:

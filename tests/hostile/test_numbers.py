@@ -97,15 +97,39 @@ def test_a_team_beyond_any_operation_is_refused(command: str) -> None:
     assert "Warning" not in result.output
 
 
+def test_a_point_beyond_names_every_varied_input_even_one_fixed_per_run() -> None:
+    """The horizon is one value per run of a sweep, not one per point: naming the point
+    read it as a column (an IndexError traceback); a value is written as it was typed,
+    123456789012 rather than 1.23456789e+11."""
+    files = [str(V2 / "in_house.yaml"), str(V2 / "vendor_onshore.yaml")]
+    varied = ["analysis.horizon_months=24,36", "in_house.staff[0].occupancy=0.8,1e-300"]
+    args = ["sweep", *files, *(a for v in varied for a in ("--vary", v))]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        "at analysis.horizon_months=24, in_house.staff[0].occupancy=1e-300: staff: the team"
+    )
+    payroll = [
+        str(V2.parent / "payroll" / "in_house.yaml"),
+        str(V2.parent / "payroll" / "vendor.yaml"),
+    ]
+    big = ["sweep", *payroll, "--vary", "vendor.pricing[0].monthly=5000,12345678901234"]
+    result = CliRunner().invoke(app, big)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("at vendor.pricing[0].monthly=12345678901234: ")
+
+
 @pytest.mark.parametrize(
     ("args", "point"),
     [
         (["sweep", "--vary", "vendor.pricing[0].monthly=5000,1e13", "-f", "csv"],
-         "vendor.pricing[0].monthly=1e+13"),
+         "vendor.pricing[0].monthly=10000000000000"),
         (["sweep", "--vary", "vendor.pricing[0].monthly=5000,1e13", "-f", "json"],
-         "vendor.pricing[0].monthly=1e+13"),
+         "vendor.pricing[0].monthly=10000000000000"),
+        (["sweep", "--vary", "vendor.pricing[0].monthly=5000,1e13", "-f", "csv", "-o", "-"],
+         "vendor.pricing[0].monthly=10000000000000"),
         (["simulate", "--uncertain", "vendor.pricing[0].monthly=uniform(1e13, 2e13)",
-          "--trials", "50", "-f", "csv"], "vendor.pricing[0].monthly=1.636961687e+13"),
+          "--trials", "50", "-f", "csv"], "vendor.pricing[0].monthly=16369616873214.543"),
     ],
 )  # fmt: skip
 def test_a_point_beyond_the_cent_names_the_point_and_writes_nothing(
@@ -113,7 +137,8 @@ def test_a_point_beyond_the_cent_names_the_point_and_writes_nothing(
 ) -> None:
     """Totals past 2**53 cents at one point of a sweep or one trial: the files are fine
     on their own, so the message names the point (it blamed in_house.yaml), and stdout
-    stays empty (a lone CSV header or JSON head was written before)."""
+    stays empty (a lone CSV header or JSON head was written before, and with -o - still
+    was)."""
     command, *options = args
     payroll = V2.parent / "payroll"
     files = [str(payroll / "in_house.yaml"), str(payroll / "vendor.yaml")]

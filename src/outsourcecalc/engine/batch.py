@@ -331,10 +331,17 @@ def evaluate_in_chunks(
 def _at_point(exc: BeyondAnyOperation, values: Mapping[InputPath, NDArray[Any]]) -> InputError:
     """The problem of one scenario of a batch, named by its varied or drawn inputs."""
     point = ", ".join(
-        f"{path.text}={float(np.ravel(column)[exc.scenario]):.10g}"
-        for path, column in values.items()
+        f"{path.text}={_as_typed(column, exc.scenario)}" for path, column in values.items()
     )
     return InputError([replace(p, source=f"at {point}") for p in exc.problems])
+
+
+def _as_typed(column: NDArray[Any], scenario: int) -> str:
+    """The value of a column (one per scenario, or one for all) at a scenario, written
+    as it would be typed after `=`: 123456789012, 0.8, 1e-300 (the shortest exact text)."""
+    x = float(column) if np.ndim(column) == 0 else float(np.ravel(column)[scenario])
+    text = repr(x)
+    return text.removesuffix(".0")
 
 
 def _split(
