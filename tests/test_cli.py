@@ -598,6 +598,8 @@ def test_the_command_line_runs_numpy_on_one_thread_unless_told(asked: str | None
         ("compare", "--set", 'vendor.name="Clear\r\nPay"'),
         ("sweep", "--vary", "vendor.scope=0.5,\n0.6"),
         ("simulate", "--uncertain", "vendor.scope=uniform(0.5,\n0.6)"),
+        ("compare", "--set", "vendor.name=Clear\u2028Pay"),
+        ("sweep", "--vary", "vendor.scope=0.5,\x850.6"),
     ],
 )
 def test_a_line_break_in_an_assignment_is_refused(

@@ -137,10 +137,11 @@ def parse_rate(text: str) -> float:
 
 # ----------------------------------------------------------------- text that is safe to show
 
-# C0 and C1 control characters (escape sequences, line breaks, tabs) and the bidi marks
-# and overrides that reorder text. JSON Schema's regular expressions read these escapes
-# as Python's do, so the schema states the same class.
-CONTROL_CLASS = r"\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# C0 and C1 control characters (escape sequences, line breaks, tabs), the Unicode line
+# and paragraph separators, and the bidi marks and overrides that reorder text. JSON
+# Schema's regular expressions read these escapes as Python's do, so the schema states
+# the same class.
+CONTROL_CLASS = r"\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 CONTROL = re.compile(f"[{CONTROL_CLASS}]")
 
 

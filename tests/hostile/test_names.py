@@ -51,12 +51,13 @@ HOSTILE_NAMES = {
     "bidi-override": "Acme\u202egnp.exe",
     "newline": "Acme\n# Injected heading",
     "tab": "\tAcme",
+    "line-separator": "Acme\u2028# Injected heading",
 }
 
 
 def _no_controls(text: str) -> bool:
     return not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text) and (
-        "\u202e" not in text
+        "\u202e" not in text and "\u2028" not in text
     )
 
 
@@ -123,23 +124,27 @@ def test_a_name_longer_than_a_header_can_show_is_refused(tmp_path: Path) -> None
     assert not Path("x.xlsx").exists()
 
 
-PADDED = "starts or ends with a space, which no table shows"
+PADDED = "starts or ends with a space (or a zero-width one), which no table shows"
+BLANK = "must hold a visible character, not only spaces or zero-width ones"
 
 
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ('"   "', "name: must hold a visible character, not only spaces (got '   ')"),
+        ('"   "', f"name: {BLANK} (got '   ')"),
+        ('"\\u200b"', f"name: {BLANK}"),
         ('" Heartland"', f'name: {PADDED}; write "Heartland"'),
         ('"Heartland\u00a0"', f'name: {PADDED}; write "Heartland"'),
+        ('"\\ufeffHeartland"', f'name: {PADDED}; write "Heartland"'),
     ],
 )  # fmt: skip
 def test_a_name_of_spaces_or_with_spaces_at_an_end_is_refused(
     tmp_path: Path, name: str, message: str
 ) -> None:
     """A vendor named "   " made the verdict read "the best quote,    , would cost"; a
-    criterion "Cultural fit " looked like the score key "Cultural fit" and did not match.
-    The JSON Schema an editor uses refuses the same names."""
+    criterion "Cultural fit " looked like the score key "Cultural fit" and did not match;
+    a zero-width space is as blank as a space. The JSON Schema an editor uses refuses
+    the same names."""
     vendor = renamed(tmp_path, name)
     result = CliRunner().invoke(app, ["compare", str(IN_HOUSE), str(vendor)])
     assert result.exit_code == 2

@@ -123,7 +123,7 @@ def split_assignment(text: str, option: str) -> tuple[str, str]:
     """`PATH=VALUE` at the first `=` outside a quoted key: `vendor.scores["a=b"]=4`."""
     if "=" not in text:
         raise UsageError.option(f"{option} {text}", "expected PATH=VALUE")
-    if "\n" in text or "\r" in text:  # YAML would fold it into a space, unseen
+    if text.splitlines() != [text]:  # \n, \r, \x85, \u2028...: YAML folds it, unseen
         raise UsageError.option(f"{option} {text}", "is one line: it holds a line break; remove it")
     quoted = _PATH_THEN_EQUALS.match(text)
     path, value = (quoted.group(1), text[quoted.end() :]) if quoted else text.split("=", 1)

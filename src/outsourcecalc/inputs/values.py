@@ -116,7 +116,12 @@ def whole(value: Any) -> int:
 # a Markdown table: names are plain text or an error
 # nor only spaces, nor spaces at either end, which no table shows ("Cultural fit " would
 # look like the criterion "Cultural fit" and not match it)
-NAME_PATTERN = f"^[^\\s{CONTROL_CLASS}](?:[^{CONTROL_CLASS}]*[^\\s{CONTROL_CLASS}])?$"
+# zero-width characters are blank too ("\u200b" alone showed as an empty name), though
+# allowed inside a name, where scripts that join letters need them
+INVISIBLE = "\u200b-\u200d\u2060\ufeff"
+_EDGE = f"[^\\s{CONTROL_CLASS}{INVISIBLE}]"
+NAME_PATTERN = f"^{_EDGE}(?:[^{CONTROL_CLASS}]*{_EDGE})?$"
+_PADDING = re.compile(f"^[\\s{INVISIBLE}]+|[\\s{INVISIBLE}]+$")
 
 
 def plain_name(value: str) -> str:
@@ -130,13 +135,17 @@ def plain_name(value: str) -> str:
             "remove it",
             {"code": f"U+{ord(found.group()):04X}", "position": found.start() + 1},
         )
-    if not value.strip():
-        raise PydanticCustomError("blank_name", "must hold a visible character, not only spaces")
-    if value != value.strip():
+    shown = _PADDING.sub("", value)
+    if not shown:
+        raise PydanticCustomError(
+            "blank_name", "must hold a visible character, not only spaces or zero-width ones"
+        )
+    if value != shown:
         raise PydanticCustomError(
             "padded_name",
-            "starts or ends with a space, which no table shows; write {shown}",
-            {"shown": json.dumps(value.strip(), ensure_ascii=False)},
+            "starts or ends with a space (or a zero-width one), which no table shows; "
+            "write {shown}",
+            {"shown": json.dumps(shown, ensure_ascii=False)},
         )
     return value
 
