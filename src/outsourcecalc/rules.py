@@ -123,6 +123,14 @@ def parse_number(text: str) -> float:
     return float(stripped.replace(",", ""))
 
 
+def as_typed(value: Any) -> str:
+    """A value as it would be typed after `PATH=`: 123456789012, 0.8, 1e-300 (a number's
+    shortest exact text, without a trailing .0), anything else as its text."""
+    if isinstance(value, float | np.floating):
+        return repr(float(value)).removesuffix(".0")
+    return str(value)
+
+
 def is_percent(text: Any) -> bool:
     """Text written as a percentage ("28%")."""
     return isinstance(text, str) and text.strip().endswith("%")

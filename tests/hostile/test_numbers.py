@@ -61,6 +61,19 @@ def test_totals_beyond_the_cent_are_refused() -> None:
     assert "Traceback" not in result.output
 
 
+def test_totals_beyond_the_cent_name_the_file_whose_total_it_is_and_the_set() -> None:
+    """A vendor fee set to 1e13 a month blamed the in-house file, fine on its own: the
+    message names the vendor's file and the --set that made its total too large."""
+    payroll = V2.parent / "payroll"
+    args = ["compare", str(payroll / "in_house.yaml"), str(payroll / "vendor.yaml")]
+    result = CliRunner().invoke(app, [*args, "--set", "vendor.pricing[0].monthly=1e13"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(
+        f"{payroll / 'vendor.yaml'} with --set vendor.pricing[0].monthly=10000000000000: "
+        "the costs come to more than 90,071,992,547,410 over the horizon"
+    )
+
+
 def test_the_largest_totals_kept_to_the_cent_are_answered() -> None:
     """Just under the bound (a 1e12 salary for 100 heads over 60 months: 5e14 a year, 2.5e15
     in all... too much; 1e10 x 100 x 5 years = 5e12) the answer is whole and finite."""
@@ -89,7 +102,11 @@ def test_a_team_beyond_any_operation_is_refused(command: str) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     # compare names the file; a sweep names the point, the file being fine on its own
-    where = "in_house.yaml" if command == "compare" else "at in_house.staff[0].occupancy=1e-300"
+    where = (
+        "in_house.yaml with --set in_house.staff[0].occupancy=1e-300"
+        if command == "compare"
+        else "at in_house.staff[0].occupancy=1e-300"
+    )
     assert result.output.endswith(
         f"{where}: staff: the team that Agent needs comes to more than 1,000,000,000 "
         "FTE, beyond any real operation; check handle_minutes, occupancy and monthly_volume\n"

@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 from ..errors import InputError, UsageError
 from ..inputs.case import Case
 from ..inputs.paths import InputPath, with_values
+from ..rules import as_typed
 from .model import BeyondAnyOperation, evaluate_batch
 
 if TYPE_CHECKING:
@@ -331,17 +332,14 @@ def evaluate_in_chunks(
 def _at_point(exc: BeyondAnyOperation, values: Mapping[InputPath, NDArray[Any]]) -> InputError:
     """The problem of one scenario of a batch, named by its varied or drawn inputs."""
     point = ", ".join(
-        f"{path.text}={_as_typed(column, exc.scenario)}" for path, column in values.items()
+        f"{path.text}={as_typed(_at(column, exc.scenario))}" for path, column in values.items()
     )
     return InputError([replace(p, source=f"at {point}") for p in exc.problems])
 
 
-def _as_typed(column: NDArray[Any], scenario: int) -> str:
-    """The value of a column (one per scenario, or one for all) at a scenario, written
-    as it would be typed after `=`: 123456789012, 0.8, 1e-300 (the shortest exact text)."""
-    x = float(column) if np.ndim(column) == 0 else float(np.ravel(column)[scenario])
-    text = repr(x)
-    return text.removesuffix(".0")
+def _at(column: NDArray[Any], scenario: int) -> float:
+    """A column's value at a scenario: one per scenario, or one for all (the horizon)."""
+    return float(column) if np.ndim(column) == 0 else float(np.ravel(column)[scenario])
 
 
 def _split(

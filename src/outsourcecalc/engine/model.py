@@ -19,8 +19,9 @@ from numpy.typing import NDArray
 
 from ..errors import InputError, Problem
 from ..inputs.case import Case
+from ..inputs.loader import Document
 from ..inputs.models import Charge, InHouse, Role, Scorecard, StaffRole, Vendor
-from ..rules import IN_HOUSE, MAX_COUNT, MAX_TOTAL, is_zero, loses, wins
+from ..rules import IN_HOUSE, MAX_COUNT, MAX_TOTAL, as_typed, is_zero, loses, wins
 
 Array = NDArray[np.float64]
 
@@ -547,10 +548,14 @@ def evaluate_batch(
         result = _evaluate_batch(case, metrics, hypothetical)
     totals = [result.in_house.tco, *(v.tco for v in result.vendors)]
     # NaN fails the test too; above MAX_TOTAL the totals would not be exact to the cent
-    exact = np.logical_and.reduce([np.abs(t) <= MAX_TOTAL for t in totals])
+    within = [np.broadcast_to(np.abs(t) <= MAX_TOTAL, (case.size,)) for t in totals]
+    exact = np.logical_and.reduce(within)
     if not hypothetical and not exact.all():
-        first = int(np.flatnonzero(~np.broadcast_to(exact, (case.size,)))[0])
-        raise BeyondAnyOperation(_beyond_any_operation(case, heads=False), first)
+        first = int(np.flatnonzero(~exact)[0])
+        # the file whose total it is: a vendor's fee of 1e13 is not the in-house file's
+        at_fault = next(i for i, rows in enumerate(within) if not rows[first])
+        doc = ([case.in_house_doc, *case.vendor_docs] + [None] * len(totals))[at_fault]
+        raise BeyondAnyOperation(_beyond_any_operation(case, heads=False, doc=doc), first)
     return result
 
 
@@ -566,11 +571,15 @@ class BeyondAnyOperation(InputError):
         return InputError, (self.problems,)
 
 
-def _beyond_any_operation(case: Case, heads: bool = True) -> Problem:
+def _beyond_any_operation(case: Case, heads: bool = True, doc: Document | None = None) -> Problem:
     """Which inputs to look at when a team sized by the workload is larger than any real
-    operation (more than MAX_COUNT heads: `heads`), or the totals are beyond MAX_TOTAL."""
-    doc = case.in_house_doc
+    operation (more than MAX_COUNT heads: `heads`), or the totals are beyond MAX_TOTAL
+    (in `doc`'s total, else the in-house file's). The inputs set on the command line,
+    the likelier cause, are named with the file."""
+    doc = doc if doc is not None else case.in_house_doc
     source = doc.path if doc is not None else "in-house file"
+    if case.overrides:
+        source += " with --set " + ", ".join(f"{p}={as_typed(v)}" for p, v in case.overrides)
     sized = [r.role for r in case.in_house.staff if r.handle_minutes is not None]
     if not heads:
         return Problem(
