@@ -646,3 +646,8 @@ def test_an_entry_listed_twice_is_counted_twice_with_a_note(cli: Invoke, tmp_pat
     # five years of the copy, rising with the file's 2% inflation
     assert extra == pytest.approx(sum(54_000 * 1.02**year for year in range(5)), abs=0.02)
     assert cli("compare", doubled, vendor, "--strict", "-f", "json").exit_code == 1
+    # validate gives the note for the file on its own too, and --strict fails it there
+    alone = cli("validate", doubled)
+    assert alone.exit_code == 0, alone.output
+    assert "listed twice with the same figures" in alone.output
+    assert cli("validate", doubled, "--strict").exit_code == 1

@@ -15,6 +15,7 @@ from ..errors import InputError, Problem
 
 if TYPE_CHECKING:
     from .loader import Document
+    from .models import InHouse, Vendor
 
 
 @dataclass
@@ -62,11 +63,14 @@ def validate_files(paths: Sequence[str | Path]) -> Validation:
     files: list[FileCheck] = []
     problems: list[Problem] = []
     docs: dict[str, list[Document]] = {"in_house": [], "vendor": []}
+    in_houses: list[InHouse] = []
+    vendors: list[Vendor] = []
     for path in paths:
         try:
             doc = load_file(path)
             if file_kind(doc.data) == "vendor":
                 vendor = model_from(doc, "vendor")
+                vendors.append(vendor)
                 kind, what = "vendor", f"vendor file, {len(vendor.pricing)} charge(s)"
                 if vendor.currency not in (None, default_currency) and vendor.fx_rate is None:
                     what += (
@@ -75,6 +79,7 @@ def validate_files(paths: Sequence[str | Path]) -> Validation:
                     )
             else:
                 ih = model_from(doc, "in_house")
+                in_houses.append(ih)
                 kind = "in_house"
                 what = f"in-house file, {len(ih.staff)} role(s), {ih.total_headcount:g} FTE"
                 following = sum(role.handle_minutes is not None for role in ih.staff)
@@ -85,17 +90,21 @@ def validate_files(paths: Sequence[str | Path]) -> Validation:
             continue
         files.append(FileCheck(str(path), kind, what))
         docs[kind].append(doc)
-    return Validation(files, problems, _notes(docs) if not problems else [])
+    return Validation(files, problems, _notes(docs, in_houses, vendors) if not problems else [])
 
 
-def _notes(docs: dict[str, list[Document]]) -> list[str]:
+def _notes(
+    docs: dict[str, list[Document]], in_houses: Sequence[InHouse], vendors: Sequence[Vendor]
+) -> list[str]:
     """The notes on one in-house file with its vendor files, as `compare` would give them;
-    none for files that are not such a set, or that do not fit together (compare says why)."""
-    from .validate import build_case
+    for files that are not such a set, or that do not fit together (compare says why),
+    the notes each file gives on its own: an entry listed twice."""
+    from .validate import build_case, repeated_entries
 
-    if len(docs["in_house"]) != 1 or not docs["vendor"]:
-        return []
-    try:
-        return list(build_case(docs["in_house"][0], docs["vendor"]).notes)
-    except InputError:
-        return []
+    if len(docs["in_house"]) == 1 and docs["vendor"]:
+        try:
+            return list(build_case(docs["in_house"][0], docs["vendor"]).notes)
+        except InputError:
+            pass
+    notes = [n for ih in in_houses for n in repeated_entries(ih, [])]
+    return list(dict.fromkeys(notes + repeated_entries(None, vendors)))

@@ -393,17 +393,18 @@ def check_case(case: Case) -> None:
         raise InputError(problems)
 
 
-def repeated_entries(case: Case) -> list[str]:
+def repeated_entries(in_house: InHouse | None, vendors: Sequence[Vendor]) -> list[str]:
     """Notes on an entry listed twice with the same figures, most likely a copied line:
     both are counted, as written, but the reader is told."""
-    ih = case.in_house
-    lists: list[tuple[str, str, Sequence[Any]]] = [
-        ("in-house", "role", ih.staff),
-        ("in-house", "variable cost", ih.variable_costs),
-        ("in-house", "overhead", ih.overheads),
-        ("in-house", "one-time item", ih.one_time),
-    ]
-    for vendor in case.vendors:
+    lists: list[tuple[str, str, Sequence[Any]]] = []
+    if in_house is not None:
+        lists += [
+            ("in-house", "role", in_house.staff),
+            ("in-house", "variable cost", in_house.variable_costs),
+            ("in-house", "overhead", in_house.overheads),
+            ("in-house", "one-time item", in_house.one_time),
+        ]
+    for vendor in vendors:
         lists += [
             (vendor.name, "charge", vendor.pricing),
             (vendor.name, "retained role", vendor.retained_staff),
@@ -471,5 +472,9 @@ def build_case(ih_doc: Document, vendor_docs: list[Document]) -> Case:
     # the engine itself reads the inputs' models)
     from ..engine.results import exchange_rate_notes
 
-    notes = (*repeated_entries(case), *outside_horizon(case), *exchange_rate_notes(case))
+    notes = (
+        *repeated_entries(in_house, vendors),
+        *outside_horizon(case),
+        *exchange_rate_notes(case),
+    )
     return Case(in_house, tuple(vendors), ih_doc, tuple(vendor_docs), notes=notes)
