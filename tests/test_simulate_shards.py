@@ -7,6 +7,7 @@ unsharded run's output byte for byte, in every format, gates included.
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -259,3 +260,52 @@ def test_bad_shard_options(args: list[str], message: str) -> None:
     result = simulate("--trials", "10", *args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+
+
+def _edit_array(data: dict[str, Any], i: int, edit: Any) -> None:
+    values = np.frombuffer(base64.b64decode(data["per_trial"][i]), dtype="<f8").copy()
+    edit(values)
+    data["per_trial"][i] = base64.b64encode(values.astype("<f8").tobytes()).decode("ascii")
+
+
+def _set(values: Any, value: float) -> None:
+    values[3] = value
+
+
+# per_trial: [0-2] the three draws, then per vendor npv_savings and payback_months
+DAMAGE: list[tuple[str, Any, str]] = [
+    ("nan npv", lambda d: _edit_array(d, 3, lambda v: _set(v, np.nan)), "per_trial array 4"),
+    ("inf npv", lambda d: _edit_array(d, 5, lambda v: _set(v, np.inf)), "per_trial array 6"),
+    ("inf draw", lambda d: _edit_array(d, 0, lambda v: _set(v, np.inf)), "per_trial array 1"),
+    ("draw out of range", lambda d: _edit_array(d, 1, lambda v: _set(v, -0.5)), "array 2"),
+    ("payback -1", lambda d: _edit_array(d, 4, lambda v: _set(v, -1.0)), "per_trial array 5"),
+    ("payback inf", lambda d: _edit_array(d, 6, lambda v: _set(v, np.inf)), "per_trial array 7"),
+    ("scaled npv", lambda d: _edit_array(d, 3, lambda v: v.__imul__(2)), "sha256 does not match"),
+    ("held -1", lambda d: d["gates"][0].update(held=-1), "a count is not of its 20 trials"),
+    ("held 21", lambda d: d["gates"][0].update(held=21), "a count is not of its 20 trials"),
+    ("held 3", lambda d: d["gates"][0].update(held=3), "sha256 does not match"),
+    ("below -2", lambda d: d["uncertain"][1].update(redrawn_below=-2), "a count is not of"),
+    ("below 99", lambda d: d["uncertain"][1].update(redrawn_below=99), "a count is not of"),
+    ("below 1", lambda d: d["uncertain"][1].update(redrawn_below=1), "sha256 does not match"),
+    ("no sha256", lambda d: d.pop("sha256"), "its fields are not as written"),
+]
+
+
+@pytest.mark.parametrize(("edit", "message"), [d[1:] for d in DAMAGE], ids=[d[0] for d in DAMAGE])
+@pytest.mark.parametrize("fmt", ["json", "table", "csv", "markdown"])
+def test_a_shard_changed_after_it_was_written_is_refused(
+    tmp_path: Path, edit: Any, message: str, fmt: str
+) -> None:
+    """Values no run gives (NaN, inf, a draw outside the field, a payback beyond the
+    horizon), counts beyond the slice, and any other edit (caught by the file's sha256):
+    exit 2 naming the file, never a traceback or an output of "nan" or "inf%"."""
+    one, two = write_shards(tmp_path, 2, "--trials", "40", *GATE)
+    assert cli("merge", str(one), str(two)).exit_code in (0, 1)
+    data: dict[str, Any] = json.loads(two.read_text(encoding="utf-8"))
+    edit(data)
+    two.write_text(json.dumps(data), encoding="utf-8")
+    result = cli("merge", str(one), str(two), "-f", fmt)
+    assert result.exit_code == 2, result.output
+    assert f"{two}: a damaged shard file: " in result.stderr
+    assert message in result.stderr
+    assert result.stdout == ""

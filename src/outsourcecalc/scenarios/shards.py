@@ -23,8 +23,9 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +34,13 @@ import numpy as np
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
 from ..inputs.loader import read_bytes_file
+from ..inputs.models import Bound
 from ..inputs.overrides import Override
 from ..inputs.paths import parse_path, path_bounds
 from .gates import Gate, GateCount, parse_gate
 from .memory import check_memory, merge_memory, show_size
 from .simulate import (
+    Array,
     InputDraws,
     Simulation,
     Trials,
@@ -51,7 +54,7 @@ from .simulate import (
 from .sweep import shard_range
 
 FORMAT = "outsourcecalc simulation shard"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a SHA-256 of the header and the per-trial arrays
 KEPT = ("npv_savings", "payback_months")  # the per-trial results the statistics use
 _DTYPE = np.dtype("<f8")
 _TAIL = "\n}\n"  # how dumps() ends an object
@@ -103,8 +106,16 @@ class SimulationShard:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The shard file as data: the header, and `per_trial`, each array in base64."""
-        return {**self.header(), "per_trial": [_encode(a) for a in self.arrays()]}
+        """The shard file as data: the header, `per_trial` (each array in base64), and
+        `sha256` over both."""
+        header = self.header()
+        digest = _digest(header)
+        per_trial = []
+        for array in self.arrays():
+            data = _bytes(array)
+            digest.update(data)
+            per_trial.append(base64.b64encode(data).decode("ascii"))
+        return {**header, "per_trial": per_trial, "sha256": digest.hexdigest()}
 
     def arrays(self) -> Iterator[np.ndarray[Any, np.dtype[np.float64]]]:
         """The per-trial arrays in the file's order: each input's draws, then per vendor
@@ -167,21 +178,35 @@ def shard_pieces(shard: SimulationShard) -> Iterator[str]:
     its own piece, so that no more than one array's text is held at a time."""
     from ..render.format import dumps
 
-    head = dumps(shard.header())
+    header = shard.header()
+    digest = _digest(header)
+    head = dumps(header)
     yield head[: -len(_TAIL)] + ',\n  "per_trial": ['
     for i, array in enumerate(shard.arrays()):
-        yield ("\n    " if i == 0 else ",\n    ") + '"' + _encode(array) + '"'
-    yield "\n  ]" + _TAIL
+        data = _bytes(array)
+        digest.update(data)
+        text = base64.b64encode(data).decode("ascii")
+        yield ("\n    " if i == 0 else ",\n    ") + '"' + text + '"'
+    yield f'\n  ],\n  "sha256": "{digest.hexdigest()}"' + _TAIL
 
 
-def _encode(array: np.ndarray[Any, np.dtype[np.float64]]) -> str:
-    """An array as base64 of its little-endian float64 bytes."""
-    return base64.b64encode(np.ascontiguousarray(array, dtype=_DTYPE).tobytes()).decode("ascii")
+def _bytes(array: np.ndarray[Any, np.dtype[np.float64]]) -> bytes:
+    """An array's little-endian float64 bytes, as the file keeps them (in base64)."""
+    return np.ascontiguousarray(array, dtype=_DTYPE).tobytes()
 
 
-def read_shard(path: str | Path, limit: int) -> tuple[dict[str, Any], list[str]]:
-    """A shard file's header and its per-trial arrays as base64 text (decoded by the
-    merge, one at a time); InputError naming the file when it is not a shard file."""
+def _digest(header: dict[str, Any]) -> Any:
+    """The SHA-256 a shard file ends with, fed the header (as canonical JSON) here and
+    then each per-trial array's bytes: a count or a result changed by hand, or a file
+    damaged in transit, no longer matches, and the merge refuses it."""
+    canonical = json.dumps(header, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8"))
+
+
+def read_shard(path: str | Path, limit: int) -> tuple[dict[str, Any], list[str], str]:
+    """A shard file's header, its per-trial arrays as base64 text (decoded by the merge,
+    one at a time) and its SHA-256; InputError naming the file when it is not a shard
+    file."""
     name = str(path)
     expected = "a shard file from `simulate --shard K/N --format json`"
     raw = read_bytes_file(path, "shard file", expected, limit, " (--max-memory)")
@@ -202,11 +227,14 @@ def read_shard(path: str | Path, limit: int) -> tuple[dict[str, Any], list[str]]
             f"outsourcecalc reads version {FORMAT_VERSION}: run every shard with one version",
         )
     arrays = data.pop("per_trial", None)
-    if not _header_ok(data) or not (
-        isinstance(arrays, list) and all(isinstance(a, str) for a in arrays)
+    sha256 = data.pop("sha256", None)
+    if (
+        not _header_ok(data)
+        or not (isinstance(arrays, list) and all(isinstance(a, str) for a in arrays))
+        or not isinstance(sha256, str)
     ):
         raise InputError.single(name, "a damaged shard file: its fields are not as written")
-    return data, arrays
+    return data, arrays, sha256
 
 
 _HEADER: dict[str, type | tuple[type, ...]] = {
@@ -278,7 +306,7 @@ def merge(paths: Sequence[str | Path], max_memory: int) -> Simulation:
     problems: list[Problem] = []
     for path in paths:
         name = str(path)
-        header, arrays = read_shard(path, max_memory)
+        header, arrays, sha256 = read_shard(path, max_memory)
         if first is None:
             first = (name, header)
             run = _empty_run(header, name)
@@ -295,7 +323,7 @@ def merge(paths: Sequence[str | Path], max_memory: int) -> Simulation:
             continue
         seen[k] = name
         assert run is not None
-        _fill(run, header, arrays, name)
+        _fill(run, header, arrays, sha256, name)
         for count, g in zip(counts, header["gates"], strict=True):
             count.held += g["held"]
     assert first is not None and run is not None
@@ -312,6 +340,18 @@ def merge(paths: Sequence[str | Path], max_memory: int) -> Simulation:
     if problems:
         raise UsageError(problems)
     return replace(summarize(run), gates=counts)
+
+
+def _valid_draw(values: Array, bounds: Bound) -> Any:
+    return np.isfinite(values) & bounds.contains(values)
+
+
+def _valid_npv(values: Array) -> Any:
+    return np.isfinite(values)
+
+
+def _valid_payback(values: Array, horizon: int) -> Any:
+    return np.isnan(values) | ((values >= 0) & (values <= horizon))
 
 
 def _size(path: str | Path) -> int:
@@ -351,6 +391,14 @@ def _mismatch(
         return Problem(name, "a damaged shard file: its fields are not as written")
     if len(arrays) != len(header["uncertain"]) + len(KEPT) * len(header["vendors"]):
         return Problem(name, "a damaged shard file: per_trial holds the wrong number of arrays")
+    size = stop - start  # each count is of this slice's trials: from none to all of them
+    if not all(0 <= g["held"] <= size for g in header["gates"]) or not all(
+        d["redrawn_below"] >= 0
+        and d["redrawn_above"] >= 0
+        and d["redrawn_below"] + d["redrawn_above"] <= size
+        for d in header["uncertain"]
+    ):
+        return Problem(name, f"a damaged shard file: a count is not of its {size:,} trials")
     return None
 
 
@@ -392,23 +440,44 @@ def _empty_run(header: dict[str, Any], name: str) -> Trials:
     )
 
 
-def _fill(run: Trials, header: dict[str, Any], arrays: list[str], name: str) -> None:
-    """Copy a shard's arrays into their place in the whole run, decoding one at a time."""
+def _fill(run: Trials, header: dict[str, Any], arrays: list[str], sha256: str, name: str) -> None:
+    """Copy a shard's arrays into their place in the whole run, decoding one at a time;
+    the file's SHA-256 and each value checked (a run only gives draws in the field's
+    range, finite savings, and a payback month within the horizon or never)."""
     start, stop = header["start"], header["stop"]
     targets = [d.values for d in run.inputs]
     targets += [v.results[k] for v in run.vendors for k in KEPT]
-    for i, (target, text) in enumerate(zip(targets, arrays, strict=True)):
+    valid: list[Callable[[Array], Any]] = [
+        partial(_valid_draw, bounds=d.bounds) for d in run.inputs
+    ]
+    valid += [_valid_npv, partial(_valid_payback, horizon=run.horizon_months)] * len(run.vendors)
+    digest = _digest(header)
+    for i, (target, text, ok) in enumerate(zip(targets, arrays, valid, strict=True)):
         try:
-            values = np.frombuffer(base64.b64decode(text, validate=True), dtype=_DTYPE)
+            data = base64.b64decode(text, validate=True)
+            values = np.frombuffer(data, dtype=_DTYPE)
         except (binascii.Error, ValueError):
-            values = np.empty(0)
+            data, values = b"", np.empty(0)
         if len(values) != stop - start:
             raise InputError.single(
                 name,
                 f"a damaged shard file: per_trial array {i + 1} is not {stop - start:,} numbers",
             )
+        if not np.all(ok(values)):
+            raise InputError.single(
+                name,
+                f"a damaged shard file: per_trial array {i + 1} holds a number no run gives "
+                "(not finite, or outside its range)",
+            )
+        digest.update(data)
         target[start:stop] = values
         arrays[i] = ""  # its text is no longer needed
+    if digest.hexdigest() != sha256:
+        raise InputError.single(
+            name,
+            "a damaged shard file: its sha256 does not match its contents (a count or a "
+            "result changed after `simulate --shard` wrote it): run that shard again",
+        )
     for d, h in zip(run.inputs, header["uncertain"], strict=True):
         d.below += h["redrawn_below"]
         d.above += h["redrawn_above"]
