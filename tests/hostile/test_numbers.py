@@ -44,6 +44,24 @@ def test_huge_draws_are_refused() -> None:
     assert "lies mostly outside the field's valid range [0, 1e+15]" in result.output
 
 
+@pytest.mark.parametrize(
+    "distribution",
+    ["uniform(-1e308, 1e308)", "triangular(-1e308, 0, 1e308)", "pert(-1e308, 0, 1e308)"],
+)
+def test_a_range_too_wide_to_draw_from_is_refused(distribution: str) -> None:
+    """uniform(-1e308, 1e308): numpy's uniform raised OverflowError (a traceback, exit 1),
+    as the width 2e308 is not a float."""
+    path = "in_house.staff[0].annual_salary"
+    result = CliRunner().invoke(app, ["simulate", *FILES, "--uncertain", f"{path}={distribution}"])
+    assert result.exit_code == 2, result.output
+    name = distribution.split("(")[0]
+    assert (
+        f"--uncertain {path}={distribution}: {name}: the range from low (-1e308) to high "
+        "(1e308) is too wide to draw from: its width is not a finite number"
+    ) in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
 def test_totals_beyond_the_cent_are_refused() -> None:
     """A 1e15 salary for 1e9 heads growing 100% a year for 50 years comes to 1.4e39: a
     float holds it, but not to the cent (beyond 2**53 cents). Refused, exit 2, no trace."""

@@ -182,12 +182,14 @@ def parse_distribution(text: str) -> Distribution:
             raise ValueError(
                 f"{name}: mode ({shown['mode']}) must not be above high ({shown['high']})"
             )
-    elif name == "uniform":
-        if values[0] > values[1]:
-            raise ValueError(
-                f"uniform: high ({shown['high']}) must not be below low ({shown['low']})"
-            )
-    else:
+    elif name == "uniform" and values[0] > values[1]:
+        raise ValueError(f"uniform: high ({shown['high']}) must not be below low ({shown['low']})")
+    if name in ("triangular", "pert", "uniform") and not math.isfinite(values[-1] - values[0]):
+        raise ValueError(
+            f"{name}: the range from low ({shown['low']}) to high ({shown['high']}) is too "
+            "wide to draw from: its width is not a finite number"
+        )
+    if name in ("normal", "lognormal"):
         mean, sd = values
         if sd < 0:
             raise ValueError(f"{name}: sd must be 0 or more (got {shown['sd']})")
