@@ -177,4 +177,4 @@ def test_the_notebook_in_docs_api_runs(in_repo: Path, capsys: pytest.CaptureFixt
         if "to_pandas" in cell and importlib.util.find_spec("pandas") is None:
             continue  # the one cell that needs pandas
         exec(compile(cell, "docs/api.md", "exec"), namespace)
-    assert "outsourcing wins in" in capsys.readouterr().out
+    assert "outsourcing is cheaper in" in capsys.readouterr().out

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 import outsourcecalc
 from outsourcecalc.cli import app
+from outsourcecalc.render.format import share
 from outsourcecalc.scenarios.simulate import (
     BLOCK,
     block_generator,
@@ -40,6 +41,7 @@ ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 # two inputs that make the onshore vendor win in some trials and lose in others
 PRICE = "vendor[0].pricing[0].per_hour"
 ATTRITION = "in_house.staff[0].attrition_rate"
+HEARTLAND = "Heartland Contact Solutions (onshore)"
 MIXED = [
     f"--uncertain={PRICE}=triangular(24, 28, 33)",
     f"--uncertain={ATTRITION}=uniform(20%, 60%)",
@@ -384,8 +386,48 @@ def test_table_shows_summary_histogram_and_break_even_line() -> None:
 def test_markdown_summary() -> None:
     result = run(IN_HOUSE, ONSHORE, OFFSHORE, *MIXED, "--trials", "500", "--format", "markdown")
     assert result.exit_code == 0, result.output
-    assert "| Vendor | P(outsourcing wins) |" in result.stdout
+    assert "| Vendor | P(outsourcing cheaper) |" in result.stdout
     assert f"| `{PRICE}` | `triangular(24, 28, 33)` |" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("x", "digits", "shown"),
+    [
+        (0.0, 1, "0.0%"),
+        (1.0, 1, "100.0%"),
+        (0.99997, 1, ">99.9%"),  # showed 100.0% for a vendor cheaper in all but 3 of 100,000
+        (1 / 9999, 1, "<0.1%"),  # showed "1 of 9,999 trials (0.0%)"
+        (0.9994, 1, "99.9%"),
+        (0.0006, 1, "0.1%"),
+        (0.996, 0, ">99%"),
+        (0.004, 0, "<1%"),
+        (None, 1, "—"),
+    ],
+)
+def test_a_share_is_never_rounded_onto_none_or_all(
+    x: float | None, digits: int, shown: str
+) -> None:
+    assert share(x, digits) == shown
+
+
+def test_a_gate_holding_in_one_trial_is_not_shown_as_none() -> None:
+    """The gate's threshold between the smallest and the next-smallest trial's NPV savings."""
+    args = [IN_HOUSE, ONSHORE, *MIXED, "--trials", "9999"]
+    rows = list(csv.DictReader(io.StringIO(run(*args, "-f", "csv").stdout)))
+    npv = sorted(float(r[f"{HEARTLAND}:npv_savings"]) for r in rows)
+    gate = f"npv_savings<{(npv[0] + npv[1]) / 2}"
+    result = run(*args, "--fail-if", gate, "-f", "json")
+    assert result.exit_code == 1, result.output
+    assert f"fail-if {gate}: holds for {HEARTLAND} in 1 of 9,999 trials (<0.1%)" in result.stderr
+
+
+def test_markdown_says_cheaper_not_wins() -> None:
+    """P(outsourcing wins) claimed more than the model measures: a scorecard or the risks
+    may still keep the work in house; the share is of trials where outsourcing costs less."""
+    result = run(IN_HOUSE, ONSHORE, *MIXED, "--trials", "500", "-f", "markdown")
+    assert "| Vendor | P(outsourcing cheaper) |" in result.stdout
+    assert f"- {HEARTLAND}: outsourcing is cheaper in " in result.stdout
+    assert "wins" not in result.stdout
 
 
 def test_output_file(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ from .format import (
     months,
     percent,
     score,
+    share,
 )
 from .output import check_target, write_atomically
 from .words import scenario_line
@@ -916,7 +917,7 @@ def _histogram_sides(saves: NDArray[np.bool_]) -> list[tuple[NDArray[np.bool_], 
 def _histogram_headline(v: VendorOutcome, cur: str) -> str:
     trials = np.asarray(v.npv_savings).size
     return (
-        f"{v.name}: outsourcing pays in {percent(v.p_win, 0)} of {trials:,} trials "
+        f"{v.name}: outsourcing pays in {share(v.p_win, 0)} of {trials:,} trials "
         f"(median NPV savings {_money3(v.npv.p50, cur)})"
     )
 

@@ -121,6 +121,18 @@ def percent(x: float | None, digits: int = 1, signed: bool = False) -> str:
     return text.replace("-0.0%", "0.0%").replace("+-", "-")
 
 
+def share(x: float | None, digits: int = 1) -> str:
+    """A share of trials as a percent, never rounded onto 0% or 100% when it is not
+    exactly that: 99.997% is ">99.9%" and 1 of 9,999 trials "<0.1%"."""
+    text = percent(x, digits)
+    step = 10.0 ** -(digits + 2)  # the last digit shown, as a share
+    if x is not None and x > 0 and text == percent(0.0, digits):
+        return f"<{percent(step, digits)}"
+    if x is not None and x < 1 and text == percent(1.0, digits):
+        return f">{percent(1 - step, digits)}"
+    return text
+
+
 def input_value(x: float, unit: str, currency: str = "") -> str:
     """An input's value as a reader writes it, by the models' unit: a rate as 3.75%,
     money as $42,000 (₱95,000.50 with cents where it has them), a count as 2.25."""

@@ -26,6 +26,7 @@ from .format import (
     money_short,
     months,
     percent,
+    share,
 )
 from .words import scenario_line, scenario_text
 
@@ -97,19 +98,19 @@ def render_markdown(sim: Simulation) -> str:
         f"### Monte Carlo: {_trials(sim.trials)} (seed {sim.seed})",
         "",
         *([markdown_text(scenario_line(sim.scenario)), ""] if sim.scenario else []),
-        "| Vendor | P(outsourcing wins) | Mean NPV savings | P5 | P50 | P95 "
+        "| Vendor | P(outsourcing cheaper) | Mean NPV savings | P5 | P50 | P95 "
         "| P(pays back) | Payback P50 | Payback P95 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for v in sim.vendors:
         cells = [
             markdown_text(v.name),
-            percent(v.p_win),
+            share(v.p_win),
             money(v.npv.mean, cur),
             money(v.npv.p5, cur),
             money(v.npv.p50, cur),
             money(v.npv.p95, cur),
-            percent(v.p_payback),
+            share(v.p_payback),
             months(v.payback_p50),
             months(v.payback_p95),
         ]
@@ -136,12 +137,12 @@ def render_markdown(sim: Simulation) -> str:
 
 
 def sentence(v: VendorOutcome, currency: str) -> str:
-    """'Acme: outsourcing wins in 87.3% of trials; NPV savings P5 -$0.2M, P95 $1.4M.'"""
+    """'Acme: outsourcing is cheaper in 87.3% of trials; NPV savings P5 -$0.2M, P95 $1.4M.'"""
     return (
-        f"{v.name}: outsourcing wins in {percent(v.p_win)} of trials; 90% of NPV savings "
+        f"{v.name}: outsourcing is cheaper in {share(v.p_win)} of trials; 90% of NPV savings "
         f"lie between {money_short(v.npv.p5, currency, figures=3)} and "
         f"{money_short(v.npv.p95, currency, figures=3)}; pays back within the horizon in "
-        f"{percent(v.p_payback)} of trials."
+        f"{share(v.p_payback)} of trials."
     )
 
 
@@ -181,12 +182,12 @@ def summary_table(sim: Simulation) -> Table:
     for v in sim.vendors:
         table.add_column(v.name, justify="right", overflow="fold")
     rows: list[tuple[str, list[str]]] = [
-        ("Outsourcing cheaper (P)", [percent(v.p_win) for v in sim.vendors]),
+        ("Outsourcing cheaper (P)", [share(v.p_win) for v in sim.vendors]),
         ("NPV savings, mean", [money(v.npv.mean, cur) for v in sim.vendors]),
         ("NPV savings, P5", [money(v.npv.p5, cur) for v in sim.vendors]),
         ("NPV savings, P50", [money(v.npv.p50, cur) for v in sim.vendors]),
         ("NPV savings, P95", [money(v.npv.p95, cur) for v in sim.vendors]),
-        ("Pays back in horizon (P)", [percent(v.p_payback) for v in sim.vendors]),
+        ("Pays back in horizon (P)", [share(v.p_payback) for v in sim.vendors]),
         ("Payback months, P50", [months(v.payback_p50) for v in sim.vendors]),
         ("Payback months, P95", [months(v.payback_p95) for v in sim.vendors]),
     ]
@@ -320,7 +321,7 @@ def gate_lines(sim: Simulation | SimulationShard) -> list[str]:
         return []
     return [
         f"fail-if {c.gate.text}: holds for {c.vendor} in {c.held:,} of {sim.trials:,} trials "
-        f"({percent(c.held / sim.trials)})"
+        f"({share(c.held / sim.trials)})"
         for c in sim.gates
         if c.held
     ]

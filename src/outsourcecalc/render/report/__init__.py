@@ -26,7 +26,7 @@ from ...engine.results import Comparison, cents
 from ...errors import UsageError
 from ...inputs.paths import NamedInput, named_input
 from ...rules import IN_HOUSE, MONEY_KEYS
-from ..format import computed_input, input_value, money, percent, score
+from ..format import computed_input, input_value, money, percent, score, share
 from ..words import payback, result_cell, verdict
 
 if TYPE_CHECKING:
@@ -406,6 +406,7 @@ def render_html(report: Report) -> str:
         "money": lambda x: money(x, cur),
         "money_cents": lambda x: money(x, cur, cents=True),
         "percent": percent,
+        "share": share,
         "score": score,
         "methodology": METHODOLOGY,
         "drivers_shown": DRIVERS_SHOWN,
