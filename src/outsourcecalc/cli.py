@@ -9,6 +9,7 @@ exit code 2, no traceback.
 # No `from __future__ import annotations` here: typer reads every command's annotations
 # on each run, and evaluating them from strings cost a cold start 3 ms.
 
+import contextlib
 import enum
 import gc
 import json
@@ -30,9 +31,14 @@ from .inputs.checks import validate_files
 from .render import renderer_for, text_pieces
 from .render.output import STDOUT, check_target, open_output
 
+# the exit code of a run whose reader closed stdout (`| head -1`), as the shell reports
+# any Unix tool ended by SIGPIPE (128 + 13): not 1, which says a --fail-if gate held
+CLOSED_PIPE = 141
+
 
 class _Group(TyperGroup):
-    """Reports InputError the one way the project does: on stderr, exit 2."""
+    """Reports InputError the one way the project does: on stderr, exit 2; and a closed
+    stdout pipe as exit 141, quietly."""
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors its own click Context
         try:
@@ -41,6 +47,16 @@ class _Group(TyperGroup):
             for line in exc.lines():
                 typer.echo(line, err=True)
             raise typer.Exit(2) from None
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise typer.Exit(CLOSED_PIPE) from None
+
+
+def _quiet_stdout() -> None:
+    """What is still buffered for a closed stdout goes nowhere, not into an "Exception
+    ignored" message at exit."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: a test's captured stdout
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 app = typer.Typer(
@@ -245,7 +261,7 @@ def write_output(
                 sys.stdout.write(piece)
             sys.stdout.flush()  # a full disk or a closed pipe is seen here, not at exit
         except BrokenPipeError:
-            raise  # click ends the run with exit code 1 and no traceback
+            raise  # exit 141, as a tool ended by SIGPIPE (_Group)
         except OSError as exc:
             raise UsageError.option("standard output", f"cannot write ({exc.strerror})") from None
         if then is not None:
