@@ -7,6 +7,7 @@ to 100 columns and no colour (see conftest.py). Files are written to tmp_path on
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -17,6 +18,8 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES, Invoke, example_args
+
+from outsourcecalc.scenarios.gates import parse_gate
 
 FORMATS = ["table", "json", "csv", "markdown"]
 PAYROLL = example_args("payroll")
@@ -242,6 +245,38 @@ def test_a_gate_on_a_rate_shows_the_value_as_a_percent(cli: Invoke) -> None:
         "fail-if break_even_price_change<0: holds for ClearPay Managed Payroll "
         "(break_even_price_change = -19.95973215%)",
     ]
+
+
+def test_a_gate_compares_money_as_printed_to_the_cent(cli: Invoke) -> None:
+    """`npv_savings==-279697.96`, the value compare prints, held for nothing: the gate
+    compared the unrounded -279,697.9612... Money compares to the half cent, other
+    results to half their last printed digit."""
+    npv = compare_json(cli, *PAYROLL)["vendors"][0]["npv_savings"]
+    assert npv == -279697.96
+    equal = cli("compare", *PAYROLL, "--fail-if", f"npv_savings=={npv}")
+    assert equal.exit_code == 1, equal.output
+    assert cli("compare", *PAYROLL, "--fail-if", f"npv_savings!={npv}").exit_code == 0
+    assert cli("compare", *PAYROLL, "--fail-if", f"npv_savings<{npv}").exit_code == 0
+    assert cli("compare", *PAYROLL, "--fail-if", f"npv_savings>={npv}").exit_code == 1
+    assert cli("compare", *PAYROLL, "--fail-if", "npv_savings<-279697.95").exit_code == 1
+    assert cli("compare", *PAYROLL, "--fail-if", "roi==-2.2784302186").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("gate", "values", "held"),
+    [
+        ("npv_savings<0", [-0.004, -0.006, 0.0, math.nan], [False, True, False, False]),
+        ("npv_savings==10", [10.004, 9.996, 10.006, 9.994], [True, True, False, False]),
+        ("payback_months>18", [18.00000000001, 18.1, math.nan, 17.0], [False, True, True, False]),
+        ("payback_months<=18", [math.nan, 18.00000000001, 18.1], [False, True, False]),
+        ("irr<0.2", [0.19999999999999, 0.1999999, math.nan], [False, True, False]),
+        ("break_even_volume>=100", [99.99996, 99.99994], [True, False]),
+    ],
+)
+def test_a_gate_compares_within_half_the_last_printed_digit(
+    gate: str, values: list[float], held: list[bool]
+) -> None:
+    assert parse_gate(gate).holds_many(values).tolist() == held
 
 
 def test_fail_if_that_does_not_hold_exits_0(cli: Invoke) -> None:

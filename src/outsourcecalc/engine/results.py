@@ -37,12 +37,16 @@ def fine(x: float | None) -> float | None:
     return None if x is None else round(x, 10) + 0.0
 
 
-def rounded(key: str, x: float | None) -> float | None:
+def decimals(key: str) -> int:
+    """The decimals a result is printed to: money to the cent, a volume to 4, the rest
+    (rates, months, a score) to 10."""
     if key in MONEY_KEYS:
-        return cents(x)
-    if key == "break_even_volume":
-        return None if x is None else round(x, 4) + 0.0
-    return fine(x)
+        return 2
+    return 4 if key == "break_even_volume" else 10
+
+
+def rounded(key: str, x: float | None) -> float | None:
+    return None if x is None else round(x, decimals(key)) + 0.0
 
 
 @dataclass
