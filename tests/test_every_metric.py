@@ -77,6 +77,13 @@ def compare_set(files: list[Path], sets: list[str]) -> list[dict[str, Any]]:
             ],
         ),
         (
+            CONTACT,  # the score column follows a varied score
+            [
+                'vendor[1].scores["Service quality"]=0:5:0.5',
+                "vendor[0].pricing[0].per_fte_month=60000:130000:10000",
+            ],
+        ),
+        (
             HELPDESK,
             [
                 "analysis.discount_rate=0%:30%:2.5%",
@@ -92,7 +99,9 @@ def test_sweep_rows_equal_compare_set_for_every_key(files: list[Path], varies: l
     vendors = [v["name"] for v in names[0]]
     points = sorted({tuple(row[p] for p in [v.split("=")[0] for v in varies]) for row in rows})
     pick = random.Random(12)
-    checked = {k: 0 for k in RESULT_KEYS}
+    keys = list(rows[0])[len(varies) + 1 :]
+    assert keys in (list(RESULT_KEYS), [*RESULT_KEYS, "score"])  # score with a scorecard
+    checked = {k: 0 for k in keys}
     paths = [v.split("=")[0] for v in varies]
     for point in pick.sample(points, 6):
         sets = [f"{p}={value!r}" for p, value in zip(paths, point, strict=True)]
@@ -101,8 +110,8 @@ def test_sweep_rows_equal_compare_set_for_every_key(files: list[Path], varies: l
             (row,) = [
                 r for r in rows if r["vendor"] == name and tuple(r[p] for p in paths) == point
             ]
-            assert list(row)[len(paths) + 1 :] == list(RESULT_KEYS)
-            for key in RESULT_KEYS:
+            assert list(row)[len(paths) + 1 :] == keys
+            for key in keys:
                 assert same(key, row[key], want[key]), (sets, name, key, row[key], want[key])
                 checked[key] += row[key] is not None
     assert all(checked.values()), checked  # every key was compared on a real value

@@ -821,7 +821,7 @@ def test_shards_and_seven_jobs_are_the_same_bytes(
 @linux
 def test_a_closed_stdout_with_two_jobs_ends_quietly(tmp_path: Path) -> None:
     """`outsourcecalc sweep ... -f csv --jobs 2 | head -3`: the reader goes, the run ends
-    with exit code 1 (a broken pipe), nothing on stderr, and its worker is gone."""
+    with exit code 141 (a broken pipe), nothing on stderr, and its worker is gone."""
     args = [*SWEEP[:4], "--vary", "vendor[0].pricing[0].per_fte_month=80000:99990:10"]
     args += ["--vary", "in_house.staff[0].annual_salary=30000:79950:50"]
     run = subprocess.Popen(
@@ -838,6 +838,6 @@ def test_a_closed_stdout_with_two_jobs_ends_quietly(tmp_path: Path) -> None:
     assert len(workers) == 1  # the parent is blocked writing rows, its worker forked
     run.stdout.close()
     _, err = run.communicate(timeout=60)
-    assert run.returncode == 1
+    assert run.returncode == 141
     assert err == b""
     assert _gone(workers)

@@ -61,7 +61,8 @@ def same_price_change(
 def sweep_rows(case: outsourcecalc.Case, varies: list[str]) -> Any:
     grid = Grid(build_axes(case, varies))
     run = run_sweep(case, grid)
-    assert run.keys == RESULT_KEYS  # a row carries every result
+    # a row carries every result, and the score with a scorecard (as compare's CSV)
+    assert run.keys == RESULT_KEYS + (("score",) if case.in_house.scorecard else ())
     return grid, run
 
 
@@ -90,7 +91,7 @@ def test_every_sweep_row_equals_compare_with_set(data: Any, pick: Any) -> None:
             sets = [f"{path}={value!r}" for path, value in point.items()]
             single = outsourcecalc.evaluate(outsourcecalc.case_from_dicts(in_house, vendors, sets))
             for v, vendor in enumerate(single.vendors):
-                for key in RESULT_KEYS:
+                for key in run.keys:
                     got = float(chunk.vendors[v][key][i])
                     got_value = None if math.isnan(got) else got
                     assert same(key, got_value, vendor[key]) or same_price_change(
@@ -108,7 +109,7 @@ def test_one_point_sweep_equals_compare_on_every_example() -> None:
         single = outsourcecalc.evaluate(case)
         _, run = sweep_rows(case, ["analysis.discount_rate=" + repr(case.discount_rate)])
         for v, vendor in enumerate(single.vendors):
-            for key in RESULT_KEYS:
+            for key in run.keys:
                 got = float(next(run.chunks()).vendors[v][key][0])
                 assert same(key, None if math.isnan(got) else got, vendor[key]), key
 

@@ -504,8 +504,9 @@ def run_sweep(
     if summary:
         keys = tuple(sorted({"npv_savings", "payback_months", *gate_keys}))
     else:
-        # a gate's metric is kept too (score, say, which rows do not show)
-        keys = ROW_KEYS + tuple(sorted(gate_keys - set(ROW_KEYS)))
+        # every result, the score with a scorecard (as compare's CSV), and a gate's metric
+        row = ROW_KEYS + (("score",) if case.in_house.scorecard is not None else ())
+        keys = row + tuple(sorted(gate_keys - set(row)))
     # a summary keeps two results: the others are computed only for the gates
     metrics = frozenset(
         {"irr", "discounted_payback_months", "break_even_volume"} & (set(keys) | gate_keys)
