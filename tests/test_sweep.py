@@ -331,6 +331,31 @@ def test_max_points_refuses_before_work() -> None:
     assert "5,100 points, more than --max-points 1,000" in result.stderr
 
 
+def test_a_list_that_reads_as_one_grouped_number_gets_a_note() -> None:
+    """`salary=42,500` is the list 42, 500 (SPEC section 6), rarely what was meant: a note
+    says so, and --strict fails the run; `42;500`, `42,50` and `42500,50000` get none."""
+    salary = "in_house.staff[0].annual_salary"
+    result = run(*base_args(), "--vary", f"{salary}=42,500", "-f", "csv", "--strict")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"note: --vary {salary}=42,500: reads as the 2 values 42, 500 (a list splits on "
+        "commas); if you meant 42500, write 42500"
+    )
+    assert result.stdout.count("\n") == 3  # the header and the two values' rows
+    for spec in ["42;500", "42,50", "42500,50000", "40000:42000:1000"]:
+        quiet = run(*base_args(), "--vary", f"{salary}={spec}", "-f", "csv", "--strict")
+        assert quiet.exit_code == 0, (spec, quiet.stderr)
+
+
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_max_points_below_one_is_refused_as_such(limit: str) -> None:
+    """It said "the grid has 2 points, more than --max-points -5"."""
+    result = run(*base_args(), "--vary", "vendor.scope=0.5,1", "--max-points", limit)
+    assert result.exit_code == 2
+    assert "'--max-points'" in result.stderr
+    assert "greater than or equal to 1" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [

@@ -522,7 +522,7 @@ def sweep(
         bool, typer.Option("--summary", help="Per vendor statistics instead of one row per point.")
     ] = False,
     max_points: Annotated[
-        int, typer.Option("--max-points", help="Refuse grids larger than this.")
+        int, typer.Option("--max-points", min=1, help="Refuse grids larger than this.")
     ] = 5_000_000,
     shard: Annotated[
         str | None,
@@ -541,7 +541,7 @@ def sweep(
     fmt = output_format(fmt, output)
     from .engine.batch import check_jobs
     from .scenarios.memory import parse_size
-    from .scenarios.sweep import shard_range
+    from .scenarios.sweep import shard_range, vary_notes
 
     gates = api.gates_of(fail_if or [])
     shard_range(1, shard)  # a malformed --shard fails before any work
@@ -554,7 +554,8 @@ def sweep(
         )
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     check_chart_vendor(case, chart, vendor)
-    print_notes(case.notes)
+    notes = [*case.notes, *vary_notes(vary)]
+    print_notes(notes)
     with _progress_bar() as progress:
         result = api.sweep(
             case,
@@ -570,7 +571,7 @@ def sweep(
         # the rows are computed as they are written; the gates are counted on the way
         emit(result, fmt, output, chart, vendor)
         broken = renderer_for(result).gate_lines(result)
-    exit_if_broken(broken, case.notes, strict)
+    exit_if_broken(broken, notes, strict)
 
 
 @app.command()

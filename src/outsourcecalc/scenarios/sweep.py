@@ -65,6 +65,23 @@ class Axis:
 
 MAX_RANGE_VALUES = 100_000_000  # values on one axis; far beyond any --max-points
 _LEADING_ZERO = re.compile(r"^[-+]?0\d")
+_GROUPED = re.compile(r"^\s*[1-9]\d{0,2}(,\d{3})+\s*$")  # 42,500: one number, or a list?
+
+
+def vary_notes(varies: Sequence[str], option: str = "--vary") -> list[str]:
+    """A note for each list written as one number with thousands separators
+    (`salary=42,500`): SPEC section 6 reads it as a list (42 and 500), which is rarely
+    what was meant of a salary; said, not refused, as the contract allows it."""
+    notes = []
+    for text in varies:
+        _, spec = split_assignment(text, option)
+        if _GROUPED.match(spec):
+            values = [item.strip() for item in spec.split(",")]
+            notes.append(
+                f"{option} {text}: reads as the {len(values)} values {', '.join(values)} (a "
+                f"list splits on commas); if you meant {''.join(values)}, write {''.join(values)}"
+            )
+    return notes
 
 
 def parse_vary(text: str, option: str = "--vary") -> tuple[str, Sequence[Any]]:
