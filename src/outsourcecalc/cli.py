@@ -428,8 +428,10 @@ def validate(
     ],
     strict: StrictOpt = False,
 ) -> None:
-    """Check files on their own (in-house or vendor, told by `kind` or by content); an
-    in-house file with its vendor files also gets the notes `compare` would give."""
+    """Check files: each on its own, and an in-house file with its vendors as compare would.
+
+    A file's kind (in-house or vendor) is told by `kind` or by its content. An in-house
+    file given with its vendor files also gets the notes `compare` would give."""
     result = validate_files(files)
     emit(result, Format.table, None)
     if result.problems:
