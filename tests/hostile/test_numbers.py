@@ -62,6 +62,23 @@ def test_a_range_too_wide_to_draw_from_is_refused(distribution: str) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("path", "distribution"),
+    [
+        ("in_house.staff[0].annual_salary", "pert(0, 1, 1e308)"),  # drew 0 every time, exit 0
+        ("in_house.one_time[0].month", "normal(0, 1e308)"),  # OverflowError traceback
+        ("in_house.one_time[0].month", "uniform(0, 1e308)"),  # "inf" in JSON: a traceback
+    ],
+)
+def test_draws_beyond_any_amount_are_refused(path: str, distribution: str) -> None:
+    """A field with no upper end (a month) takes no draw beyond 1e15, money's maximum."""
+    args = ["simulate", *FILES, "--uncertain", f"{path}={distribution}", "-f", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "lies mostly outside the field's valid range [0, 1e+15]" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_totals_beyond_the_cent_are_refused() -> None:
     """A 1e15 salary for 1e9 heads growing 100% a year for 50 years comes to 1.4e39: a
     float holds it, but not to the cent (beyond 2**53 cents). Refused, exit 2, no trace."""

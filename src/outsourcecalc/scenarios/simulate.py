@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ HISTOGRAM_BINS = 20
 # A draw outside the field's range is redrawn; when fewer than this share of the first
 # draws land inside, the distribution is refused as lying mostly outside the range.
 MIN_SHARE_INSIDE = 0.10
+MAX_DRAW = 1e15  # money's maximum: no draw lies beyond it, whatever the field
 MAX_REDRAW_ROUNDS = 1000  # a safety net: with >= 10% inside, 1000 rounds never run out
 # Trials per block of draws. Each block of each input is drawn whole, from its own
 # generator, whatever the chunks, shards or number of trials: a constant, never tuned.
@@ -136,8 +137,9 @@ class Distribution:
         if self.kind == "pert":
             low, mode, high = p
             span = high - low
-            alpha = 1 + 4 * (mode - low) / span
-            beta = 1 + 4 * (high - mode) / span
+            # the same bits as 4 * (mode - low) / span, without overflowing near 1e308
+            alpha = 1 + 4 * ((mode - low) / span)
+            beta = 1 + 4 * ((high - mode) / span)
             return low + rng.beta(alpha, beta, size) * span
         if self.kind == "uniform":
             return rng.uniform(p[0], p[1], size)
@@ -602,7 +604,7 @@ def _prepare(
                     "the horizon cannot be uncertain: every trial shares the months "
                     "0..H; run once per horizon with --horizon"
                 )
-            bounds = path_bounds(path, spec.option)
+            bounds = drawable(path_bounds(path, spec.option))
             for other, where in seen:
                 if path.overlaps(other):
                     raise ValueError(f"this input is already uncertain ({where.path})")
@@ -619,6 +621,18 @@ def _prepare(
     if problems:
         raise UsageError(problems)
     return out
+
+
+def drawable(bounds: Bound) -> Bound:
+    """The range a draw must lie in: the field's, with no end beyond MAX_DRAW. A field
+    with no upper end (a month) would otherwise take draws of 1e300, or infinity, whose
+    mean overflows and which no whole number holds."""
+    changes = {}
+    if bounds.high > MAX_DRAW:
+        changes["high"] = MAX_DRAW
+    if bounds.low < -MAX_DRAW:
+        changes["low"] = -MAX_DRAW
+    return replace(bounds, **changes) if changes else bounds  # type: ignore[type-var]
 
 
 def _whole(values: Array) -> Array:
