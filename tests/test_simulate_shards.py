@@ -8,6 +8,7 @@ unsharded run's output byte for byte, in every format, gates included.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -288,6 +289,8 @@ DAMAGE: list[tuple[str, Any, str]] = [
     ("below 99", lambda d: d["uncertain"][1].update(redrawn_below=99), "a count is not of"),
     ("below 1", lambda d: d["uncertain"][1].update(redrawn_below=1), "sha256 does not match"),
     ("no sha256", lambda d: d.pop("sha256"), "its fields are not as written"),
+    ("held true", lambda d: d["gates"][0].update(held=True), "its fields are not as written"),
+    ("seed true", lambda d: d.update(seed=True), "its fields are not as written"),
 ]
 
 
@@ -309,3 +312,75 @@ def test_a_shard_changed_after_it_was_written_is_refused(
     assert f"{two}: a damaged shard file: " in result.stderr
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def _resign(data: dict[str, Any]) -> None:
+    """The sha256 recomputed as the file documents it: over the header as canonical JSON,
+    then each per-trial array's bytes."""
+    header = {k: v for k, v in data.items() if k not in ("per_trial", "sha256")}
+    digest = hashlib.sha256(json.dumps(header, sort_keys=True, separators=(",", ":")).encode())
+    for text in data["per_trial"]:
+        digest.update(base64.b64decode(text))
+    data["sha256"] = digest.hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: _edit_array(d, 3, lambda v: _set(v, 1e300)), "per_trial array 4 holds"),
+        (lambda d: _edit_array(d, 2, lambda v: _set(v, 1e300)), "per_trial array 3 holds"),
+        (lambda d: d["gates"][0].update(held=3), None),  # a count within the slice: merged
+    ],
+    ids=["npv 1e300", "month 1e300", "held 3"],
+)
+def test_a_resigned_shard_is_still_checked_value_by_value(
+    tmp_path: Path, edit: Any, message: str | None
+) -> None:
+    """A value no run gives, with the sha256 made to match: refused, not a traceback or a
+    300-digit mean. (The sha256 is against damage, not against a forger.)"""
+    one, two = write_shards(tmp_path, 2, "--trials", "40", *GATE)
+    data: dict[str, Any] = json.loads(two.read_text(encoding="utf-8"))
+    edit(data)
+    _resign(data)
+    two.write_text(json.dumps(data), encoding="utf-8")
+    for fmt in ["json", "table", "csv"]:
+        result = cli("merge", str(one), str(two), "-f", fmt)
+        if message is None:
+            assert result.exit_code in (0, 1), result.output
+            continue
+        assert result.exit_code == 2, result.output
+        assert f"{two}: a damaged shard file: {message}" in result.stderr
+        assert result.stdout == ""
+
+
+def test_a_shard_reformatted_by_a_json_tool_still_merges(tmp_path: Path) -> None:
+    """`jq . shard.json` writes a discount rate of 0.0 as 0: the same file, still merged."""
+    args = ["--trials", "40", "--discount-rate", "0"]
+    whole = simulate(*args, "-f", "json")
+    one, two = write_shards(tmp_path, 2, *args)
+    data: dict[str, Any] = json.loads(two.read_text(encoding="utf-8"))
+    assert data["discount_rate"] == 0.0
+    data["discount_rate"] = 0
+    two.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    assert '"discount_rate": 0,' in two.read_text(encoding="utf-8")
+    merged = cli("merge", str(one), str(two), "-f", "json")
+    assert merged.exit_code == 0, merged.output
+    assert merged.stdout == whole.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table", "markdown"])
+def test_merged_shards_keep_the_overrides_and_the_notes(tmp_path: Path, fmt: str) -> None:
+    """With --set and a note on the inputs, the merged JSON said `"overrides": {}` and
+    lost the note: both travel in the shard file now, and every format is the same."""
+    args = ["--trials", "300", "--horizon", "12", "--set", "in_house.staff[0].annual_salary=45000"]
+    whole = simulate(*args, "-f", fmt)
+    assert whole.exit_code == 0, whole.output
+    assert "after the 12-month horizon" in whole.stdout + whole.stderr
+    merged = cli("merge", *map(str, write_shards(tmp_path, 3, *args)), "-f", fmt)
+    assert merged.exit_code == 0, merged.output
+    assert merged.stdout == whole.stdout
+    assert merged.stderr == whole.stderr
+    if fmt == "json":
+        data = json.loads(merged.stdout)
+        assert data["overrides"]["in_house.staff[0].annual_salary"] == 45000.0
+        assert any("after the 12-month horizon" in n for n in data["notes"])

@@ -329,7 +329,7 @@ def simulate_shard(
         max_memory=memory_budget(max_memory),
         jobs=jobs,
     )
-    return replace(run, scenario=describe(case))
+    return replace(run, scenario=describe(case), notes=list(case.notes))
 
 
 def merge(shard_files: Sequence[str | Path], *, max_memory: int | str | None = None) -> Simulation:

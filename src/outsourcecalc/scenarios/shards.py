@@ -24,19 +24,20 @@ import binascii
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
 from ..inputs.loader import read_bytes_file
-from ..inputs.models import Bound
+from ..inputs.models import Bound, Unit
 from ..inputs.overrides import Override
 from ..inputs.paths import parse_path, path_bounds
+from ..rules import MAX_TOTAL
 from .gates import Gate, GateCount, parse_gate
 from .memory import check_memory, merge_memory, show_size
 from .simulate import (
@@ -46,6 +47,7 @@ from .simulate import (
     Trials,
     Uncertain,
     VendorTrials,
+    drawable,
     gate_counts,
     parse_distribution,
     run_trials,
@@ -68,8 +70,10 @@ class SimulationShard:
     run: Trials
     fingerprint: dict[str, Any]
     gates: list[GateCount] = field(default_factory=list)  # counted over this slice
-    # the inputs the command line changed: its CSV rows say so, as the whole run's do
+    # the inputs the command line changed: its CSV rows say so, as the whole run's do;
+    # the shard file keeps them, and the case's notes, for the merged result to say too
     scenario: tuple[Override, ...] = ()
+    notes: list[str] = field(default_factory=list)  # the case's (the draws' are recounted)
 
     @property
     def index(self) -> int:
@@ -103,6 +107,8 @@ class SimulationShard:
             "gates": [
                 {"gate": c.gate.text, "vendor": c.vendor, "held": c.held} for c in self.gates
             ],
+            "overrides": [asdict(o) for o in self.scenario],
+            "notes": self.notes,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -234,6 +240,8 @@ def read_shard(path: str | Path, limit: int) -> tuple[dict[str, Any], list[str],
         or not isinstance(sha256, str)
     ):
         raise InputError.single(name, "a damaged shard file: its fields are not as written")
+    # as written (0.0), whatever a JSON tool made of it (0): the sha256 reads it so
+    data["discount_rate"] = float(data["discount_rate"])
     return data, arrays, sha256
 
 
@@ -250,28 +258,46 @@ _HEADER: dict[str, type | tuple[type, ...]] = {
     "uncertain": list,
     "vendors": list,
     "gates": list,
+    "overrides": list,
+    "notes": list,
 }
 
 
 def _header_ok(data: dict[str, Any]) -> bool:
-    if not all(isinstance(data.get(k), t) for k, t in _HEADER.items()):
+    if not all(_is(data.get(k), t) for k, t in _HEADER.items()):
         return False
     inputs_ok = all(
         isinstance(d, dict)
-        and isinstance(d.get("path"), str)
-        and isinstance(d.get("distribution"), str)
-        and isinstance(d.get("redrawn_below"), int)
-        and isinstance(d.get("redrawn_above"), int)
+        and _is(d.get("path"), str)
+        and _is(d.get("distribution"), str)
+        and _is(d.get("redrawn_below"), int)
+        and _is(d.get("redrawn_above"), int)
         for d in data["uncertain"]
     )
     gates_ok = all(
         isinstance(g, dict)
-        and isinstance(g.get("gate"), str)
-        and isinstance(g.get("vendor"), str)
-        and isinstance(g.get("held"), int)
+        and _is(g.get("gate"), str)
+        and _is(g.get("vendor"), str)
+        and _is(g.get("held"), int)
         for g in data["gates"]
     )
-    return inputs_ok and gates_ok and all(isinstance(v, str) for v in data["vendors"])
+    overrides_ok = all(
+        isinstance(o, dict)
+        and set(o) == _OVERRIDE
+        and all(_is(o[k], str) for k in ("path", "label", "currency"))
+        and o["unit"] in get_args(Unit)
+        for o in data["overrides"]
+    )
+    strings = [*data["vendors"], *data["notes"]]
+    return inputs_ok and gates_ok and overrides_ok and all(isinstance(v, str) for v in strings)
+
+
+_OVERRIDE = {f.name for f in fields(Override)}
+
+
+def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """isinstance, but JSON's true and false are not numbers (Python's bool is an int)."""
+    return isinstance(value, kind) and not isinstance(value, bool)
 
 
 # ------------------------------------------------------------------ the merge
@@ -339,7 +365,14 @@ def merge(paths: Sequence[str | Path], max_memory: int) -> Simulation:
         )
     if problems:
         raise UsageError(problems)
-    return replace(summarize(run), gates=counts)
+    merged = summarize(run)
+    header = first[1]
+    return replace(
+        merged,
+        gates=counts,
+        notes=[*header["notes"], *merged.notes],  # the case's, then the draws', as simulate
+        scenario=tuple(Override(**o) for o in header["overrides"]),
+    )
 
 
 def _valid_draw(values: Array, bounds: Bound) -> Any:
@@ -347,7 +380,8 @@ def _valid_draw(values: Array, bounds: Bound) -> Any:
 
 
 def _valid_npv(values: Array) -> Any:
-    return np.isfinite(values)
+    # a difference of two NPVs of costs each within MAX_TOTAL (engine/model.py)
+    return np.abs(values) <= 2 * MAX_TOTAL  # False for NaN
 
 
 def _valid_payback(values: Array, horizon: int) -> Any:
@@ -412,6 +446,8 @@ def _shape(header: dict[str, Any]) -> tuple[Any, ...]:
         header["currency"],
         header["horizon_months"],
         header["discount_rate"],
+        header["overrides"],
+        header["notes"],
     )
 
 
@@ -422,7 +458,7 @@ def _empty_run(header: dict[str, Any], name: str) -> Trials:
     for d in header["uncertain"]:
         try:
             path = parse_path(d["path"], "--uncertain")
-            bounds = path_bounds(path, "--uncertain")
+            bounds = drawable(path_bounds(path, "--uncertain"))
             dist = parse_distribution(d["distribution"])
         except (ValueError, InputError):
             raise InputError.single(name, f"a damaged shard file: {d['path']}") from None
