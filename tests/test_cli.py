@@ -249,8 +249,8 @@ def test_a_gate_on_a_rate_shows_the_value_as_a_percent(cli: Invoke) -> None:
 
 def test_a_gate_compares_money_as_printed_to_the_cent(cli: Invoke) -> None:
     """`npv_savings==-279697.96`, the value compare prints, held for nothing: the gate
-    compared the unrounded -279,697.9612... Money compares to the half cent, other
-    results to half their last printed digit."""
+    compared the unrounded -279,697.9558. A result is rounded as printed (money to the
+    cent, other results to their last printed digit), then compared."""
     npv = compare_json(cli, *PAYROLL)["vendors"][0]["npv_savings"]
     assert npv == -279697.96
     equal = cli("compare", *PAYROLL, "--fail-if", f"npv_savings=={npv}")
@@ -260,6 +260,9 @@ def test_a_gate_compares_money_as_printed_to_the_cent(cli: Invoke) -> None:
     assert cli("compare", *PAYROLL, "--fail-if", f"npv_savings>={npv}").exit_code == 1
     assert cli("compare", *PAYROLL, "--fail-if", "npv_savings<-279697.95").exit_code == 1
     assert cli("compare", *PAYROLL, "--fail-if", "roi==-2.2784302186").exit_code == 1
+    # a threshold finer than a cent: the printed value is below it, and so is the true one
+    assert cli("compare", *PAYROLL, "--fail-if", "npv_savings<-279697.955").exit_code == 1
+    assert cli("compare", *PAYROLL, "--fail-if", "npv_savings==-279697.955").exit_code == 0
 
 
 @pytest.mark.parametrize(
@@ -273,7 +276,7 @@ def test_a_gate_compares_money_as_printed_to_the_cent(cli: Invoke) -> None:
         ("break_even_volume>=100", [99.99996, 99.99994], [True, False]),
     ],
 )
-def test_a_gate_compares_within_half_the_last_printed_digit(
+def test_a_gate_compares_a_result_rounded_as_printed(
     gate: str, values: list[float], held: list[bool]
 ) -> None:
     assert parse_gate(gate).holds_many(values).tolist() == held

@@ -70,19 +70,14 @@ def parse_gate(text: str, option: str = "--fail-if") -> Gate:
 
 
 def holds_many(gate: Gate, values: Any) -> Any:
-    """`gate.holds` for an array of values (NaN is null), as a boolean array. A value
-    within half the last printed digit of the threshold (half a cent for money) equals
-    it, as the outputs show them: `npv_savings==6036852.73` holds for 6,036,852.7312,
-    and `npv_savings<0` does not for -0.001, which prints and decides as zero."""
-    v = np.asarray(values, dtype=float)
+    """`gate.holds` for an array of values (NaN is null), as a boolean array. A value is
+    compared as the outputs print it, rounded to its decimals (money to the cent):
+    `npv_savings==-279697.96` holds for -279,697.9558, and `npv_savings<0` does not for
+    -0.001, which prints as 0.00 and decides as no loss."""
+    v = np.round(np.asarray(values, dtype=float), decimals(gate.metric))
     if gate.metric in NULL_IS_NEVER:
-        v = never_as_infinity(v)  # the threshold is finite: never stays +inf below
-    difference = v - gate.threshold
-    half = 0.5 * 10.0 ** -decimals(gate.metric)
-    difference = np.where(np.abs(difference) < half, 0.0, difference)
-    if gate.metric in NULL_IS_NEVER:
-        return _OPS[gate.op](difference, 0.0)
-    return ~np.isnan(v) & _OPS[gate.op](np.nan_to_num(difference), 0.0)
+        return _OPS[gate.op](never_as_infinity(v), gate.threshold)
+    return ~np.isnan(v) & _OPS[gate.op](np.nan_to_num(v), gate.threshold)
 
 
 @dataclass
