@@ -438,7 +438,7 @@ def test_histogram_chart(tmp_path: Path, suffix: str) -> None:
     title, text = svg_texts(path)
     share = float(np.mean(samples >= 0.005))
     assert title == (
-        f"Acme BPO: outsourcing pays in {share * 100:.0f}% of 4,000 trials "
+        f"Acme BPO: outsourcing is cheaper in {share * 100:.0f}% of 4,000 trials "
         f"(median NPV savings {money_short(p50, 'EUR', figures=3)})"
     )
     assert f"P5 {money_short(p5, 'EUR', figures=3)}" in text
@@ -454,7 +454,7 @@ def test_histogram_has_one_panel_per_vendor_the_best_first(tmp_path: Path) -> No
     charts.histogram_chart(simulation(npv_samples(-1e5), npv_samples(4e5), npv_samples(1e5)), path)
     title, text = svg_texts(path)
     assert panels(path) == 3
-    assert title.startswith("Beta Services: outsourcing pays in")
+    assert title.startswith("Beta Services: outsourcing is cheaper in")
     assert text.index("Beta Services:") < text.index("Gamma:") < text.index("Acme BPO:")
     one = tmp_path / "one.svg"
     charts.histogram_chart(simulation(npv_samples(), npv_samples(4e5)), one, vendor="Acme BPO")
@@ -496,7 +496,8 @@ def test_heatmap_chart(tmp_path: Path, suffix: str) -> None:
     title, text = svg_texts(path)
     # Wisla (given second) saves money on the whole grid; NorthStar's decision flips in it
     assert title.startswith("Outsourcing to Wisla IT Services (hybrid, 60%) saves money everywhere")
-    assert "NorthStar Service Desk (per-ticket, tiered): outsourcing pays in 14 of 25 cells" in text
+    northstar = "NorthStar Service Desk (per-ticket, tiered)"
+    assert f"{northstar}: outsourcing is cheaper in 14 of 25 cells" in text
     assert panels(path) == 4  # two maps, each with its colour bar
     assert "Service desk analyst (L1): annual salary" in text
     assert "Vendor: annual price escalation" in text
@@ -512,7 +513,8 @@ def test_heatmap_of_one_vendor(tmp_path: Path) -> None:
         helpdesk_sweep(), path, vendor="NorthStar Service Desk (per-ticket, tiered)"
     )
     title, text = svg_texts(path)
-    assert title.startswith("NorthStar Service Desk (per-ticket, tiered): outsourcing pays in")
+    northstar = "NorthStar Service Desk (per-ticket, tiered)"
+    assert title.startswith(f"{northstar}: outsourcing is cheaper in")
     assert title.endswith("the decision flips at the black line")
     assert panels(path) == 2 and "Wisla" not in text
 

@@ -331,6 +331,25 @@ def test_max_points_refuses_before_work() -> None:
     assert "5,100 points, more than --max-points 1,000" in result.stderr
 
 
+def test_the_summary_share_is_not_rounded_onto_all_points() -> None:
+    """One point of 10,001 where outsourcing loses: it read "100.0% of points" above the
+    gate line saying it held at 1 of 10,001 points."""
+    args = [
+        "sweep",
+        str(EX / "contact_center" / "in_house.yaml"),
+        str(EX / "contact_center" / "vendor_offshore.yaml"),
+        "--vary",
+        "in_house.staff[0].annual_salary=11895:21895:1",
+        "--summary",
+        "--fail-if",
+        "npv_savings<0",
+    ]
+    result = run(*args)
+    assert result.exit_code == 1
+    assert ">99.9% of points" in result.stdout
+    assert "holds for Bayanihan BPO (Manila) at 1 of 10,001 points" in result.stderr
+
+
 def test_a_list_that_reads_as_one_grouped_number_gets_a_note() -> None:
     """`salary=42,500` is the list 42, 500 (SPEC section 6), rarely what was meant: a note
     says so, and --strict fails the run; `42;500`, `42,50` and `42500,50000` get none."""

@@ -917,7 +917,7 @@ def _histogram_sides(saves: NDArray[np.bool_]) -> list[tuple[NDArray[np.bool_], 
 def _histogram_headline(v: VendorOutcome, cur: str) -> str:
     trials = np.asarray(v.npv_savings).size
     return (
-        f"{v.name}: outsourcing pays in {share(v.p_win, 0)} of {trials:,} trials "
+        f"{v.name}: outsourcing is cheaper in {share(v.p_win, 0)} of {trials:,} trials "
         f"(median NPV savings {_money3(v.npv.p50, cur)})"
     )
 
@@ -1046,7 +1046,7 @@ def _heatmap_headline(name: str, z: NDArray[np.float64], cur: str) -> str:
         return f"Keeping it in house beats {name} everywhere on this grid ({low} to {high})"
     paying = int(np.count_nonzero(wins(z)))
     return (
-        f"{name}: outsourcing pays in {paying:,} of {z.size:,} cells; "
+        f"{name}: outsourcing is cheaper in {paying:,} of {z.size:,} cells; "
         "the decision flips at the black line"
     )
 

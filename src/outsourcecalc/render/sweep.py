@@ -33,7 +33,7 @@ from .format import (
     money,
     money_short,
     months,
-    percent,
+    share,
 )
 from .words import scenario_line, scenario_text
 
@@ -76,7 +76,7 @@ def _summary_lines(
     n, p = v.npv_savings, v.payback_months
     return [
         ("Points evaluated", f"{v.points:,}"),
-        ("Outsourcing cheaper at", percent(v.share_winning) + " of points"),
+        ("Outsourcing cheaper at", share(v.share_winning) + " of points"),
         ("NPV savings min / median / max",
          f"{money(n.min, currency)} / {money(n.median, currency)} / {money(n.max, currency)}"),
         ("Payback min / median / max",
