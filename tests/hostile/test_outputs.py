@@ -106,8 +106,11 @@ def test_stdout_on_a_full_disk_is_exit_2(files: Path) -> None:
          "--vary", "vendor.pricing[0].per_hour=20:40:0.002"],
         ["simulate", "in_house.yaml", "vendor_onshore.yaml", "--trials", "20000", "-f", "csv",
          "--uncertain", "vendor.pricing[0].per_hour=uniform(25, 30)"],
+        ["report", "in_house.yaml", "vendor_onshore.yaml", "-o", "-"],  # it was exit 2
+        ["export", "in_house.yaml", "vendor_onshore.yaml", "--xlsx", "-"],
+        ["compare", "in_house.yaml", "vendor_onshore.yaml", "-o", "/dev/stdout"],
     ],
-    ids=["compare", "sweep", "simulate"],
+    ids=["compare", "sweep", "simulate", "report", "export", "dev-stdout"],
 )  # fmt: skip
 def test_a_closed_pipe_is_exit_141_without_a_word(files: Path, args: list[str]) -> None:
     """`| head -1`: exit 141, as the shell reports any tool ended by SIGPIPE. It was exit 1,
@@ -120,6 +123,15 @@ def test_a_closed_pipe_is_exit_141_without_a_word(files: Path, args: list[str]) 
         os.close(write)
     assert done.returncode == 141
     assert done.stderr == b""
+
+
+def test_dev_stdout_into_a_pipe_is_written_into(files: Path) -> None:
+    """-o /dev/stdout into a pipe said "cannot write there (No such file or directory)":
+    its link leads to pipe:[N], which no folder holds."""
+    args = ["compare", "in_house.yaml", "vendor_onshore.yaml", "-f", "json", "-o", "/dev/stdout"]
+    done = run(args, files)  # stdout is a pipe here
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"{\n")
 
 
 def test_an_ascii_terminal_gets_ascii_boxes(files: Path) -> None:

@@ -38,11 +38,13 @@ def check_target(path: Path, option: str, inputs: Sequence[str | Path] = ()) -> 
         return
     where = f"{option} {path}"
     try:  # a symbolic link loop, in the name or in a folder above it, cannot be written
-        os.stat(path)
+        mode: int | None = os.stat(path).st_mode
     except FileNotFoundError:
-        pass
+        mode = None
     except OSError as exc:
         raise UsageError.option(where, f"cannot write there ({_reason(exc)})") from None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return  # a device or a pipe (/dev/null, /dev/stdout): written into, as it is
     real = Path(os.path.realpath(path))
     folder = real.parent
     if not folder.is_dir():
@@ -102,17 +104,19 @@ def open_output(path: Path, option: str, inputs: Sequence[str | Path] = ()) -> I
             yield sys.stdout.buffer
             sys.stdout.buffer.flush()
             return
-        real = Path(os.path.realpath(path))
         try:
-            mode = os.stat(real).st_mode
+            mode = os.stat(path).st_mode  # through links, /dev/stdout's to a pipe too
         except FileNotFoundError:
             mode = None
         if mode is not None and not stat.S_ISREG(mode):
-            with open(real, "wb") as handle:  # a device or a pipe: write into it
+            with open(path, "wb") as handle:  # a device or a pipe: write into it
                 yield handle
             return
+        real = Path(os.path.realpath(path))
         with _replacing(real, None if mode is None else stat.S_IMODE(mode)) as handle:
             yield handle
+    except BrokenPipeError:
+        raise  # its reader is gone: exit 141, as any tool ended by SIGPIPE (cli._Group)
     except OSError as exc:
         raise UsageError.option(where, f"cannot write ({_reason(exc)})") from None
 
