@@ -26,7 +26,14 @@ from outsourcecalc.cli import app
 from outsourcecalc.engine.model import RESULT_KEYS
 from outsourcecalc.errors import InputError, UsageError
 from outsourcecalc.inputs.paths import numeric_inputs
-from outsourcecalc.scenarios.sweep import Grid, build_axes, parse_vary, run_sweep, shard_range
+from outsourcecalc.scenarios.sweep import (
+    Grid,
+    build_axes,
+    parse_vary,
+    run_sweep,
+    shard_range,
+    vary_notes,
+)
 
 EX = Path(__file__).resolve().parent.parent / "examples"
 CC = Path(__file__).resolve().parent / "data" / "contact_center_v1"  # v1 figures
@@ -361,9 +368,29 @@ def test_a_list_that_reads_as_one_grouped_number_gets_a_note() -> None:
         "commas); if you meant 42500, write 42500"
     )
     assert result.stdout.count("\n") == 3  # the header and the two values' rows
+    said = run(*base_args(), "--vary", f"{salary}=42,500", "-f", "json")
+    assert json.loads(said.stdout)["notes"] == [result.stderr.splitlines()[0][len("note: ") :]]
+    for spec, meant in [("-42,500", "-42500"), ("+42,500.50", "+42500.50"), (" 1,250 ", "1250")]:
+        (note,) = vary_notes([f"x={spec}"])
+        assert note.endswith(f"if you meant {meant}, write {meant}"), spec
     for spec in ["42;500", "42,50", "42500,50000", "40000:42000:1000"]:
         quiet = run(*base_args(), "--vary", f"{salary}={spec}", "-f", "csv", "--strict")
         assert quiet.exit_code == 0, (spec, quiet.stderr)
+    refused = run(*base_args(), "--vary", f"{salary}=1,000,000", "-f", "csv")
+    assert refused.exit_code == 2
+    assert "note:" not in refused.stderr  # the refusal says why, and nothing contradicts it
+    assert "'000' looks like the digits after a thousands separator" in refused.stderr
+
+
+def test_the_library_refuses_max_points_below_one_and_gives_the_vary_note() -> None:
+    case = outsourcecalc.load(CC / "in_house.yaml", [CC / "vendor_offshore.yaml"])
+    with pytest.raises(UsageError, match="--max-points 0: must be at least 1"):
+        outsourcecalc.sweep(case, "vendor.scope=0.5,1", max_points=0)
+    swept = outsourcecalc.sweep(case, "in_house.staff[0].annual_salary=42,500")
+    assert swept.notes == [
+        "--vary in_house.staff[0].annual_salary=42,500: reads as the 2 values 42, 500 (a list "
+        "splits on commas); if you meant 42500, write 42500"
+    ]
 
 
 @pytest.mark.parametrize("limit", ["0", "-5"])

@@ -191,10 +191,13 @@ def sweep(
 
     check_jobs(jobs)  # a bad count fails before any work
     most = scenario.DEFAULT_MAX_POINTS if max_points is None else max_points
+    if most < 1:
+        raise UsageError.option(f"--max-points {most}", "must be at least 1")
     budget = memory_budget(max_memory)
+    varies = [vary] if isinstance(vary, str) else list(vary)
     axes = scenario.build_axes(
         case,
-        [vary] if isinstance(vary, str) else vary,
+        varies,
         max_points=most,
         max_memory=budget,
         summary=summary,
@@ -214,7 +217,8 @@ def sweep(
         progress=progress,
         jobs=scenario.sweep_jobs(case, sizes, stop - start, summary, budget, jobs),
     )
-    return scenario.Sweep(case, run, summarized=summary, shard=shard)
+    notes = scenario.vary_notes(varies)
+    return scenario.Sweep(case, run, summarized=summary, shard=shard, vary_notes=notes)
 
 
 def memory_budget(max_memory: int | str | None) -> int:

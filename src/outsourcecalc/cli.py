@@ -543,7 +543,7 @@ def sweep(
     fmt = output_format(fmt, output)
     from .engine.batch import check_jobs
     from .scenarios.memory import parse_size
-    from .scenarios.sweep import shard_range, vary_notes
+    from .scenarios.sweep import shard_range
 
     gates = api.gates_of(fail_if or [])
     shard_range(1, shard)  # a malformed --shard fails before any work
@@ -556,8 +556,7 @@ def sweep(
         )
     case = load_inputs(in_house, vendors, set_, horizon, discount_rate, start_month)
     check_chart_vendor(case, chart, vendor)
-    notes = [*case.notes, *vary_notes(vary)]
-    print_notes(notes)
+    print_notes(case.notes)
     with _progress_bar() as progress:
         result = api.sweep(
             case,
@@ -570,10 +569,11 @@ def sweep(
             progress=progress,
             jobs=jobs,  # none given: every available core that the memory budget allows
         )
+        print_notes(result.vary_notes)
         # the rows are computed as they are written; the gates are counted on the way
         emit(result, fmt, output, chart, vendor)
         broken = renderer_for(result).gate_lines(result)
-    exit_if_broken(broken, notes, strict)
+    exit_if_broken(broken, result.notes, strict)
 
 
 @app.command()

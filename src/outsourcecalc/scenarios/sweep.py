@@ -65,7 +65,9 @@ class Axis:
 
 MAX_RANGE_VALUES = 100_000_000  # values on one axis; far beyond any --max-points
 _LEADING_ZERO = re.compile(r"^[-+]?0\d")
-_GROUPED = re.compile(r"^\s*[1-9]\d{0,2}(,\d{3})+\s*$")  # 42,500: one number, or a list?
+# 42,500 or -1,250.50: one number with thousands separators, or a list? (A group that
+# starts with 0, as in 1,000, is refused by parse_vary.)
+_GROUPED = re.compile(r"^\s*[-+]?[1-9]\d{0,2}(,[1-9]\d{2})+(\.\d+)?\s*$")
 
 
 def vary_notes(varies: Sequence[str], option: str = "--vary") -> list[str]:
@@ -596,6 +598,7 @@ class Sweep:
     run: SweepRun
     summarized: bool = False  # a summary per vendor was kept instead of the rows
     shard: str | None = None  # "K/N" when only a slice of the grid was evaluated
+    vary_notes: list[str] = field(default_factory=list)  # on the --vary texts themselves
 
     @property
     def paths(self) -> list[str]:
@@ -609,8 +612,9 @@ class Sweep:
 
     @property
     def notes(self) -> list[str]:
-        """Notes on the inputs: an item after the horizon, an inverted exchange rate."""
-        return list(self.case.notes)
+        """Notes on the inputs (an item after the horizon, an inverted exchange rate), then
+        on the varied values (a list that reads as one grouped number)."""
+        return [*self.case.notes, *self.vary_notes]
 
     @property
     def axes(self) -> list[dict[str, Any]]:
