@@ -311,6 +311,7 @@ def test_a_shard_changed_after_it_was_written_is_refused(
     assert result.exit_code == 2, result.output
     assert f"{two}: a damaged shard file: " in result.stderr
     assert message in result.stderr
+    assert "missing" not in result.stderr  # refused, not also "shard 2/2 is missing"
     assert result.stdout == ""
 
 

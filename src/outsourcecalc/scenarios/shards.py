@@ -328,6 +328,7 @@ def merge(paths: Sequence[str | Path], max_memory: int) -> Simulation:
     first: tuple[str, dict[str, Any]] | None = None
     run: Trials | None = None
     seen: dict[int, str] = {}
+    refused: set[str] = set()
     counts: list[GateCount] = []
     problems: list[Problem] = []
     for path in paths:
@@ -340,6 +341,7 @@ def merge(paths: Sequence[str | Path], max_memory: int) -> Simulation:
         problem = _mismatch(first, name, header, arrays)
         if problem is not None:
             problems.append(problem)
+            refused.add(header["shard"].split("/")[0])  # refused, so not also "missing"
             continue
         k = int(header["shard"].split("/")[0])
         if k in seen:
@@ -354,7 +356,7 @@ def merge(paths: Sequence[str | Path], max_memory: int) -> Simulation:
             count.held += g["held"]
     assert first is not None and run is not None
     n = int(first[1]["shard"].split("/")[1])
-    missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in seen]
+    missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in seen and str(k) not in refused]
     if missing:
         problems.append(
             Problem(
