@@ -16,10 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import EXAMPLES, Invoke, example_args
 
-from outsourcecalc.scenarios.gates import parse_gate
+from outsourcecalc.scenarios.gates import as_printed, parse_gate
 
 FORMATS = ["table", "json", "csv", "markdown"]
 PAYROLL = example_args("payroll")
@@ -280,6 +281,16 @@ def test_a_gate_compares_a_result_rounded_as_printed(
     gate: str, values: list[float], held: list[bool]
 ) -> None:
     assert parse_gate(gate).holds_many(values).tolist() == held
+
+
+def test_a_gate_rounds_as_python_prints_at_halves_and_beyond_2_to_52() -> None:
+    """numpy's round gave 1.37 for 1.375 (printed 1.38) and -0.0 for -0.005 (printed -0.01,
+    so npv_savings<0 did not hold beside a JSON saying -0.01)."""
+    values = [1.375, 1.385, 247055.155, 514839.325, -0.005, 910183.5428571429, -279697.9558]
+    assert as_printed(np.array(values), 2).tolist() == [round(x, 2) for x in values]
+    assert as_printed(np.array(values), 10).tolist() == [round(x, 10) for x in values]
+    assert parse_gate("npv_savings<0").holds(-0.005)
+    assert not parse_gate("roi!=910183.5428571429").holds(910183.5428571429)
 
 
 def test_fail_if_that_does_not_hold_exits_0(cli: Invoke) -> None:

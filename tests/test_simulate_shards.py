@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -291,6 +292,8 @@ DAMAGE: list[tuple[str, Any, str]] = [
     ("no sha256", lambda d: d.pop("sha256"), "its fields are not as written"),
     ("held true", lambda d: d["gates"][0].update(held=True), "its fields are not as written"),
     ("seed true", lambda d: d.update(seed=True), "its fields are not as written"),
+    ("note escape", lambda d: d["notes"].append("\x1b[2J"), "its fields are not as written"),
+    ("rate 1e400", lambda d: d.update(discount_rate=math.inf), "its fields are not as written"),
 ]
 
 

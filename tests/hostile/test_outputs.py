@@ -125,6 +125,14 @@ def test_a_closed_pipe_is_exit_141_without_a_word(files: Path, args: list[str]) 
     assert done.stderr == b""
 
 
+def test_dev_stdin_as_the_output_is_refused(files: Path) -> None:
+    """`true | outsourcecalc sweep ... -o /dev/stdin` waited forever on its own pipe."""
+    args = ["compare", "in_house.yaml", "vendor_onshore.yaml", "-o", "/dev/stdin"]
+    done = run(args, files, stdin=subprocess.PIPE)
+    assert done.returncode == 2
+    assert done.stderr == b"--output /dev/stdin: is this run's standard input; give a file or -\n"
+
+
 def test_dev_stdout_into_a_pipe_is_written_into(files: Path) -> None:
     """-o /dev/stdout into a pipe said "cannot write there (No such file or directory)":
     its link leads to pipe:[N], which no folder holds."""

@@ -44,6 +44,8 @@ def check_target(path: Path, option: str, inputs: Sequence[str | Path] = ()) -> 
     except OSError as exc:
         raise UsageError.option(where, f"cannot write there ({_reason(exc)})") from None
     if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        if _is_stdin(path):  # our own input pipe: the run would wait on itself
+            raise UsageError.option(where, "is this run's standard input; give a file or -")
         return  # a device or a pipe (/dev/null, /dev/stdout): written into, as it is
     real = Path(os.path.realpath(path))
     folder = real.parent
@@ -60,6 +62,16 @@ def check_target(path: Path, option: str, inputs: Sequence[str | Path] = ()) -> 
             )
     if not real.exists() or real.is_file():
         _probe(folder, where)
+
+
+def _is_stdin(path: Path) -> bool:
+    try:
+        here, stdin = os.stat(path), os.fstat(0)
+    except OSError:  # no standard input at all
+        return False
+    return (here.st_dev, here.st_ino) == (stdin.st_dev, stdin.st_ino) and stat.S_ISFIFO(
+        stdin.st_mode
+    ) | stat.S_ISSOCK(stdin.st_mode)
 
 
 def _probe(folder: Path, where: str) -> None:

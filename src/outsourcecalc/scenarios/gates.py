@@ -74,10 +74,23 @@ def holds_many(gate: Gate, values: Any) -> Any:
     compared as the outputs print it, rounded to its decimals (money to the cent):
     `npv_savings==-279697.96` holds for -279,697.9558, and `npv_savings<0` does not for
     -0.001, which prints as 0.00 and decides as no loss."""
-    v = np.round(np.asarray(values, dtype=float), decimals(gate.metric))
+    v = as_printed(np.asarray(values, dtype=float), decimals(gate.metric))
     if gate.metric in NULL_IS_NEVER:
         return _OPS[gate.op](never_as_infinity(v), gate.threshold)
     return ~np.isnan(v) & _OPS[gate.op](np.nan_to_num(v), gate.threshold)
+
+
+def as_printed(values: Any, places: int) -> Any:
+    """`round(x, places)` of each value, as the outputs print them. numpy's round scales by
+    10**places and may land a hair off a half (1.375 -> 1.37 against round's 1.38) or lose
+    digits beyond 2**52: those values, few, are rounded one by one as Python does."""
+    v = np.round(values, places)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = np.abs(values) * 10.0**places
+        doubt = (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6) | (scaled >= 2.0**52)
+    doubt &= np.isfinite(values)
+    v[doubt] = [round(float(x), places) for x in values[doubt]]
+    return v
 
 
 @dataclass

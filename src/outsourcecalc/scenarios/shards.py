@@ -23,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import partial
@@ -37,7 +38,7 @@ from ..inputs.loader import read_bytes_file
 from ..inputs.models import Bound, Unit
 from ..inputs.overrides import Override
 from ..inputs.paths import parse_path, path_bounds
-from ..rules import MAX_TOTAL
+from ..rules import CONTROL
 from .gates import Gate, GateCount, parse_gate
 from .memory import check_memory, merge_memory, show_size
 from .simulate import (
@@ -56,10 +57,11 @@ from .simulate import (
 from .sweep import shard_range
 
 FORMAT = "outsourcecalc simulation shard"
-FORMAT_VERSION = 2  # 2: a SHA-256 of the header and the per-trial arrays
+FORMAT_VERSION = 3  # 2: a SHA-256 of the header and the arrays; 3: overrides and notes
 KEPT = ("npv_savings", "payback_months")  # the per-trial results the statistics use
 _DTYPE = np.dtype("<f8")
-_TAIL = "\n}\n"  # how dumps() ends an object
+_TAIL = "\n}\n"
+MAX_NPV = 1e30  # how dumps() ends an object
 
 
 @dataclass
@@ -286,10 +288,27 @@ def _header_ok(data: dict[str, Any]) -> bool:
         and set(o) == _OVERRIDE
         and all(_is(o[k], str) for k in ("path", "label", "currency"))
         and o["unit"] in get_args(Unit)
+        and all(_plain(o[k]) for k in ("value", "file_value"))
         for o in data["overrides"]
     )
-    strings = [*data["vendors"], *data["notes"]]
-    return inputs_ok and gates_ok and overrides_ok and all(isinstance(v, str) for v in strings)
+    strings = [*data["vendors"], *data["notes"], *(o["label"] for o in data["overrides"])]
+    return (
+        inputs_ok
+        and gates_ok
+        and overrides_ok
+        and math.isfinite(data["discount_rate"])
+        and all(isinstance(v, str) and not CONTROL.search(v) for v in strings)
+    )
+
+
+def _plain(value: Any) -> bool:
+    """An input's value as validated: a finite number, text without control characters,
+    a flag, or none."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return not CONTROL.search(value)
+    return value is None or isinstance(value, int)
 
 
 _OVERRIDE = {f.name for f in fields(Override)}
@@ -382,8 +401,9 @@ def _valid_draw(values: Array, bounds: Bound) -> Any:
 
 
 def _valid_npv(values: Array) -> Any:
-    # a difference of two NPVs of costs each within MAX_TOTAL (engine/model.py)
-    return np.abs(values) <= 2 * MAX_TOTAL  # False for NaN
+    # far beyond any run's savings (mixed-sign flows may pass MAX_TOTAL), and far below
+    # where the statistics of ten million of them would overflow
+    return np.abs(values) <= MAX_NPV  # False for NaN
 
 
 def _valid_payback(values: Array, horizon: int) -> Any:
