@@ -43,7 +43,7 @@ from outsourcecalc.engine.roots import first_crossing
 from outsourcecalc.errors import InputError
 from outsourcecalc.inputs.case import Case
 from outsourcecalc.inputs.paths import InputPath, numeric_inputs, with_values
-from outsourcecalc.rules import is_zero
+from outsourcecalc.rules import HALF_CENT, is_zero
 from outsourcecalc.scenarios.sweep import Grid, build_axes
 
 EX = Path(__file__).resolve().parent.parent / "examples"
@@ -159,7 +159,7 @@ def both_zero(case: Case, i: int, v: int, batch: float, scalar: float) -> bool:
         return False
     one = case.scenario(i)
     at = npv_savings_at_volumes(one, v, np.zeros(2, np.int64), np.array([[batch], [scalar]]))
-    return bool(np.all(np.abs(at) <= 0.005 + 1e-9))
+    return bool(np.all(np.abs(at) <= HALF_CENT + 1e-9))
 
 
 def check_batch(case: Case) -> int:

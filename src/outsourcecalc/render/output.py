@@ -69,9 +69,8 @@ def _is_stdin(path: Path) -> bool:
         here, stdin = os.stat(path), os.fstat(0)
     except OSError:  # no standard input at all
         return False
-    return (here.st_dev, here.st_ino) == (stdin.st_dev, stdin.st_ino) and stat.S_ISFIFO(
-        stdin.st_mode
-    ) | stat.S_ISSOCK(stdin.st_mode)
+    same = (here.st_dev, here.st_ino) == (stdin.st_dev, stdin.st_ino)
+    return same and (stat.S_ISFIFO(stdin.st_mode) or stat.S_ISSOCK(stdin.st_mode))
 
 
 def _probe(folder: Path, where: str) -> None:
