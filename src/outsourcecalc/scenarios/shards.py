@@ -35,7 +35,7 @@ import numpy as np
 from ..errors import InputError, Problem, UsageError
 from ..inputs.case import Case
 from ..inputs.loader import read_bytes_file
-from ..inputs.models import Bound, Unit
+from ..inputs.models import Unit
 from ..inputs.overrides import Override
 from ..inputs.paths import parse_path, path_bounds
 from ..rules import CONTROL
@@ -60,8 +60,8 @@ FORMAT = "outsourcecalc simulation shard"
 FORMAT_VERSION = 3  # 2: a SHA-256 of the header and the arrays; 3: overrides and notes
 KEPT = ("npv_savings", "payback_months")  # the per-trial results the statistics use
 _DTYPE = np.dtype("<f8")
-_TAIL = "\n}\n"
-MAX_NPV = 1e30  # how dumps() ends an object
+_TAIL = "\n}\n"  # how dumps() ends an object
+MAX_NPV = 1e30
 
 
 @dataclass
@@ -118,11 +118,7 @@ class SimulationShard:
         `sha256` over both."""
         header = self.header()
         digest = _digest(header)
-        per_trial = []
-        for array in self.arrays():
-            data = _bytes(array)
-            digest.update(data)
-            per_trial.append(base64.b64encode(data).decode("ascii"))
+        per_trial = list(_encoded(self, digest))
         return {**header, "per_trial": per_trial, "sha256": digest.hexdigest()}
 
     def arrays(self) -> Iterator[np.ndarray[Any, np.dtype[np.float64]]]:
@@ -190,17 +186,18 @@ def shard_pieces(shard: SimulationShard) -> Iterator[str]:
     digest = _digest(header)
     head = dumps(header)
     yield head[: -len(_TAIL)] + ',\n  "per_trial": ['
-    for i, array in enumerate(shard.arrays()):
-        data = _bytes(array)
-        digest.update(data)
-        text = base64.b64encode(data).decode("ascii")
+    for i, text in enumerate(_encoded(shard, digest)):
         yield ("\n    " if i == 0 else ",\n    ") + '"' + text + '"'
     yield f'\n  ],\n  "sha256": "{digest.hexdigest()}"' + _TAIL
 
 
-def _bytes(array: np.ndarray[Any, np.dtype[np.float64]]) -> bytes:
-    """An array's little-endian float64 bytes, as the file keeps them (in base64)."""
-    return np.ascontiguousarray(array, dtype=_DTYPE).tobytes()
+def _encoded(shard: SimulationShard, digest: Any) -> Iterator[str]:
+    """Each per-trial array as base64 of its little-endian float64 bytes, one at a time,
+    the bytes fed to the file's SHA-256 on the way."""
+    for array in shard.arrays():
+        data = np.ascontiguousarray(array, dtype=_DTYPE).tobytes()
+        digest.update(data)
+        yield base64.b64encode(data).decode("ascii")
 
 
 def _digest(header: dict[str, Any]) -> Any:
@@ -396,10 +393,6 @@ def merge(paths: Sequence[str | Path], max_memory: int) -> Simulation:
     )
 
 
-def _valid_draw(values: Array, bounds: Bound) -> Any:
-    return np.isfinite(values) & bounds.contains(values)
-
-
 def _valid_npv(values: Array) -> Any:
     # far beyond any run's savings (mixed-sign flows may pass MAX_TOTAL), and far below
     # where the statistics of ten million of them would overflow
@@ -505,9 +498,8 @@ def _fill(run: Trials, header: dict[str, Any], arrays: list[str], sha256: str, n
     start, stop = header["start"], header["stop"]
     targets = [d.values for d in run.inputs]
     targets += [v.results[k] for v in run.vendors for k in KEPT]
-    valid: list[Callable[[Array], Any]] = [
-        partial(_valid_draw, bounds=d.bounds) for d in run.inputs
-    ]
+    # a draw within its field's range, which drawable() holds within +-1e15
+    valid: list[Callable[[Array], Any]] = [d.bounds.contains for d in run.inputs]
     valid += [_valid_npv, partial(_valid_payback, horizon=run.horizon_months)] * len(run.vendors)
     digest = _digest(header)
     for i, (target, text, ok) in enumerate(zip(targets, arrays, valid, strict=True)):
